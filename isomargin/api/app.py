@@ -1,0 +1,188 @@
+"""The ASGI application: Binance's REST surface plus the control plane, built per instance.
+
+The handler chain for a Binance request, in order (one place, see also ``api.auth``):
+route lookup → read body → parse parameters → count request weight → API key → endpoint
+parameters → timestamp and signature → permissions → handler (one store transaction) → render.
+Every error, expected or not, is rendered here in Binance's ``{"code", "msg"}`` format.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+from isomargin import errors
+from isomargin.api import auth
+from isomargin.api.context import RequestContext
+from isomargin.api.control import control_plane
+from isomargin.api.params import Params
+from isomargin.api.routes import ROUTES, Route, route_table
+from isomargin.api.state import AppState
+from isomargin.clock import Clock
+from isomargin.config import Settings
+from isomargin.store import Store, open_store, repo
+
+log = logging.getLogger("isomargin")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+WEIGHT_HEADER = b"x-mbx-used-weight-1m"
+JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def client_ip(scope: Scope, headers: dict[str, str], trusted: tuple[str, ...]) -> str:
+    """The socket's peer; ``X-Forwarded-For`` only when that peer is a trusted proxy."""
+    peer = scope.get("client")
+    ip = peer[0] if peer else "unknown"
+    forwarded = headers.get("x-forwarded-for")
+    if forwarded and trusted and _is_trusted(ip, trusted):
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        # Walk from the nearest hop back; the first untrusted address is the client.
+        for hop in reversed(hops):
+            if not _is_trusted(hop, trusted):
+                return hop
+        return hops[0] if hops else ip
+    return ip
+
+
+def _is_trusted(ip: str, trusted: tuple[str, ...]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in trusted)
+
+
+class IsomarginApp:
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.routes = route_table(ROUTES)
+        self.known_paths = {path for _, path in self.routes}
+        self.control = control_plane(state)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            if scope["path"].startswith("/_isomargin/"):
+                await self.control(scope, receive, send)
+            else:
+                await self.binance(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(receive, send)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.state.store.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def binance(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = self.state
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        ip = client_ip(scope, headers, state.settings.trusted_proxies)
+        route = self.routes.get((scope["method"], scope["path"]))
+        weight = 1
+        extra: dict[str, str] = {}
+        try:
+            await state.refresh_clock()
+            now_ms = state.clock.now_ms()
+            if route is None:
+                spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
+                raise spec.error()
+            try:
+                body = await read_body(receive, state.settings.max_body_bytes)
+            except BodyTooLarge:
+                raise errors.TOO_MANY_PARAMETERS.error() from None
+            query: bytes = scope.get("query_string", b"")
+            params = Params(query, body)
+            weight = route.weight_of(params)
+            ctx = RequestContext(scope["method"], scope["path"], query, body, headers, ip, params, now_ms)
+            payload = await self.dispatch(route, ctx)
+            extra = ctx.extra_headers
+            status = 200
+        except errors.ApiError as exc:
+            status, payload, extra = exc.http_status, exc.body(), exc.headers
+        except Exception:
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            error = errors.UNKNOWN.error()
+            status, payload = error.http_status, error.body()
+        used = state.weights.add(ip, weight, state.clock.now_ms())
+        response_headers = [*JSON_HEADERS, (WEIGHT_HEADER, str(used).encode())]
+        response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        body_bytes = orjson.dumps(payload)
+        response_headers.append((b"content-length", str(len(body_bytes)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": body_bytes})
+
+    async def dispatch(self, route: Route, ctx: RequestContext) -> object:
+        state = self.state
+        key: repo.ApiKey | None = None
+        if route.security.needs_key:
+            key_text = auth.check_api_key_header(ctx)
+            key = auth.check_key_usable(await state.store.read(lambda tx: repo.get_api_key(tx, key_text)))
+        request = route.parse(ctx.params)
+        if key is not None:
+            if route.security.signed:
+                auth.check_timestamp(ctx, state.settings.recv_window_max_ms)
+                auth.check_signature(ctx, key)
+            auth.check_permissions(ctx, key, route.security)
+            ctx.account_id, ctx.api_key = key.account_id, key.api_key
+        return await route.handler(state, ctx, request)
+
+
+def build_state(
+    settings: Settings, *, store: Store | None = None, clock: Clock | None = None, migrate: bool = True
+) -> AppState:
+    if store is None:
+        store = open_store(
+            settings.db_url, migrate=migrate, sqlite_synchronous=settings.sqlite_synchronous, pool_max=settings.pool_max
+        )
+    return AppState(settings=settings, store=store, clock=clock or Clock())
+
+
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, clock: Clock | None = None, migrate: bool = True
+) -> IsomarginApp:
+    """A fresh app with its own store, clock and counters (no process-global state)."""
+    from isomargin.config import settings_from_env
+
+    return IsomarginApp(build_state(settings or settings_from_env(), store=store, clock=clock, migrate=migrate))
+
+
+def create_app_from_env() -> IsomarginApp:
+    """Factory for ``uvicorn --factory`` workers: settings from ``ISOMARGIN_*``, schema already migrated."""
+    from isomargin.config import settings_from_env
+
+    return create_app(settings_from_env(), migrate=False)

@@ -1,0 +1,45 @@
+"""One request as it moves through the chain: who sent it, what it carries, whose account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from isomargin.api.params import Params
+
+
+class Security(StrEnum):
+    """Binance's endpoint security types [GI]."""
+
+    NONE = "NONE"
+    MARKET_DATA = "MARKET_DATA"  # API key only
+    USER_STREAM = "USER_STREAM"  # API key only
+    TRADE = "TRADE"  # key and signature
+    USER_DATA = "USER_DATA"  # key and signature
+
+    @property
+    def signed(self) -> bool:
+        return self in (Security.TRADE, Security.USER_DATA)
+
+    @property
+    def needs_key(self) -> bool:
+        return self is not Security.NONE
+
+
+@dataclass(slots=True)
+class RequestContext:
+    method: str
+    path: str
+    query: bytes
+    body: bytes
+    headers: dict[str, str]
+    client_ip: str
+    params: Params
+    now_ms: int
+    account_id: int | None = None
+    api_key: str | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def require_account(self) -> int:
+        assert self.account_id is not None, "signed route reached a handler without an account"
+        return self.account_id

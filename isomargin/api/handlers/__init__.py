@@ -1,0 +1,1 @@
+"""Thin handlers: read typed parameters → call a service function in one transaction → render."""

@@ -1,0 +1,69 @@
+"""``POST /fapi/v1/positionMargin`` and ``GET /fapi/v1/positionMargin/history`` [PM][PMH]."""
+
+from __future__ import annotations
+
+from isomargin import errors
+from isomargin.api.context import RequestContext
+from isomargin.api.params import Params
+from isomargin.api.state import AppState
+from isomargin.domain.position import PositionSide
+from isomargin.money import decimal_string, json_number
+from isomargin.service import margin
+from isomargin.service.margin import HistoryQuery, MarginChange
+
+HISTORY_DEFAULT_LIMIT = 500
+
+
+def _margin_type(params: Params, *, mandatory: bool) -> int | None:
+    value = params.integer("type", mandatory=mandatory)
+    if value is not None and value not in (margin.ADD, margin.REDUCE):
+        raise errors.INVALID_PARAMETER.error("type")
+    return value
+
+
+def parse_margin_change(params: Params) -> MarginChange:
+    symbol = params.symbol()
+    position_side = params.enum("positionSide", PositionSide, mandatory=False, error=errors.INVALID_POSITION_SIDE)
+    amount = params.decimal("amount")
+    type_ = _margin_type(params, mandatory=True)
+    assert symbol is not None and amount is not None and type_ is not None
+    return MarginChange(symbol=symbol, amount=amount, type=type_, position_side=position_side)
+
+
+async def modify_position_margin(app: AppState, ctx: RequestContext, req: MarginChange) -> object:
+    account_id = ctx.require_account()
+    service = app.service_context(ctx.now_ms)
+    amount = await app.store.write(lambda tx: margin.modify_position_margin(tx, service, account_id, req))
+    # Exact doc shape [PM]: amount a JSON number, code/type integers.
+    return {"amount": json_number(amount), "code": 200, "msg": "Successfully modify position margin.", "type": req.type}
+
+
+def parse_history_query(params: Params) -> HistoryQuery:
+    symbol = params.symbol()
+    type_ = _margin_type(params, mandatory=False)
+    start = params.integer("startTime", mandatory=False)
+    end = params.integer("endTime", mandatory=False)
+    limit = params.integer("limit", mandatory=False)
+    if limit is not None and limit <= 0:
+        raise errors.INVALID_PARAMETER.error("limit")
+    assert symbol is not None
+    # Binance documents no maximum for limit; we serve at most the default 500 (assumed).
+    return HistoryQuery(symbol, type_, start, end, min(limit or HISTORY_DEFAULT_LIMIT, HISTORY_DEFAULT_LIMIT))
+
+
+async def position_margin_history(app: AppState, ctx: RequestContext, req: HistoryQuery) -> object:
+    account_id = ctx.require_account()
+    service = app.service_context(ctx.now_ms)
+    rows = await app.store.read(lambda tx: margin.margin_history(tx, service, account_id, req))
+    return [
+        {
+            "symbol": r.symbol,
+            "type": r.type,
+            "deltaType": "USER_ADJUST",
+            "amount": decimal_string(r.amount),
+            "asset": r.asset,
+            "time": r.time,
+            "positionSide": r.position_side,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,1 @@
+"""Request authentication: the signing payload, signatures, the timestamp window."""

@@ -1,0 +1,1 @@
+"""The ``isomargin`` command line."""

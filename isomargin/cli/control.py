@@ -1,0 +1,168 @@
+"""``isomargin account|position|mark|reset``: drive a running server's control plane."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+UrlOption = Annotated[str, typer.Option("--url", envvar="ISOMARGIN_URL", help="Server base URL.")]
+TokenOption = Annotated[str | None, typer.Option("--admin-token", envvar="ISOMARGIN_ADMIN_TOKEN")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply (for scripts).")]
+DEFAULT_URL = "http://127.0.0.1:8765"
+PREFIX = "/_isomargin/v1"
+
+account_app = typer.Typer(help="Create and inspect accounts (control plane).", no_args_is_help=True)
+position_app = typer.Typer(help="Open isolated positions (control plane).", no_args_is_help=True)
+
+
+def _call(method: str, url: str, path: str, token: str | None, body: dict[str, Any] | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = httpx.request(method, url.rstrip("/") + PREFIX + path, json=body, headers=headers, timeout=10)
+    except httpx.HTTPError as exc:
+        Console(stderr=True).print(f"[red]error:[/red] cannot reach {url}: {exc}")
+        raise typer.Exit(1) from None
+    data = response.json() if response.content else {}
+    if response.status_code >= 400:
+        message = data.get("error", response.text) if isinstance(data, dict) else response.text
+        Console(stderr=True).print(f"[red]error {response.status_code}:[/red] {message}")
+        raise typer.Exit(1)
+    return data
+
+
+def _table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="right" if column not in ("symbol", "positionSide", "apiKey") else "left")
+    for row in rows:
+        table.add_row(*(str(row.get(c, "")) for c in columns))
+    return table
+
+
+POSITION_COLUMNS = [
+    "symbol",
+    "positionSide",
+    "positionAmt",
+    "entryPrice",
+    "markPrice",
+    "isolatedWallet",
+    "isolatedMargin",
+    "unRealizedProfit",
+    "liquidationPrice",
+    "leverage",
+]
+
+
+def _print_account(data: dict[str, Any]) -> None:
+    console = Console()
+    console.print(
+        f"account [bold]{data['accountId']}[/bold]  mode: {'hedge' if data['dualSidePosition'] else 'one-way'}  "
+        f"wallet: {data['walletBalance']}  cross wallet: {data['crossWalletBalance']}"
+    )
+    if data.get("positions"):
+        console.print(_table("isolated positions", data["positions"], POSITION_COLUMNS))
+
+
+@account_app.command("create")
+def account_create(
+    balance: Annotated[str, typer.Option(help="Starting USDT wallet balance.")] = "10000",
+    hedge: Annotated[bool, typer.Option("--hedge", help="Hedge mode (dualSidePosition).")] = False,
+    api_key: Annotated[str | None, typer.Option(help="Fixed API key (default: generated).")] = None,
+    secret_key: Annotated[str | None, typer.Option(help="Fixed secret (default: generated).")] = None,
+    url: UrlOption = DEFAULT_URL,
+    admin_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create an account with an HMAC key; prints its id, key and secret."""
+    body: dict[str, Any] = {"balance": balance, "dualSidePosition": hedge}
+    if api_key:
+        body["apiKey"] = api_key
+    if secret_key:
+        body["secretKey"] = secret_key
+    data = _call("POST", url, "/accounts", admin_token, body)
+    if as_json:
+        typer.echo(json.dumps(data))
+        return
+    Console().print(_table("account created", [data], ["accountId", "apiKey", "secretKey"]))
+
+
+@account_app.command("show")
+def account_show(
+    account_id: int, url: UrlOption = DEFAULT_URL, admin_token: TokenOption = None, as_json: JsonOption = False
+) -> None:
+    """Wallet, cross wallet, positions and keys of one account."""
+    data = _call("GET", url, f"/accounts/{account_id}", admin_token)
+    if as_json:
+        typer.echo(json.dumps(data))
+    else:
+        _print_account(data)
+
+
+@account_app.command("list")
+def account_list(url: UrlOption = DEFAULT_URL, admin_token: TokenOption = None, as_json: JsonOption = False) -> None:
+    """Every account with its balances."""
+    data = _call("GET", url, "/accounts", admin_token)
+    if as_json:
+        typer.echo(json.dumps(data))
+        return
+    rows = [
+        {**a, "mode": "hedge" if a["dualSidePosition"] else "one-way", "positions": len(a["positions"])} for a in data
+    ]
+    Console().print(_table("accounts", rows, ["accountId", "mode", "walletBalance", "crossWalletBalance", "positions"]))
+
+
+@position_app.command("open")
+def position_open(
+    account_id: int,
+    symbol: str,
+    amount: Annotated[str, typer.Argument(help="positionAmt, negative for a short.")],
+    entry_price: str,
+    leverage: Annotated[int, typer.Option(help="Initial leverage.")] = 10,
+    side: Annotated[str, typer.Option(help="BOTH (one-way) or LONG/SHORT (hedge).")] = "BOTH",
+    isolated_wallet: Annotated[str | None, typer.Option(help="Margin to put in (default: initial margin).")] = None,
+    url: UrlOption = DEFAULT_URL,
+    admin_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open an isolated position; its margin comes out of the cross wallet."""
+    body: dict[str, Any] = {
+        "accountId": account_id,
+        "symbol": symbol.upper(),
+        "positionSide": side.upper(),
+        "positionAmt": amount,
+        "entryPrice": entry_price,
+        "leverage": leverage,
+    }
+    if isolated_wallet is not None:
+        body["isolatedWallet"] = isolated_wallet
+    data = _call("POST", url, "/positions", admin_token, body)
+    if as_json:
+        typer.echo(json.dumps(data))
+    else:
+        Console().print(_table("position opened", [data], POSITION_COLUMNS))
+
+
+def mark(
+    symbol: str,
+    price: str,
+    url: UrlOption = DEFAULT_URL,
+    admin_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Set a symbol's mark price."""
+    data = _call("PUT", url, f"/markPrices/{symbol.upper()}", admin_token, {"markPrice": price})
+    if as_json:
+        typer.echo(json.dumps(data))
+    else:
+        Console().print(f"{data['symbol']} mark price is now [bold]{data['markPrice']}[/bold]")
+
+
+def reset(url: UrlOption = DEFAULT_URL, admin_token: TokenOption = None) -> None:
+    """Delete every account, key, position, price and history row."""
+    _call("POST", url, "/reset", admin_token)
+    Console().print("state reset")

@@ -1,0 +1,25 @@
+"""``isomargin``: serve, set up state through the control plane, manage the database."""
+
+from __future__ import annotations
+
+import typer
+
+from isomargin.cli import control, db, serve
+
+app = typer.Typer(
+    name="isomargin",
+    help="A self-hostable, Binance-compatible server for USDⓈ-M Futures isolated margin.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(control.account_app, name="account")
+app.add_typer(control.position_app, name="position")
+app.command("mark")(control.mark)
+app.command("reset")(control.reset)
+app.add_typer(db.db_app, name="db")
+
+
+if __name__ == "__main__":
+    app()

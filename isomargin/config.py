@@ -1,0 +1,91 @@
+"""Server settings from CLI flags and ``ISOMARGIN_*`` environment variables.
+
+Flags win over environment variables, which win over the defaults here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from isomargin.symbols import DEFAULT_SYMBOLS, SymbolSpec, load_symbols
+
+DEFAULT_DB_URL = "sqlite:///isomargin.db"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_DB_URL
+    host: str = "127.0.0.1"
+    port: int = 8765
+    workers: int = 1
+    #: control-plane bearer token; without one the server only listens on loopback
+    admin_token: str | None = None
+    scenario: Path | None = None
+    symbols: Mapping[str, SymbolSpec] = field(default_factory=lambda: dict(DEFAULT_SYMBOLS))
+    #: REQUEST_WEIGHT per IP per minute, as exchangeInfo.rateLimits shows [EI]
+    weight_limit_per_minute: int = 2400
+    orders_limit_per_minute: int = 1200
+    #: Binance SDKs document 60000 as recvWindow's maximum [FCP][SKILL]
+    recv_window_max_ms: int = 60_000
+    sqlite_synchronous: str = "NORMAL"
+    pool_max: int = 10
+    redis_url: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
+    max_body_bytes: int = 64 * 1024
+    log_level: str = "info"
+    access_log: bool = False
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+    def check_exposure(self) -> None:
+        """Refuse to expose an unauthenticated control plane beyond this machine."""
+        if not self.is_loopback and not self.admin_token:
+            raise ValueError(
+                f"refusing to listen on {self.host}: the control plane would be open to the network. "
+                "Set ISOMARGIN_ADMIN_TOKEN (or --admin-token), or bind 127.0.0.1."
+            )
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def settings_from_env(**overrides: object) -> Settings:
+    """Settings from ``ISOMARGIN_*`` variables, then the given overrides (None = not given)."""
+    values: dict[str, object] = {}
+    env_map = {
+        "db_url": "ISOMARGIN_DB_URL",
+        "host": "ISOMARGIN_HOST",
+        "admin_token": "ISOMARGIN_ADMIN_TOKEN",
+        "redis_url": "ISOMARGIN_REDIS_URL",
+        "sqlite_synchronous": "ISOMARGIN_SQLITE_SYNCHRONOUS",
+        "log_level": "ISOMARGIN_LOG_LEVEL",
+    }
+    for attr, var in env_map.items():
+        if (value := _env(var)) is not None:
+            values[attr] = value
+    int_map = {
+        "port": "ISOMARGIN_PORT",
+        "workers": "ISOMARGIN_WORKERS",
+        "weight_limit_per_minute": "ISOMARGIN_WEIGHT_LIMIT",
+        "pool_max": "ISOMARGIN_POOL_MAX",
+    }
+    for attr, var in int_map.items():
+        if (value := _env(var)) is not None:
+            values[attr] = int(value)
+    if (proxies := _env("ISOMARGIN_TRUSTED_PROXIES")) is not None:
+        values["trusted_proxies"] = tuple(p.strip() for p in proxies.split(",") if p.strip())
+    if (scenario := _env("ISOMARGIN_SCENARIO")) is not None:
+        values["scenario"] = Path(scenario)
+    symbols_file = overrides.pop("symbols_file", None) or _env("ISOMARGIN_SYMBOLS")
+    if symbols_file:
+        values["symbols"] = load_symbols(Path(str(symbols_file)))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(Settings(), **values)  # type: ignore[arg-type]

@@ -1,0 +1,159 @@
+"""Every Binance error isomargin emits, as data: code, message template, HTTP status.
+
+One catalogue, rendered in exactly one place (``isomargin.api.app``). Codes, names and
+messages are verbatim from Binance's USDⓈ-M error-code page [EC]
+(https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code);
+HTTP statuses from the General Info page [GI] (4XX for request errors, 401 for key errors,
+429/418 for rate limits). See ../shared/spec/binance-usdm-reference.md §2.
+
+Raise an error with ``raise MANDATORY_PARAM_EMPTY_OR_MALFORMED.error("amount")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorSpec:
+    """One Binance error: its code, Binance's NAME, message template and HTTP status."""
+
+    code: int
+    name: str
+    template: str
+    http_status: int = 400
+    evidence: str = "documented"  # documented | observed | assumed — feeds docs/COVERAGE.md
+
+    def error(self, *args: object, headers: Mapping[str, str] | None = None) -> ApiError:
+        msg = self.template % args if args else self.template
+        return ApiError(self, msg, dict(headers or {}))
+
+
+@dataclass(slots=True)
+class ApiError(Exception):
+    """A Binance-format error on its way to the client."""
+
+    spec: ErrorSpec
+    msg: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def code(self) -> int:
+        return self.spec.code
+
+    @property
+    def http_status(self) -> int:
+        return self.spec.http_status
+
+    def body(self) -> dict[str, object]:
+        return {"code": self.spec.code, "msg": self.msg}
+
+    def __str__(self) -> str:
+        return f"{self.spec.code} {self.msg}"
+
+
+CATALOGUE: dict[tuple[int, str], ErrorSpec] = {}
+
+
+def _spec(code: int, name: str, template: str, http_status: int = 400, evidence: str = "documented") -> ErrorSpec:
+    spec = ErrorSpec(code, name, template, http_status, evidence)
+    CATALOGUE[(code, template)] = spec
+    return spec
+
+
+# --- 10xx general -------------------------------------------------------------------------
+UNKNOWN = _spec(-1000, "UNKNOWN", "An unknown error occured while processing the request.", 500)
+TOO_MANY_REQUESTS = _spec(
+    -1003,
+    "TOO_MANY_REQUESTS",
+    "Too many requests; current limit is %s requests per minute. Please use the websocket for live "
+    "updates to avoid polling the API.",
+    429,
+)
+IP_BANNED = _spec(
+    -1003,
+    "TOO_MANY_REQUESTS",
+    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.",
+    418,
+)
+UNSUPPORTED_OPERATION = _spec(-1020, "UNSUPPORTED_OPERATION", "This operation is not supported.", 405, "assumed")
+TIMESTAMP_OUTSIDE_RECV_WINDOW = _spec(
+    -1021, "INVALID_TIMESTAMP", "Timestamp for this request is outside of the recvWindow."
+)
+TIMESTAMP_AHEAD = _spec(-1021, "INVALID_TIMESTAMP", "Timestamp for this request was 1000ms ahead of the server's time.")
+INVALID_SIGNATURE = _spec(-1022, "INVALID_SIGNATURE", "Signature for this request is not valid.")
+START_TIME_GREATER_THAN_END_TIME = _spec(
+    -1023, "START_TIME_GREATER_THAN_END_TIME", "Start time is greater than end time."
+)
+NOT_FOUND = _spec(-1099, "NOT_FOUND", "Not found, unauthenticated, or unauthorized.", 404, "assumed")
+
+# --- 11xx request issues ------------------------------------------------------------------
+ILLEGAL_CHARS = _spec(-1100, "ILLEGAL_CHARS", "Illegal characters found in parameter '%s'; legal range is '%s'.")
+ILLEGAL_CHARS_GENERIC = _spec(-1100, "ILLEGAL_CHARS", "Illegal characters found in a parameter.")
+DUPLICATE_PARAMETER = _spec(-1101, "TOO_MANY_PARAMETERS", "Duplicate values for a parameter detected.")
+TOO_MANY_PARAMETERS = _spec(-1101, "TOO_MANY_PARAMETERS", "Too many parameters sent for this endpoint.")
+MANDATORY_PARAM_EMPTY_OR_MALFORMED = _spec(
+    -1102,
+    "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.",
+)
+MALFORMED_REQUEST = _spec(
+    -1102,
+    "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
+    "A mandatory parameter was not sent, was empty/null, or malformed.",
+)
+BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum defined for this asset.", 400, "assumed")
+BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
+INVALID_PARAMETER = _spec(-1130, "INVALID_PARAMETER", "Data sent for parameter '%s' is not valid.", 400, "assumed")
+
+# --- 20xx processing ----------------------------------------------------------------------
+BAD_API_KEY_FMT = _spec(-2014, "BAD_API_KEY_FMT", "API-key format invalid.", 401)
+REJECTED_MBX_KEY = _spec(-2015, "REJECTED_MBX_KEY", "Invalid API-key, IP, or permissions for action.", 401)
+
+# --- 40xx filters and other issues --------------------------------------------------------
+INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid")
+NO_NEED_TO_CHANGE_MARGIN_TYPE = _spec(-4046, "NO_NEED_TO_CHANGE_MARGIN_TYPE", "No need to change margin type.")
+THERE_EXISTS_OPEN_ORDERS = _spec(
+    -4047, "THERE_EXISTS_OPEN_ORDERS", "Margin type cannot be changed if there exists open orders."
+)
+THERE_EXISTS_QUANTITY = _spec(-4048, "THERE_EXISTS_QUANTITY", "Margin type cannot be changed if there exists position.")
+ADD_ISOLATED_MARGIN_REJECT = _spec(
+    -4049, "ADD_ISOLATED_MARGIN_REJECT", "Add margin only support for isolated position.", 400, "assumed"
+)
+CROSS_BALANCE_INSUFFICIENT = _spec(-4050, "CROSS_BALANCE_INSUFFICIENT", "Cross balance insufficient.", 400, "assumed")
+ISOLATED_BALANCE_INSUFFICIENT = _spec(
+    -4051, "ISOLATED_BALANCE_INSUFFICIENT", "Isolated balance insufficient.", 400, "observed"
+)
+ADD_ISOLATED_MARGIN_NO_POSITION_REJECT = _spec(
+    -4054,
+    "ADD_ISOLATED_MARGIN_NO_POSITION_REJECT",
+    "Cannot add position margin: position is 0.",
+    400,
+    "observed",
+)
+AMOUNT_MUST_BE_POSITIVE = _spec(-4055, "AMOUNT_MUST_BE_POSITIVE", "Amount must be positive.")
+NO_NEED_TO_CHANGE_POSITION_SIDE = _spec(-4059, "NO_NEED_TO_CHANGE_POSITION_SIDE", "No need to change position side.")
+INVALID_POSITION_SIDE = _spec(-4060, "INVALID_POSITION_SIDE", "Invalid position side.")
+POSITION_SIDE_NOT_MATCH = _spec(
+    -4061, "POSITION_SIDE_NOT_MATCH", "Order's position side does not match user's setting.", 400, "assumed"
+)
+POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS = _spec(
+    -4067,
+    "POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS",
+    "Position side cannot be changed if there exists open orders.",
+)
+POSITION_SIDE_CHANGE_EXISTS_QUANTITY = _spec(
+    -4068, "POSITION_SIDE_CHANGE_EXISTS_QUANTITY", "Position side cannot be changed if there exists position."
+)
+ISOLATED_LEVERAGE_REJECT_WITH_POSITION = _spec(
+    -4161,
+    "ISOLATED_LEVERAGE_REJECT_WITH_POSITION",
+    "Leverage reduction is not supported in Isolated Margin Mode with open positions",
+)
+INVALID_TIME_INTERVAL = _spec(-4165, "INVALID_TIME_INTERVAL", "Maximum time interval is %s days", 400, "assumed")
+
+
+def all_specs() -> list[ErrorSpec]:
+    """The catalogue in code order, for docs/COVERAGE.md and the table-driven tests."""
+    return sorted(CATALOGUE.values(), key=lambda s: (-s.code, s.template))

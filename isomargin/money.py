@@ -1,0 +1,77 @@
+"""Decimal parsing and rendering at the wire edge.
+
+Money is ``Decimal`` from parse to storage. Binance sends most numbers as decimal strings
+(``"23.36332311"``) and a few as JSON numbers (``positionMargin``'s ``amount``), so there are
+two renderers: :func:`decimal_string` and :func:`json_number`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+import orjson
+
+# Plain decimal notation, as every Binance client sends it: "100", "100.0", "0.2", ".5", "5.".
+# No exponent, no NaN/Infinity, no whitespace, no thousands separators.
+_DECIMAL_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_INT_RE = re.compile(r"[+-]?\d+")
+
+# The wallet asset (USDT) keeps 8 decimals, as every balance Binance shows does [BAL2].
+ASSET_PLACES = 8
+ASSET_QUANTUM = Decimal(1).scaleb(-ASSET_PLACES)
+MAX_DECIMAL_CHARS = 64
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Strict plain-notation decimal, or None when the text is not one."""
+    if len(text) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(text):
+        return None
+    return Decimal(text)
+
+
+def parse_int(text: str, *, max_digits: int = 19) -> int | None:
+    """Strict base-10 integer (Java ``long`` range), or None."""
+    if not _INT_RE.fullmatch(text) or len(text.lstrip("+-")) > max_digits:
+        return None
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        return None
+    return value
+
+
+def places(value: Decimal) -> int:
+    """How many digits stand after the decimal point (``100.10`` → 2)."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def decimal_string(value: Decimal) -> str:
+    """Binance's plain decimal string with no trailing zeros: ``Decimal("100.00")`` → ``"100"``."""
+    if value.is_zero():
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def fixed(value: Decimal, digits: int = ASSET_PLACES) -> str:
+    """A decimal string with exactly ``digits`` places (half up), as Binance shows balances."""
+    return format(value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
+
+
+def truncate(value: Decimal, digits: int = ASSET_PLACES) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
+
+
+def json_number(value: Decimal) -> orjson.Fragment:
+    """A JSON number with the exact digits of ``value``, rendered like a Java double.
+
+    Binance's ``positionMargin`` reply has ``"amount": 100.0`` — a number, with ``.0`` when the
+    value is whole (Java's ``Double.toString``). Rendering from the Decimal keeps every digit the
+    client sent (up to the asset's 8 places) instead of going through a binary float.
+    """
+    text = decimal_string(value)
+    if "." not in text:
+        text += ".0"
+    return orjson.Fragment(text.encode())

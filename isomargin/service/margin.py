@@ -1,0 +1,137 @@
+"""Modify Isolated Position Margin and its history.
+
+``POST /fapi/v1/positionMargin`` [PM]
+(https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Modify-Isolated-Position-Margin)
+and ``GET /fapi/v1/positionMargin/history`` [PMH]. Reference §1, §2.1, §6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from isomargin import errors
+from isomargin.domain.margin import max_addable, max_removable
+from isomargin.domain.position import IsolatedPosition, PositionSide
+from isomargin.money import ASSET_PLACES, places
+from isomargin.service.context import WALLET_ASSET, ServiceContext
+from isomargin.store import Tx, repo
+
+ADD = 1
+REDUCE = 2
+DAY_MS = 86_400_000
+#: "Support querying future histories that are not older than 30 days" [PMH]
+HISTORY_WINDOW_MS = 30 * DAY_MS
+
+
+@dataclass(frozen=True, slots=True)
+class MarginChange:
+    symbol: str
+    amount: Decimal
+    type: int  # ADD | REDUCE
+    position_side: PositionSide | None  # None: not sent
+
+
+def to_domain(row: repo.PositionRow, leverage: int) -> IsolatedPosition:
+    return IsolatedPosition(
+        position_side=PositionSide(row.position_side),
+        position_amt=row.position_amt,
+        entry_price=row.entry_price,
+        isolated_wallet=row.isolated_wallet,
+        leverage=leverage,
+    )
+
+
+def check_amount(amount: Decimal) -> None:
+    """-4055 for zero or negative amounts; -1111 past the wallet asset's 8 decimals (assumed)."""
+    if amount <= 0:
+        raise errors.AMOUNT_MUST_BE_POSITIVE.error()
+    if places(amount) > ASSET_PLACES and amount != amount.quantize(Decimal(1).scaleb(-ASSET_PLACES)):
+        raise errors.BAD_PRECISION.error()
+
+
+def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change: MarginChange) -> Decimal:
+    """Move ``amount`` between the cross wallet and one isolated position; the amount applied.
+
+    Order of checks (one place; docs/COVERAGE.md lists it):
+    1. -1121 unknown symbol; 2. -4055 amount ≤ 0, -1111 more than 8 decimals;
+    3. -4061 LONG/SHORT in one-way mode (assumed; hedge mode with BOTH or no side falls through
+       to 4, because BOTH holds nothing there — observed [I150]);
+    4. the targeted side holds no position: -4054 for add, -4051 for reduce (observed [I150][I239]);
+    5. -4049 the symbol is not ISOLATED (assumed);
+    6. -4050 add above max addable / -4051 reduce above max removable (reference §6.2, §6.3).
+    Then the cross wallet, the isolated wallet and one history row change together.
+    """
+    spec = ctx.symbol(change.symbol)
+    check_amount(change.amount)
+    account = repo.get_account(tx, account_id, lock=True)  # account before position, always
+    if account is None:
+        raise errors.REJECTED_MBX_KEY.error()
+    side = change.position_side or PositionSide.BOTH
+    if not account.dual_side_position and side is not PositionSide.BOTH:
+        raise errors.POSITION_SIDE_NOT_MATCH.error()
+
+    row = repo.get_position(tx, account_id, spec.symbol, side.value, lock=True)
+    if row is None or row.position_amt == 0:
+        raise (
+            errors.ADD_ISOLATED_MARGIN_NO_POSITION_REJECT
+            if change.type == ADD
+            else errors.ISOLATED_BALANCE_INSUFFICIENT
+        ).error()
+    config = ctx.symbol_config(tx, account_id, spec.symbol)
+    if config.margin_type != "ISOLATED":
+        raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
+
+    if change.type == ADD:
+        if change.amount > max_addable(account.cross_wallet):
+            raise errors.CROSS_BALANCE_INSUFFICIENT.error()
+        cross, isolated = account.cross_wallet - change.amount, row.isolated_wallet + change.amount
+    else:
+        position = to_domain(row, config.leverage)
+        if change.amount > max_removable(position, ctx.mark_price(tx, spec), spec.brackets):
+            raise errors.ISOLATED_BALANCE_INSUFFICIENT.error()
+        cross, isolated = account.cross_wallet + change.amount, row.isolated_wallet - change.amount
+
+    repo.set_cross_wallet(tx, account_id, cross, ctx.now_ms)
+    repo.set_isolated_wallet(tx, account_id, spec.symbol, side.value, isolated, ctx.now_ms)
+    repo.insert_history(
+        tx,
+        account_id,
+        repo.HistoryRow(spec.symbol, change.type, change.amount, WALLET_ASSET, ctx.now_ms, side.value),
+    )
+    return change.amount
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    symbol: str
+    type: int | None
+    start_time: int | None
+    end_time: int | None
+    limit: int
+
+
+def history_window(now_ms: int, start: int | None, end: int | None) -> tuple[int, int]:
+    """The ``[start, end]`` a history query covers [PMH] (rules in docs/COVERAGE.md).
+
+    ``endTime`` defaults to now ("Default current time if not pass"); ``startTime`` to 30 days
+    before ``endTime``; nothing older than 30 days is returned; start > end is -1023; a range
+    over 30 days is -4165 (assumed).
+    """
+    end_ms = now_ms if end is None else end
+    start_ms = end_ms - HISTORY_WINDOW_MS if start is None else start
+    if start_ms > end_ms:
+        raise errors.START_TIME_GREATER_THAN_END_TIME.error()
+    if end_ms - start_ms > HISTORY_WINDOW_MS:
+        raise errors.INVALID_TIME_INTERVAL.error(30)
+    return max(start_ms, now_ms - HISTORY_WINDOW_MS), end_ms
+
+
+def margin_history(tx: Tx, ctx: ServiceContext, account_id: int, query: HistoryQuery) -> list[repo.HistoryRow]:
+    spec = ctx.symbol(query.symbol)
+    start_ms, end_ms = history_window(ctx.now_ms, query.start_time, query.end_time)
+    if start_ms > end_ms:
+        return []
+    return repo.query_history(
+        tx, account_id, spec.symbol, type_=query.type, start_ms=start_ms, end_ms=end_ms, limit=query.limit
+    )

@@ -1,0 +1,103 @@
+"""Read models: every number positionRisk, account and balance show, computed once per read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from isomargin.domain import position as pos_math
+from isomargin.domain.brackets import maintenance_margin, max_notional_for_leverage
+from isomargin.domain.liquidation import liquidation_price
+from isomargin.domain.position import IsolatedPosition, PositionSide
+from isomargin.service.context import ServiceContext
+from isomargin.store import Tx, repo
+from isomargin.symbols import SymbolSpec
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    spec: SymbolSpec
+    position_side: PositionSide
+    margin_type: str  # ISOLATED | CROSSED
+    leverage: int
+    position_amt: Decimal
+    entry_price: Decimal
+    mark_price: Decimal
+    isolated_wallet: Decimal
+    unrealized_pnl: Decimal
+    isolated_margin: Decimal
+    notional: Decimal
+    initial_margin: Decimal
+    maint_margin: Decimal
+    liquidation_price: Decimal
+    max_notional: Decimal
+    update_time: int
+
+    @property
+    def symbol(self) -> str:
+        return self.spec.symbol
+
+
+def view_position(
+    spec: SymbolSpec, row: repo.PositionRow | None, side: PositionSide, config: repo.SymbolConfig, mark: Decimal
+) -> PositionView:
+    """The view of one position row, or of an empty side (``row`` None)."""
+    if row is None:
+        row = repo.PositionRow(spec.symbol, side.value, Decimal(0), Decimal(0), Decimal(0), 0)
+    position = IsolatedPosition(side, row.position_amt, row.entry_price, row.isolated_wallet, config.leverage)
+    notional = pos_math.notional(position, mark)
+    upnl = pos_math.unrealized_pnl(position, mark)
+    flat = row.position_amt == 0
+    return PositionView(
+        spec=spec,
+        position_side=side,
+        margin_type=config.margin_type,
+        leverage=config.leverage,
+        position_amt=row.position_amt,
+        entry_price=row.entry_price,
+        mark_price=mark,
+        isolated_wallet=row.isolated_wallet,
+        unrealized_pnl=upnl,
+        isolated_margin=row.isolated_wallet + upnl if config.margin_type == "ISOLATED" else Decimal(0),
+        notional=notional,
+        initial_margin=pos_math.initial_margin(position, mark),
+        maint_margin=Decimal(0) if flat else maintenance_margin(spec.brackets, notional),
+        liquidation_price=Decimal(0) if flat else liquidation_price(position, spec.brackets),
+        max_notional=max_notional_for_leverage(spec.brackets, config.leverage),
+        update_time=row.update_time,
+    )
+
+
+def position_views(
+    tx: Tx, ctx: ServiceContext, account_id: int, symbol: str | None, *, include_empty: bool
+) -> list[PositionView]:
+    """Positions of an account, in symbol order; with ``include_empty`` every side of every symbol.
+
+    One-way accounts show BOTH rows; hedge accounts LONG and SHORT rows [PR2].
+    """
+    account = repo.get_account(tx, account_id)
+    assert account is not None
+    sides = (PositionSide.LONG, PositionSide.SHORT) if account.dual_side_position else (PositionSide.BOTH,)
+    rows = {(r.symbol, r.position_side): r for r in repo.list_positions(tx, account_id, symbol)}
+    configs = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
+    marks = repo.all_mark_prices(tx)
+    names = [symbol] if symbol else sorted(ctx.symbols)
+    views = []
+    for name in names:
+        spec = ctx.symbol(name)
+        config = configs.get(name) or ctx.symbol_config(tx, account_id, name)
+        mark = marks[name][0] if name in marks else spec.default_mark_price
+        for side in sides:
+            row = rows.get((name, side.value))
+            if row is None and not include_empty:
+                continue
+            if row is not None and row.position_amt == 0 and not include_empty:
+                continue
+            views.append(view_position(spec, row, side, config, mark))
+    return views
+
+
+def get_position_view(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: PositionSide) -> PositionView:
+    spec = ctx.symbol(symbol)
+    row = repo.get_position(tx, account_id, symbol, side.value)
+    return view_position(spec, row, side, ctx.symbol_config(tx, account_id, symbol), ctx.mark_price(tx, spec))

@@ -1,0 +1,335 @@
+"""Typed reads and writes of isomargin's tables, one small function each.
+
+All SQL of the application lives here (and in the migrations). Every function takes the open
+:class:`~isomargin.store.base.Tx` of the use case calling it, so a use case is one transaction.
+Money goes in as ``str(Decimal)`` (TEXT on SQLite, cast to NUMERIC by PostgreSQL) and comes
+back as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from isomargin.store.base import Row, Tx
+
+
+def _money(value: Decimal) -> str:
+    return format(value, "f")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    dual_side_position: bool
+    cross_wallet: Decimal
+    update_time: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    api_key: str
+    account_id: int
+    key_type: str
+    secret: str
+    can_trade: bool
+    enabled: bool
+    ip_whitelist: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolConfig:
+    symbol: str
+    margin_type: str  # "ISOLATED" | "CROSSED", as /fapi/v1/marginType spells them
+    leverage: int
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    symbol: str
+    position_side: str
+    position_amt: Decimal
+    entry_price: Decimal
+    isolated_wallet: Decimal
+    update_time: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    symbol: str
+    type: int
+    amount: Decimal
+    asset: str
+    time: int
+    position_side: str
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+_ACCOUNT_COLS = "id, dual_side_position, cross_wallet, update_time"
+
+
+def _account(row: Row) -> Account:
+    return Account(int(row[0]), bool(row[1]), Decimal(row[2]), int(row[3]))
+
+
+def insert_account(tx: Tx, *, cross_wallet: Decimal, dual_side_position: bool, now_ms: int) -> int:
+    row = tx.one(
+        "INSERT INTO accounts (dual_side_position, cross_wallet, created_at, update_time)"
+        " VALUES (?, ?, ?, ?) RETURNING id",
+        (dual_side_position, _money(cross_wallet), now_ms, now_ms),
+    )
+    assert row is not None
+    return int(row[0])
+
+
+def get_account(tx: Tx, account_id: int, *, lock: bool = False) -> Account | None:
+    """The account; with ``lock`` its row stays locked until commit (lock it before positions)."""
+    row = tx.one(f"SELECT {_ACCOUNT_COLS} FROM accounts WHERE id = ?" + (tx.for_update if lock else ""), (account_id,))
+    return _account(row) if row else None
+
+
+def list_accounts(tx: Tx) -> list[Account]:
+    return [_account(r) for r in tx.all(f"SELECT {_ACCOUNT_COLS} FROM accounts ORDER BY id")]
+
+
+def set_cross_wallet(tx: Tx, account_id: int, cross_wallet: Decimal, now_ms: int) -> None:
+    tx.run(
+        "UPDATE accounts SET cross_wallet = ?, update_time = ? WHERE id = ?",
+        (_money(cross_wallet), now_ms, account_id),
+    )
+
+
+def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> None:
+    tx.run("UPDATE accounts SET dual_side_position = ?, update_time = ? WHERE id = ?", (dual, now_ms, account_id))
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+_KEY_COLS = "api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist"
+
+
+def _api_key(row: Row) -> ApiKey:
+    return ApiKey(
+        str(row[0]),
+        int(row[1]),
+        str(row[2]),
+        str(row[3]),
+        bool(row[4]),
+        bool(row[5]),
+        None if row[6] is None else str(row[6]),
+    )
+
+
+def insert_api_key(tx: Tx, key: ApiKey, now_ms: int) -> None:
+    tx.run(
+        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            key.api_key,
+            key.account_id,
+            key.key_type,
+            key.secret,
+            key.can_trade,
+            key.enabled,
+            key.ip_whitelist,
+            now_ms,
+        ),
+    )
+
+
+def get_api_key(tx: Tx, api_key: str) -> ApiKey | None:
+    row = tx.one(f"SELECT {_KEY_COLS} FROM api_keys WHERE api_key = ?", (api_key,))
+    return _api_key(row) if row else None
+
+
+def list_api_keys(tx: Tx, account_id: int) -> list[ApiKey]:
+    rows = tx.all(f"SELECT {_KEY_COLS} FROM api_keys WHERE account_id = ? ORDER BY created_at", (account_id,))
+    return [_api_key(r) for r in rows]
+
+
+# --- symbol settings (margin type, leverage) --------------------------------------------------
+
+
+def get_symbol_config(tx: Tx, account_id: int, symbol: str) -> SymbolConfig | None:
+    row = tx.one(
+        "SELECT symbol, margin_type, leverage FROM symbol_configs WHERE account_id = ? AND symbol = ?",
+        (account_id, symbol),
+    )
+    return SymbolConfig(str(row[0]), str(row[1]), int(row[2])) if row else None
+
+
+def list_symbol_configs(tx: Tx, account_id: int) -> list[SymbolConfig]:
+    rows = tx.all(
+        "SELECT symbol, margin_type, leverage FROM symbol_configs WHERE account_id = ? ORDER BY symbol",
+        (account_id,),
+    )
+    return [SymbolConfig(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
+    tx.run(
+        "INSERT INTO symbol_configs (account_id, symbol, margin_type, leverage) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (account_id, symbol) DO UPDATE SET margin_type = excluded.margin_type,"
+        " leverage = excluded.leverage",
+        (account_id, config.symbol, config.margin_type, config.leverage),
+    )
+
+
+# --- positions --------------------------------------------------------------------------------
+
+_POS_COLS = "symbol, position_side, position_amt, entry_price, isolated_wallet, update_time"
+
+
+def _position(row: Row) -> PositionRow:
+    return PositionRow(
+        str(row[0]),
+        str(row[1]),
+        Decimal(row[2]),
+        Decimal(row[3]),
+        Decimal(row[4]),
+        int(row[5]),
+    )
+
+
+def get_position(tx: Tx, account_id: int, symbol: str, side: str, *, lock: bool = False) -> PositionRow | None:
+    row = tx.one(
+        f"SELECT {_POS_COLS} FROM positions WHERE account_id = ? AND symbol = ? AND position_side = ?"
+        + (tx.for_update if lock else ""),
+        (account_id, symbol, side),
+    )
+    return _position(row) if row else None
+
+
+def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[PositionRow]:
+    if symbol is None:
+        rows = tx.all(
+            f"SELECT {_POS_COLS} FROM positions WHERE account_id = ? ORDER BY symbol, position_side",
+            (account_id,),
+        )
+    else:
+        rows = tx.all(
+            f"SELECT {_POS_COLS} FROM positions WHERE account_id = ? AND symbol = ? ORDER BY position_side",
+            (account_id, symbol),
+        )
+    return [_position(r) for r in rows]
+
+
+def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
+    tx.run(
+        f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
+        " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
+        " update_time = excluded.update_time",
+        (
+            account_id,
+            pos.symbol,
+            pos.position_side,
+            _money(pos.position_amt),
+            _money(pos.entry_price),
+            _money(pos.isolated_wallet),
+            pos.update_time,
+        ),
+    )
+
+
+def set_isolated_wallet(tx: Tx, account_id: int, symbol: str, side: str, wallet: Decimal, now_ms: int) -> None:
+    tx.run(
+        "UPDATE positions SET isolated_wallet = ?, update_time = ? WHERE account_id = ? AND symbol = ?"
+        " AND position_side = ?",
+        (_money(wallet), now_ms, account_id, symbol, side),
+    )
+
+
+def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
+    rows = tx.all("SELECT isolated_wallet FROM positions WHERE account_id = ?", (account_id,))
+    return sum((Decimal(r[0]) for r in rows), Decimal(0))
+
+
+# --- mark prices ------------------------------------------------------------------------------
+
+
+def get_mark_price(tx: Tx, symbol: str) -> Decimal | None:
+    row = tx.one("SELECT mark_price FROM mark_prices WHERE symbol = ?", (symbol,))
+    return Decimal(row[0]) if row else None
+
+
+def all_mark_prices(tx: Tx) -> dict[str, tuple[Decimal, int]]:
+    return {
+        str(r[0]): (Decimal(r[1]), int(r[2])) for r in tx.all("SELECT symbol, mark_price, update_time FROM mark_prices")
+    }
+
+
+def set_mark_price(tx: Tx, symbol: str, price: Decimal, now_ms: int) -> None:
+    tx.run(
+        "INSERT INTO mark_prices (symbol, mark_price, update_time) VALUES (?, ?, ?)"
+        " ON CONFLICT (symbol) DO UPDATE SET mark_price = excluded.mark_price, update_time = excluded.update_time",
+        (symbol, _money(price), now_ms),
+    )
+
+
+# --- margin-change history --------------------------------------------------------------------
+
+
+def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
+    tx.run(
+        "INSERT INTO margin_history (account_id, symbol, position_side, type, amount, asset, time)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (account_id, row.symbol, row.position_side, row.type, _money(row.amount), row.asset, row.time),
+    )
+
+
+def query_history(
+    tx: Tx, account_id: int, symbol: str, *, type_: int | None, start_ms: int, end_ms: int, limit: int
+) -> list[HistoryRow]:
+    """Rows in ``[start_ms, end_ms]``, oldest first, at most ``limit``."""
+    sql = (
+        "SELECT symbol, type, amount, asset, time, position_side FROM margin_history"
+        " WHERE account_id = ? AND symbol = ? AND time >= ? AND time <= ?"
+    )
+    params: list[object] = [account_id, symbol, start_ms, end_ms]
+    if type_ is not None:
+        sql += " AND type = ?"
+        params.append(type_)
+    sql += " ORDER BY time, id LIMIT ?"
+    params.append(limit)
+    return [
+        HistoryRow(str(r[0]), int(r[1]), Decimal(r[2]), str(r[3]), int(r[4]), str(r[5])) for r in tx.all(sql, params)
+    ]
+
+
+def count_history(tx: Tx, account_id: int | None = None) -> int:
+    if account_id is None:
+        row = tx.one("SELECT COUNT(*) FROM margin_history")
+    else:
+        row = tx.one("SELECT COUNT(*) FROM margin_history WHERE account_id = ?", (account_id,))
+    assert row is not None
+    return int(row[0])
+
+
+# --- server state and reset -------------------------------------------------------------------
+
+
+def get_state(tx: Tx, key: str) -> str | None:
+    row = tx.one("SELECT value FROM server_state WHERE key = ?", (key,))
+    return str(row[0]) if row else None
+
+
+def set_state(tx: Tx, key: str, value: str) -> None:
+    tx.run(
+        "INSERT INTO server_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def delete_everything(tx: Tx) -> None:
+    """Empty every table (control-plane reset). Children before parents."""
+    for table in (
+        "margin_history",
+        "positions",
+        "symbol_configs",
+        "api_keys",
+        "mark_prices",
+        "server_state",
+        "accounts",
+    ):
+        tx.run(f"DELETE FROM {table}")

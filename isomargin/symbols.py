@@ -1,0 +1,116 @@
+"""The symbols a server lists: exchange metadata, leverage brackets and a starting mark price.
+
+Defaults are BTCUSDT and ETHUSDT with Binance's published filters and the bracket snapshot of
+reference §6.6. A YAML file (``--symbols FILE`` / ``ISOMARGIN_SYMBOLS``) replaces them; see
+docs/control-plane.md for its format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from isomargin.domain.brackets import DEFAULT_BRACKETS, Bracket, derive_cum, validate_brackets
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolSpec:
+    symbol: str
+    base_asset: str
+    quote_asset: str
+    brackets: tuple[Bracket, ...]
+    default_mark_price: Decimal
+    price_precision: int = 2
+    quantity_precision: int = 3
+    tick_size: Decimal = Decimal("0.10")
+    step_size: Decimal = Decimal("0.001")
+    min_qty: Decimal = Decimal("0.001")
+    max_qty: Decimal = Decimal("1000")
+    market_max_qty: Decimal = Decimal("120")
+    min_notional: Decimal = Decimal("100")
+    onboard_date: int = 1569398400000
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def margin_asset(self) -> str:
+        return self.quote_asset
+
+
+DEFAULT_SYMBOLS: Mapping[str, SymbolSpec] = {
+    # Filters as Binance lists them for these perpetuals (exchangeInfo [EI]); mark prices are
+    # arbitrary starting points — set real ones with PUT /_isomargin/v1/markPrices/{symbol}.
+    "BTCUSDT": SymbolSpec(
+        "BTCUSDT",
+        "BTC",
+        "USDT",
+        DEFAULT_BRACKETS["BTCUSDT"],
+        Decimal("50000"),
+        price_precision=2,
+        quantity_precision=3,
+        tick_size=Decimal("0.10"),
+        step_size=Decimal("0.001"),
+        min_qty=Decimal("0.001"),
+        max_qty=Decimal("1000"),
+        market_max_qty=Decimal("120"),
+        min_notional=Decimal("100"),
+    ),
+    "ETHUSDT": SymbolSpec(
+        "ETHUSDT",
+        "ETH",
+        "USDT",
+        DEFAULT_BRACKETS["ETHUSDT"],
+        Decimal("3000"),
+        price_precision=2,
+        quantity_precision=3,
+        tick_size=Decimal("0.01"),
+        step_size=Decimal("0.001"),
+        min_qty=Decimal("0.001"),
+        max_qty=Decimal("10000"),
+        market_max_qty=Decimal("2000"),
+        min_notional=Decimal("20"),
+    ),
+}
+
+
+def _bracket(row: Mapping[str, Any]) -> Bracket:
+    return Bracket(
+        bracket=int(row["bracket"]),
+        initial_leverage=int(row["initialLeverage"]),
+        notional_floor=Decimal(str(row["notionalFloor"])),
+        notional_cap=Decimal(str(row["notionalCap"])),
+        maint_margin_ratio=Decimal(str(row["maintMarginRatio"])),
+        cum=Decimal(str(row.get("cum", "0"))),
+    )
+
+
+def symbol_from_mapping(symbol: str, data: Mapping[str, Any]) -> SymbolSpec:
+    """One symbol from the YAML file. ``brackets`` use Binance's leverageBracket field names."""
+    brackets = tuple(_bracket(b) for b in data["brackets"])
+    if not all("cum" in b for b in data["brackets"]):
+        cums = derive_cum((b.notional_floor, b.maint_margin_ratio) for b in brackets)
+        brackets = tuple(replace(b, cum=cum) for b, cum in zip(brackets, cums, strict=True))
+    validate_brackets(brackets)
+    known = {f for f in SymbolSpec.__dataclass_fields__ if f not in {"symbol", "brackets", "extra"}}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        snake = "".join("_" + c.lower() if c.isupper() else c for c in key)
+        if snake in known:
+            default = SymbolSpec.__dataclass_fields__[snake].default
+            kwargs[snake] = (
+                Decimal(str(value)) if isinstance(default, Decimal) or snake == "default_mark_price" else value
+            )
+    kwargs.setdefault("default_mark_price", Decimal("1"))
+    return SymbolSpec(symbol=symbol, brackets=brackets, **kwargs)
+
+
+def load_symbols(path: Path) -> dict[str, SymbolSpec]:
+    """Read a symbols file: ``{SYMBOL: {baseAsset, quoteAsset, defaultMarkPrice, brackets: [...]}}``."""
+    raw = yaml.safe_load(path.read_text())
+    if not isinstance(raw, Mapping) or not raw:
+        raise ValueError(f"{path}: expected a mapping of symbol names to settings")
+    return {str(name).upper(): symbol_from_mapping(str(name).upper(), body) for name, body in raw.items()}

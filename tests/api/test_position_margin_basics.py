@@ -1,0 +1,68 @@
+"""positionMargin end to end through the ASGI app: the success shapes and the wallet bookkeeping."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.support import Api
+
+
+async def test_add_then_reduce_moves_money_between_wallets(api: Api) -> None:
+    creds = await api.account("10000")
+    opened = await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
+    # initial margin 0.01 × 50000 / 10 = 50 leaves the cross wallet
+    assert opened["isolatedWallet"] == "50"
+
+    r = await api.margin(creds, "100", 1)
+    assert r.status_code == 200
+    assert r.text == '{"amount":100.0,"code":200,"msg":"Successfully modify position margin.","type":1}'
+    assert r.headers["x-mbx-used-weight-1m"] == "1"
+
+    r = await api.margin(creds, "20.5", 2, where="body")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"amount": 20.5, "code": 200, "msg": "Successfully modify position margin.", "type": 2}
+
+    summary = await api.summary(creds)
+    # cross: 10000 − 50 − 100 + 20.5 = 9870.5; isolated: 50 + 100 − 20.5 = 129.5; total unchanged
+    assert summary["crossWalletBalance"] == "9870.50000000"
+    assert summary["positions"][0]["isolatedWallet"] == "129.5"
+    assert Decimal(summary["walletBalance"]) == Decimal("10000")
+
+
+async def test_history_lists_each_change_in_order(api: Api) -> None:
+    creds = await api.account("10000")
+    await api.position(creds)
+    for amount, type_ in (("23.36332311", 1), ("100", 1), ("3", 2)):
+        assert (await api.margin(creds, amount, type_)).status_code == 200
+    r = await api.history(creds)
+    assert r.status_code == 200
+    rows = r.json()
+    assert [(row["amount"], row["type"]) for row in rows] == [("23.36332311", 1), ("100", 1), ("3", 2)]
+    assert set(rows[0]) == {"symbol", "type", "deltaType", "amount", "asset", "time", "positionSide"}
+    assert rows[0]["deltaType"] == "USER_ADJUST" and rows[0]["asset"] == "USDT" and rows[0]["positionSide"] == "BOTH"
+    assert isinstance(rows[0]["time"], int)
+    r = await api.history(creds, type=2)
+    assert [row["amount"] for row in r.json()] == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "type_", "code", "msg"),
+    [
+        ("0", 1, -4055, "Amount must be positive."),
+        ("-5", 2, -4055, "Amount must be positive."),
+        ("100000", 1, -4050, "Cross balance insufficient."),
+        ("49", 2, -4051, "Isolated balance insufficient."),
+        ("abc", 1, -1102, "Mandatory parameter 'amount' was not sent, was empty/null, or malformed."),
+        ("1", 3, -1130, "Data sent for parameter 'type' is not valid."),
+    ],
+)
+async def test_rejections_change_nothing(api: Api, amount: str, type_: int, code: int, msg: str) -> None:
+    creds = await api.account("10000")
+    await api.position(creds)
+    before = await api.summary(creds)
+    r = await api.margin(creds, amount, type_)
+    assert (r.status_code, r.json()) == (400, {"code": code, "msg": msg})
+    assert await api.summary(creds) == before
+    assert (await api.history(creds)).json() == []
