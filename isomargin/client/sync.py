@@ -1,0 +1,185 @@
+"""``Client``: the blocking client, one httpx connection pool per instance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from isomargin.client import ops
+from isomargin.client.base import BaseClient
+from isomargin.client.core import HttpResponse, Op
+from isomargin.client.models import (
+    Account,
+    Ack,
+    Balance,
+    LeverageChange,
+    MarginChange,
+    MarginChangeType,
+    MarginHistoryEntry,
+    MarginType,
+    MarkPrice,
+    PositionRisk,
+    SymbolBrackets,
+)
+from isomargin.client.ops import MarginPreview, Side
+
+T = TypeVar("T")
+
+
+class Client(BaseClient):
+    """Isolated margin on Binance USDⓈ-M Futures (or isomargin), blocking.
+
+    ``with Client(url, key, secret) as client: client.add_margin("BTCUSDT", "100")``. Amounts are
+    ``Decimal`` or decimal strings (floats raise ``TypeError``); results are dataclasses with
+    ``Decimal`` fields whose ``.raw`` is Binance's JSON. Errors are
+    :class:`~isomargin.client.errors.BinanceAPIError` subclasses. **No call is ever retried**:
+    after :class:`~isomargin.client.errors.ExecutionStatusUnknown` a margin change may or may
+    not have happened — check ``margin_history`` before sending it again.
+    See :class:`~isomargin.client.base.BaseClient` for the constructor's arguments.
+    """
+
+    def __init__(self, *args: Any, http: httpx.Client | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One client, one connection pool: keep-alive connections are reused across calls.
+        self._http = http or httpx.Client(timeout=self.timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _run(self, op: Op[T]) -> T:
+        steps = self._core.run(op)
+        try:
+            request = next(steps)
+            while True:
+                try:
+                    reply = self._http.request(
+                        request.method, request.url, headers=request.headers, content=request.content
+                    )
+                except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                    raise self._core.transport_failure(request, exc, sent=False) from exc
+                except httpx.TransportError as exc:
+                    raise self._core.transport_failure(request, exc, sent=True) from exc
+                request = steps.send(HttpResponse(reply.status_code, reply.headers, reply.content))
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+    # --- connectivity and time ------------------------------------------------------------------
+    def ping(self) -> None:
+        """``GET /fapi/v1/ping`` (weight 1)."""
+        self._run(ops.ping())
+
+    def server_time(self) -> int:
+        """``GET /fapi/v1/time`` → ``serverTime`` in ms (weight 1) [TIME]."""
+        return self._run(ops.server_time())
+
+    def sync_time(self) -> int:
+        """Measure the clock offset now (otherwise done before the first signed call); the offset."""
+        self._core.expire_time_sync()
+        self._run(ops.server_now())
+        return self.time_offset_ms
+
+    # --- isolated margin ------------------------------------------------------------------------
+    def modify_isolated_position_margin(
+        self, symbol: str, amount: Decimal | str, type: MarginChangeType, position_side: Side = None
+    ) -> MarginChange:
+        """``POST /fapi/v1/positionMargin`` (TRADE, weight 1) [PM]: ADD or REDUCE isolated margin.
+
+        ``position_side`` is required in hedge mode (LONG/SHORT) and left out in one-way mode.
+        Raises :class:`~isomargin.client.errors.MarginError` subclasses (-4049/-4050/-4051/
+        -4054/-4055). Never retried.
+        https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Modify-Isolated-Position-Margin
+        """
+        return self._run(ops.modify_margin(symbol, amount, type, position_side))
+
+    def add_margin(self, symbol: str, amount: Decimal | str, side: Side = None) -> MarginChange:
+        """Move ``amount`` USDT from the cross wallet into the isolated position (type 1)."""
+        return self._run(ops.modify_margin(symbol, amount, MarginChangeType.ADD, side))
+
+    def reduce_margin(self, symbol: str, amount: Decimal | str, side: Side = None) -> MarginChange:
+        """Move ``amount`` USDT from the isolated position back to the cross wallet (type 2)."""
+        return self._run(ops.modify_margin(symbol, amount, MarginChangeType.REDUCE, side))
+
+    def margin_history(
+        self,
+        symbol: str,
+        *,
+        type: MarginChangeType | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        page_limit: int = ops.HISTORY_PAGE_LIMIT,
+    ) -> list[MarginHistoryEntry]:
+        """``GET /fapi/v1/positionMargin/history`` (weight 1 per page) [PMH], every page, oldest first.
+
+        Defaults to the last 30 days (all Binance keeps); longer ranges are split into 30-day
+        windows. Times are ms since the epoch.
+        """
+        return self._run(ops.margin_history(symbol, type, start_time, end_time, page_limit))
+
+    def max_removable(self, symbol: str, side: Side = None) -> Decimal:
+        """The most ``reduce_margin`` accepts now, by the server's own formula [FAQ-ADJ].
+
+        Computed from live ``positionRisk`` and ``leverageBracket`` with ``isomargin.domain``,
+        rounded down to 8 decimals.
+        """
+        return self._run(ops.preview(symbol, side, 0)).max_removable
+
+    def liquidation_price_after(self, symbol: str, side: Side, delta: Decimal | str) -> Decimal:
+        """The liquidation price after adding (``delta`` > 0) or removing (< 0) margin; 0 = none."""
+        return self._run(ops.preview(symbol, side, delta)).liquidation_price_after
+
+    def preview_margin_change(self, symbol: str, delta: Decimal | str, side: Side = None) -> MarginPreview:
+        """Liquidation price before/after, new isolated wallet and max removable, nothing sent."""
+        return self._run(ops.preview(symbol, side, delta))
+
+    # --- positions and account ------------------------------------------------------------------
+    def position_risk(self, symbol: str | None = None, *, version: int = 2) -> list[PositionRisk]:
+        """``GET /fapi/v2/positionRisk`` (or v3) (USER_DATA, weight 5) [PR2][PR3]."""
+        return self._run(ops.position_risk(symbol, version))
+
+    def balance(self, *, version: int = 3) -> list[Balance]:
+        """``GET /fapi/v3/balance`` (or v2) (USER_DATA, weight 5) [BAL3][BAL2]."""
+        return self._run(ops.balance(version))
+
+    def account(self, *, version: int = 3) -> Account:
+        """``GET /fapi/v3/account`` (or v2) (USER_DATA, weight 5) [ACC3][ACC2]."""
+        return self._run(ops.account(version))
+
+    def set_margin_type(self, symbol: str, margin_type: MarginType | str) -> Ack:
+        """``POST /fapi/v1/marginType`` ISOLATED or CROSSED (TRADE, weight 1) [MT]."""
+        return self._run(ops.set_margin_type(symbol, margin_type))
+
+    def set_position_mode(self, dual_side_position: bool) -> Ack:
+        """``POST /fapi/v1/positionSide/dual``: True = hedge mode, False = one-way (weight 1) [PSD]."""
+        return self._run(ops.set_position_mode(dual_side_position))
+
+    def get_position_mode(self) -> bool:
+        """``GET /fapi/v1/positionSide/dual`` → True in hedge mode (weight 30) [PSDG]."""
+        return self._run(ops.get_position_mode())
+
+    def set_leverage(self, symbol: str, leverage: int) -> LeverageChange:
+        """``POST /fapi/v1/leverage`` (TRADE, weight 1) [LEV]."""
+        return self._run(ops.set_leverage(symbol, leverage))
+
+    def leverage_brackets(self, symbol: str | None = None) -> list[SymbolBrackets]:
+        """``GET /fapi/v1/leverageBracket`` (USER_DATA, weight 1) [LB]."""
+        return self._run(ops.leverage_brackets(symbol))
+
+    # --- market data ----------------------------------------------------------------------------
+    def mark_price(self, symbol: str) -> MarkPrice:
+        """``GET /fapi/v1/premiumIndex?symbol=`` (weight 1) [MP]."""
+        (row,) = self._run(ops.mark_prices(symbol))
+        return row
+
+    def mark_prices(self) -> list[MarkPrice]:
+        """``GET /fapi/v1/premiumIndex`` for every symbol (weight 10) [MP]."""
+        return self._run(ops.mark_prices(None))
