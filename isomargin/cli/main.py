@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from isomargin.cli import control, db, serve
+from isomargin.cli import control, db, margin, serve
 
 app = typer.Typer(
     name="isomargin",
@@ -19,6 +19,9 @@ app.add_typer(control.position_app, name="position")
 app.command("mark")(control.mark)
 app.command("reset")(control.reset)
 app.add_typer(db.db_app, name="db")
+app.add_typer(margin.margin_app, name="margin")
+app.command("positions")(margin.positions)
+app.command("balance")(margin.balance)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from isomargin.client.models import (
     PositionRisk,
     SymbolBrackets,
 )
-from isomargin.domain import liquidation_price, max_removable, quantize_price
+from isomargin.domain import Bracket, liquidation_price, max_removable, quantize_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
 
 DAY_MS = 86_400_000
@@ -232,6 +232,18 @@ def _domain_position(row: PositionRisk, isolated_wallet: Decimal) -> IsolatedPos
     return IsolatedPosition(row.position_side, row.position_amt, row.entry_price, isolated_wallet, row.leverage)
 
 
+def removable_now(row: PositionRisk, brackets: Sequence[Bracket] | None) -> Decimal | None:
+    """Max removable margin of a positionRisk v2 row, rounded down to 8 decimals [FAQ-ADJ].
+
+    ``None`` where the question has no answer: a cross or empty position, unknown brackets, or a
+    v3 row (no leverage).
+    """
+    if not brackets or row.position_amt == 0 or row.leverage is None or row.margin_type is not MarginType.ISOLATED:
+        return None
+    position = _domain_position(row, row.isolated_wallet)
+    return max_removable(position, row.mark_price, brackets).quantize(ASSET_QUANTUM, rounding=ROUND_DOWN)
+
+
 def preview(symbol: str, side: Side, delta: Decimal | str | int) -> Op[MarginPreview]:
     """Fetch positionRisk (v2) and the symbol's brackets, then apply ``delta`` (+ add, − reduce)."""
     change = Decimal(decimal_param(delta, "delta"))
@@ -240,7 +252,7 @@ def preview(symbol: str, side: Side, delta: Decimal | str | int) -> Op[MarginPre
     (tiers,) = [b for b in (yield from leverage_brackets(symbol)) if b.symbol == row.symbol]
     now = _domain_position(row, row.isolated_wallet)
     after = _domain_position(row, row.isolated_wallet + change)
-    removable = max_removable(now, row.mark_price, tiers.brackets).quantize(ASSET_QUANTUM, rounding=ROUND_DOWN)
+    removable = removable_now(row, tiers.brackets)
     return MarginPreview(
         position=row,
         brackets=tiers,
@@ -248,5 +260,5 @@ def preview(symbol: str, side: Side, delta: Decimal | str | int) -> Op[MarginPre
         isolated_wallet_after=after.isolated_wallet,
         liquidation_price_before=quantize_price(liquidation_price(now, tiers.brackets)),
         liquidation_price_after=quantize_price(liquidation_price(after, tiers.brackets)),
-        max_removable=removable,
+        max_removable=Decimal(0) if removable is None else removable,
     )

@@ -1,0 +1,130 @@
+"""Shared by the trading commands: connection options, one-line errors, JSON output, number display."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated, Any, NoReturn
+
+import orjson
+import typer
+from rich.console import Console
+
+from isomargin.cli.profile import ProfileError, resolve
+from isomargin.client import Client
+from isomargin.client.errors import BinanceAPIError, ClientError, ExecutionStatusUnknown, TransportError
+
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        envvar="ISOMARGIN_BASE_URL",
+        help="Server: a URL, or binance / testnet / local. Default: profile, else http://127.0.0.1:8765.",
+    ),
+]
+ApiKey = Annotated[str | None, typer.Option("--api-key", envvar="ISOMARGIN_API_KEY", help="X-MBX-APIKEY.")]
+ApiSecret = Annotated[
+    str | None,
+    typer.Option("--api-secret", envvar="ISOMARGIN_API_SECRET", help="HMAC secret (prefer env or a key file)."),
+]
+KeyFile = Annotated[
+    str | None,
+    typer.Option("--key-file", envvar="ISOMARGIN_KEY_FILE", help="File holding the secret or a PEM private key."),
+]
+KeyTypeOpt = Annotated[
+    str | None, typer.Option("--key-type", envvar="ISOMARGIN_KEY_TYPE", help="HMAC, RSA or ED25519.")
+]
+Profile = Annotated[
+    str | None,
+    typer.Option("--profile", envvar="ISOMARGIN_PROFILE", help="Profile in ~/.config/isomargin/profiles.toml."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print Binance's JSON (for scripts).")]
+
+#: exit status for "the change may or may not have happened" (HTTP 503 unknown, timeout after send)
+EXIT_UNKNOWN = 3
+
+
+def connect(
+    base_url: str | None,
+    api_key: str | None,
+    api_secret: str | None,
+    key_file: str | None,
+    key_type: str | None,
+    profile: str | None,
+) -> Client:
+    try:
+        conn = resolve(
+            base_url=base_url,
+            api_key=api_key,
+            api_secret=api_secret,
+            key_file=key_file,
+            key_type=key_type,
+            profile=profile,
+        )
+    except ProfileError as exc:
+        fail(f"error: {exc}")
+    try:
+        return Client(
+            conn.base_url, conn.api_key, conn.api_secret, key_type=conn.key_type, recv_window=conn.recv_window
+        )
+    except ValueError as exc:
+        fail(f"error: {exc}")
+
+
+def fail(line: str, code: int = 1) -> NoReturn:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reported(client: Client, as_json: bool) -> Iterator[None]:
+    """Turn client errors into one clear stderr line (and Binance's JSON on stdout with --json)."""
+    try:
+        with client:
+            yield
+    except ExecutionStatusUnknown as exc:
+        fail(
+            f"error {exc.code}: {exc.msg} — the change may or may not have been applied; "
+            f"check `isomargin margin history` before retrying ({exc.request}, {client.base_url})",
+            EXIT_UNKNOWN,
+        )
+    except BinanceAPIError as exc:
+        if as_json:
+            emit({"code": exc.code, "msg": exc.msg})
+        status = f"HTTP {exc.http_status}" if exc.http_status is not None else "no answer"
+        fail(f"error {exc.code}: {exc.msg} ({status}, {exc.request}, {client.base_url})")
+    except TransportError as exc:
+        fail(f"error: cannot reach {client.base_url}: {exc}")
+    except (ClientError, ValueError) as exc:
+        fail(f"error: {exc}")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Keep every digit Binance sent: a JSON number stays a number, never via float.
+        return orjson.Fragment(format(value, "f").encode())
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def emit(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, default=_json_default).decode() + "\n")
+    sys.stdout.flush()
+
+
+def price_text(value: Decimal) -> str:
+    """A price for people: grouped thousands, 2+ decimals, no float; 0 shows as "none"."""
+    if value == 0:
+        return "none"
+    text = format(value.normalize(), ",f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def distance_text(liquidation: Decimal, mark: Decimal, long: bool) -> str:
+    """How far the mark price can move against the position before liquidation, in % of mark."""
+    if liquidation == 0 or mark == 0:
+        return "-"
+    room = (mark - liquidation) if long else (liquidation - mark)
+    return f"{(room / mark * 100).quantize(Decimal('0.01'))}%"

@@ -1,0 +1,253 @@
+"""``isomargin margin add|reduce|history``, ``isomargin positions`` and ``isomargin balance``.
+
+Binance's own API through :class:`isomargin.client.Client`, so they work unchanged against
+``https://fapi.binance.com``, the testnet and a local isomargin. Where the server and key come
+from: :mod:`isomargin.cli.profile`. Exit status: 0 done, 1 refused (one line with Binance's code),
+2 bad usage, 3 outcome unknown (never retried: check the history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from isomargin.cli.common import (
+    ApiKey,
+    ApiSecret,
+    AsJson,
+    BaseUrl,
+    KeyFile,
+    KeyTypeOpt,
+    Profile,
+    connect,
+    distance_text,
+    emit,
+    fail,
+    price_text,
+    reported,
+)
+from isomargin.client import Client, MarginChangeType, MarginPreview, PositionRisk
+from isomargin.client.ops import removable_now
+
+margin_app = typer.Typer(help="Add, reduce and list isolated margin (Binance API).", no_args_is_help=True)
+
+Symbol = Annotated[str, typer.Argument(help="e.g. BTCUSDT", show_default=False)]
+Amount = Annotated[str, typer.Argument(help="USDT amount, e.g. 100 or 25.5", show_default=False)]
+SideOpt = Annotated[str | None, typer.Option("--side", help="LONG or SHORT (hedge mode); left out in one-way mode.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the effect without sending anything.")]
+
+
+def _is_long(row: PositionRisk) -> bool:
+    return row.position_amt > 0
+
+
+def _change_table(before: MarginPreview, after: PositionRisk | None, sign: str, amount: str) -> Table:
+    row = before.position
+    long = _is_long(row)
+    title = f"{row.symbol} {row.position_side.value} — margin {sign}{amount} USDT"
+    table = Table(title=title + ("" if after else " (dry run)"))
+    table.add_column("")
+    table.add_column("before", justify="right")
+    table.add_column("after" if after else "after (computed)", justify="right")
+    liq_after = after.liquidation_price if after else before.liquidation_price_after
+    wallet_after = after.isolated_wallet if after else before.isolated_wallet_after
+    mark_after = after.mark_price if after else row.mark_price
+    table.add_row("isolated wallet", f"{row.isolated_wallet}", f"{wallet_after}")
+    table.add_row("liquidation price", price_text(row.liquidation_price), price_text(liq_after))
+    table.add_row(
+        "distance from mark",
+        distance_text(row.liquidation_price, row.mark_price, long),
+        distance_text(liq_after, mark_after, long),
+    )
+    table.add_row("mark price", price_text(row.mark_price), price_text(mark_after))
+    return table
+
+
+def _change(
+    kind: MarginChangeType,
+    symbol: str,
+    amount: str,
+    side: str | None,
+    dry_run: bool,
+    as_json: bool,
+    client: Client,
+) -> None:
+    try:
+        delta = Decimal(amount)
+    except ArithmeticError:
+        fail(f"error: amount must be a decimal number, not {amount!r}", 2)
+    sign = "+" if kind is MarginChangeType.ADD else "-"
+    with reported(client, as_json):
+        before = client.preview_margin_change(symbol, delta if sign == "+" else -delta, side)
+        row = before.position
+        if dry_run:
+            if as_json:
+                emit({"before": row.raw, "liquidationPriceAfter": before.liquidation_price_after, "dryRun": True})
+            else:
+                Console().print(_change_table(before, None, sign, amount))
+            return
+        # The side as resolved from positionRisk: BOTH means "leave positionSide out" (one-way).
+        send_side = None if row.position_side.value == "BOTH" else row.position_side
+        result = client.modify_isolated_position_margin(symbol, amount, kind, send_side)
+        after = client.position_risk(symbol)
+        after_row = next(r for r in after if r.position_side is row.position_side)
+        if as_json:
+            emit({"result": result.raw, "before": row.raw, "after": after_row.raw})
+            return
+        console = Console()
+        console.print(_change_table(before, after_row, sign, amount))
+        console.print(f"[green]{result.msg}[/green]  used weight {client.used_weight}")
+
+
+_CONNECTION_HELP = "Server and key: flags, ISOMARGIN_* env, or a profile (see `isomargin margin --help`)."
+
+
+@margin_app.command("add")
+def add(
+    symbol: Symbol,
+    amount: Amount,
+    side: SideOpt = None,
+    dry_run: DryRun = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    key_file: KeyFile = None,
+    key_type: KeyTypeOpt = None,
+    profile: Profile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Move AMOUNT USDT from the cross wallet into the isolated SYMBOL position (type 1)."""
+    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    _change(MarginChangeType.ADD, symbol, amount, side, dry_run, as_json, client)
+
+
+@margin_app.command("reduce")
+def reduce(
+    symbol: Symbol,
+    amount: Amount,
+    side: SideOpt = None,
+    dry_run: DryRun = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    key_file: KeyFile = None,
+    key_type: KeyTypeOpt = None,
+    profile: Profile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Move AMOUNT USDT out of the isolated SYMBOL position back to the cross wallet (type 2)."""
+    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    _change(MarginChangeType.REDUCE, symbol, amount, side, dry_run, as_json, client)
+
+
+@margin_app.command("history")
+def history(
+    symbol: Symbol,
+    days: Annotated[int, typer.Option(help="How many days back (Binance keeps 30).")] = 30,
+    kind: Annotated[str | None, typer.Option("--type", help="add or reduce (default: both).")] = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    key_file: KeyFile = None,
+    key_type: KeyTypeOpt = None,
+    profile: Profile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Margin added to and taken from SYMBOL's isolated positions, oldest first (every page)."""
+    kinds = {"add": MarginChangeType.ADD, "reduce": MarginChangeType.REDUCE}
+    if kind is not None and kind.lower() not in kinds:
+        fail("error: --type must be add or reduce", 2)
+    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    with reported(client, as_json):
+        now = client.server_time()
+        rows = client.margin_history(
+            symbol, type=kinds[kind.lower()] if kind else None, start_time=now - days * 86_400_000, end_time=now
+        )
+        if as_json:
+            emit([r.raw for r in rows])
+            return
+        table = Table(title=f"{symbol.upper()} margin history ({len(rows)} changes, last {days} days)")
+        for column in ("time (UTC)", "side", "type", "amount", "asset"):
+            table.add_column(column, justify="right" if column == "amount" else "left")
+        for r in rows:
+            when = dt.datetime.fromtimestamp(r.time / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+            sign = "+" if r.type is MarginChangeType.ADD else "-"
+            table.add_row(when, r.position_side.value, r.type.name.lower(), f"{sign}{r.amount}", r.asset)
+        Console().print(table)
+
+
+def positions(
+    symbol: Annotated[str | None, typer.Argument(help="Only this symbol.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Include empty sides.")] = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    key_file: KeyFile = None,
+    key_type: KeyTypeOpt = None,
+    profile: Profile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Open positions with liquidation price, its distance from the mark, and max removable margin."""
+    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    with reported(client, as_json):
+        rows = [r for r in client.position_risk(symbol) if show_all or r.position_amt != 0]
+        brackets = {b.symbol: b.brackets for b in client.leverage_brackets()} if rows else {}
+        removable = {(r.symbol, r.position_side): removable_now(r, brackets.get(r.symbol)) for r in rows}
+        if as_json:
+            emit([{**r.raw, "maxRemovable": removable[(r.symbol, r.position_side)]} for r in rows])
+            return
+        table = Table(title="positions")
+        columns = ["symbol", "side", "size", "entry", "mark", "isolated wallet", "unrealized PnL", "liq. price"]
+        for column in [*columns, "distance", "leverage", "max removable"]:
+            table.add_column(column, justify="left" if column in ("symbol", "side") else "right")
+        for r in rows:
+            table.add_row(
+                r.symbol,
+                r.position_side.value,
+                str(r.position_amt),
+                price_text(r.entry_price),
+                price_text(r.mark_price),
+                str(r.isolated_wallet) if r.margin_type is None or r.margin_type.value == "ISOLATED" else "cross",
+                str(r.unrealized_profit),
+                price_text(r.liquidation_price),
+                distance_text(r.liquidation_price, r.mark_price, _is_long(r)),
+                f"{r.leverage}x" if r.leverage else "-",
+                "-" if (x := removable[(r.symbol, r.position_side)]) is None else str(x),
+            )
+        Console().print(table if rows else "no open positions")
+
+
+def balance(
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    key_file: KeyFile = None,
+    key_type: KeyTypeOpt = None,
+    profile: Profile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Futures wallet balances: wallet (incl. isolated margin), cross wallet, available."""
+    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    with reported(client, as_json):
+        rows = client.balance()
+        if as_json:
+            emit([r.raw for r in rows])
+            return
+        table = Table(title="balance")
+        for column in ("asset", "wallet balance", "cross wallet", "available", "cross unPnL", "max withdraw"):
+            table.add_column(column, justify="left" if column == "asset" else "right")
+        for r in rows:
+            table.add_row(
+                r.asset,
+                str(r.balance),
+                str(r.cross_wallet_balance),
+                str(r.available_balance),
+                str(r.cross_un_pnl),
+                str(r.max_withdraw_amount),
+            )
+        Console().print(table)
