@@ -117,9 +117,13 @@ def price_text(value: Decimal) -> str:
     """A price for people: grouped thousands, 2+ decimals, no float; 0 shows as "none"."""
     if value == 0:
         return "none"
-    text = format(value.normalize(), ",f")
-    whole, _, frac = text.partition(".")
+    whole, _, frac = format(value, ",f").partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def plain(value: Decimal | None) -> str:
+    """Every digit, never an exponent (``str(Decimal("0E-8"))`` would print "0E-8")."""
+    return "-" if value is None else format(value, "f")
 
 
 def distance_text(liquidation: Decimal, mark: Decimal, long: bool) -> str:

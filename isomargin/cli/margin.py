@@ -28,6 +28,7 @@ from isomargin.cli.common import (
     distance_text,
     emit,
     fail,
+    plain,
     price_text,
     reported,
 )
@@ -57,7 +58,7 @@ def _change_table(before: MarginPreview, after: PositionRisk | None, sign: str, 
     liq_after = after.liquidation_price if after else before.liquidation_price_after
     wallet_after = after.isolated_wallet if after else before.isolated_wallet_after
     mark_after = after.mark_price if after else row.mark_price
-    table.add_row("isolated wallet", f"{row.isolated_wallet}", f"{wallet_after}")
+    table.add_row("isolated wallet", plain(row.isolated_wallet), plain(wallet_after))
     table.add_row("liquidation price", price_text(row.liquidation_price), price_text(liq_after))
     table.add_row(
         "distance from mark",
@@ -177,8 +178,12 @@ def history(
         for r in rows:
             when = dt.datetime.fromtimestamp(r.time / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
             sign = "+" if r.type is MarginChangeType.ADD else "-"
-            table.add_row(when, r.position_side.value, r.type.name.lower(), f"{sign}{r.amount}", r.asset)
+            table.add_row(when, r.position_side.value, r.type.name.lower(), f"{sign}{plain(r.amount)}", r.asset)
         Console().print(table)
+
+
+def _opt_plain(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value)
 
 
 def positions(
@@ -199,7 +204,8 @@ def positions(
         brackets = {b.symbol: b.brackets for b in client.leverage_brackets()} if rows else {}
         removable = {(r.symbol, r.position_side): removable_now(r, brackets.get(r.symbol)) for r in rows}
         if as_json:
-            emit([{**r.raw, "maxRemovable": removable[(r.symbol, r.position_side)]} for r in rows])
+            # maxRemovable is ours (not Binance's): a decimal string like Binance's amounts, or null.
+            emit([{**r.raw, "maxRemovable": _opt_plain(removable[(r.symbol, r.position_side)])} for r in rows])
             return
         table = Table(title="positions")
         columns = ["symbol", "side", "size", "entry", "mark", "isolated wallet", "unrealized PnL", "liq. price"]
@@ -209,15 +215,15 @@ def positions(
             table.add_row(
                 r.symbol,
                 r.position_side.value,
-                str(r.position_amt),
+                plain(r.position_amt),
                 price_text(r.entry_price),
                 price_text(r.mark_price),
-                str(r.isolated_wallet) if r.margin_type is None or r.margin_type.value == "ISOLATED" else "cross",
-                str(r.unrealized_profit),
+                plain(r.isolated_wallet) if r.margin_type is None or r.margin_type.value == "ISOLATED" else "cross",
+                plain(r.unrealized_profit),
                 price_text(r.liquidation_price),
                 distance_text(r.liquidation_price, r.mark_price, _is_long(r)),
                 f"{r.leverage}x" if r.leverage else "-",
-                "-" if (x := removable[(r.symbol, r.position_side)]) is None else str(x),
+                plain(removable[(r.symbol, r.position_side)]),
             )
         Console().print(table if rows else "no open positions")
 
@@ -244,10 +250,10 @@ def balance(
         for r in rows:
             table.add_row(
                 r.asset,
-                str(r.balance),
-                str(r.cross_wallet_balance),
-                str(r.available_balance),
-                str(r.cross_un_pnl),
-                str(r.max_withdraw_amount),
+                plain(r.balance),
+                plain(r.cross_wallet_balance),
+                plain(r.available_balance),
+                plain(r.cross_un_pnl),
+                plain(r.max_withdraw_amount),
             )
         Console().print(table)

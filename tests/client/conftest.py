@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from isomargin.client import AsyncClient, Client
 from tests.support import CONTROL, Api, Creds, LiveServer
+
+#: Tests of endpoints built on branch issue3-surface; they pass once it is merged into main.
+ISSUE3_PENDING = pytest.mark.xfail(
+    reason="positionRisk/balance/leverageBracket come with branch issue3-surface (not merged yet)", strict=False
+)
 
 
 class Clients:
@@ -58,9 +62,3 @@ async def shift_clock(api: Api, offset_ms: int) -> None:
     """Move the server's clock (control plane) — what a skewed local clock looks like to a client."""
     r = await api.http.put(f"{CONTROL}/clock", json={"offsetMs": offset_ms})
     assert r.status_code == 200, r.text
-
-
-@pytest.fixture
-def sync_http(live_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server.base_url, timeout=10) as http:
-        yield http

@@ -1,0 +1,177 @@
+"""``isomargin margin|positions|balance`` against a live isomargin, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from typer.testing import CliRunner
+
+from isomargin.cli.main import app
+from tests.client.conftest import ISSUE3_PENDING, Clients
+from tests.support import CONTROL, Api, Creds, LiveServer
+
+runner = CliRunner()
+
+
+def run(server: LiveServer, creds: Creds | None, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    flags = ["--base-url", server.base_url]
+    if creds is not None:
+        flags += ["--api-key", creds.api_key, "--api-secret", creds.secret_key]
+    base = {"ISOMARGIN_PROFILES": "/nonexistent/profiles.toml", "COLUMNS": "200"}
+    result = runner.invoke(app, [*args, *flags], env={**base, **(env or {})})
+    return result.exit_code, result.stdout, result.stderr
+
+
+async def one_way(api: Api) -> Creds:
+    creds = await api.account("10000")
+    await api.position(creds, amt="0.01", entry="50000", leverage=10)  # iw 50, liq 45180.72289157
+    await api.mark("BTCUSDT", "51000")
+    return creds
+
+
+async def test_history_table_and_json(live_api: Api, live_server: LiveServer, clients: Clients) -> None:
+    creds = await one_way(live_api)
+    client = clients.sync(creds)
+    client.add_margin("BTCUSDT", "100")
+    client.reduce_margin("BTCUSDT", "30.5")
+
+    code, table, _ = run(live_server, creds, "margin", "history", "BTCUSDT")
+    code_json, out, _ = run(live_server, creds, "margin", "history", "BTCUSDT", "--json", "--type", "reduce")
+
+    assert code == 0 and code_json == 0
+    assert "+100" in table and "-30.5" in table and "2 changes" in table
+    rows = json.loads(out)
+    assert [(r["type"], r["amount"], r["positionSide"]) for r in rows] == [(2, "30.5", "BOTH")]
+
+
+async def test_refusals_are_one_line_with_the_binance_code(live_api: Api, live_server: LiveServer) -> None:
+    creds = await one_way(live_api)
+    wrong = Creds(creds.account_id, creds.api_key, "wrong-secret")
+
+    code, out, err = run(live_server, wrong, "margin", "history", "BTCUSDT")
+    code_json, out_json, _ = run(live_server, wrong, "margin", "history", "BTCUSDT", "--json")
+
+    assert code == 1 and out == ""
+    assert err.strip().count("\n") == 0
+    assert err.startswith("error -1022: Signature for this request is not valid. (HTTP 400")
+    assert code_json == 1 and json.loads(out_json) == {"code": -1022, "msg": "Signature for this request is not valid."}
+
+
+async def test_unreachable_server_and_bad_usage(live_api: Api) -> None:
+    result = runner.invoke(
+        app,
+        ["margin", "history", "BTCUSDT", "--base-url", "http://127.0.0.1:9", "--api-key", "k", "--api-secret", "s"],
+        env={"ISOMARGIN_PROFILES": "/nonexistent"},
+    )
+    bad_type = runner.invoke(app, ["margin", "history", "BTCUSDT", "--type", "sideways"])
+
+    assert result.exit_code == 1 and result.stderr.startswith("error: cannot reach http://127.0.0.1:9")
+    assert bad_type.exit_code == 2 and "--type must be add or reduce" in bad_type.stderr
+
+
+async def test_env_and_profile_file_supply_the_connection(
+    live_api: Api, live_server: LiveServer, tmp_path: Path, clients: Clients
+) -> None:
+    creds = await one_way(live_api)
+    clients.sync(creds).add_margin("BTCUSDT", "7")
+    # An Ed25519 key in a key file, named by a profile; the key type is read from the PEM.
+    key = ed25519.Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    r = await live_api.http.post(
+        f"{CONTROL}/accounts/{creds.account_id}/apiKeys", json={"type": "ED25519", "publicKey": public.decode()}
+    )
+    (tmp_path / "ed25519.pem").write_bytes(pem)
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text(
+        f'[local-ed]\nbase_url = "{live_server.base_url}"\napi_key = "{r.json()["apiKey"]}"\n'
+        f'key_file = "{tmp_path / "ed25519.pem"}"\n'
+    )
+    env_only = {
+        "ISOMARGIN_BASE_URL": live_server.base_url,
+        "ISOMARGIN_API_KEY": creds.api_key,
+        "ISOMARGIN_API_SECRET": creds.secret_key,
+        "ISOMARGIN_PROFILES": "/nonexistent",
+    }
+
+    by_env = runner.invoke(app, ["margin", "history", "BTCUSDT", "--json"], env=env_only)
+    by_profile = runner.invoke(
+        app,
+        ["margin", "history", "BTCUSDT", "--json", "--profile", "local-ed"],
+        env={"ISOMARGIN_PROFILES": str(profiles)},
+    )
+    missing = runner.invoke(
+        app, ["margin", "history", "BTCUSDT", "--profile", "nope"], env={"ISOMARGIN_PROFILES": str(profiles)}
+    )
+
+    assert by_env.exit_code == 0 and [row["amount"] for row in json.loads(by_env.stdout)] == ["7"]
+    assert by_profile.exit_code == 0, by_profile.stderr
+    assert json.loads(by_profile.stdout) == json.loads(by_env.stdout)
+    assert missing.exit_code == 1 and "no [nope] profile" in missing.stderr
+
+
+@ISSUE3_PENDING
+async def test_add_shows_liquidation_before_and_after(live_api: Api, live_server: LiveServer) -> None:
+    creds = await one_way(live_api)
+
+    code, table, err = run(live_server, creds, "margin", "add", "BTCUSDT", "100")
+    code_json, out, _ = run(live_server, creds, "margin", "reduce", "BTCUSDT", "30", "--json")
+
+    assert code == 0, err
+    # Long 0.01 @ 50000, MMR 0.004: LP = (500 − iw) / (0.01 × 0.996); iw 50 → 45180.72289157,
+    # iw 150 → 35140.56224900; distance from mark 51000: 11.41% → 31.10%.
+    assert "45,180.72289157" in table and "35,140.56224900" in table
+    assert "11.41%" in table and "31.10%" in table
+    assert code_json == 0
+    data = json.loads(out)
+    assert data["result"] == {"amount": 30.0, "code": 200, "msg": "Successfully modify position margin.", "type": 2}
+    wallets = (Decimal(data["before"]["isolatedWallet"]), Decimal(data["after"]["isolatedWallet"]))
+    assert wallets == (Decimal("150"), Decimal("120"))
+    assert data["after"]["liquidationPrice"] == "38152.61044177"  # (500 − 120) / 0.00996
+
+
+@ISSUE3_PENDING
+async def test_dry_run_sends_nothing(live_api: Api, live_server: LiveServer, clients: Clients) -> None:
+    creds = await one_way(live_api)
+
+    code, table, err = run(live_server, creds, "margin", "reduce", "BTCUSDT", "5", "--dry-run")
+
+    assert code == 0, err
+    assert "dry run" in table and "45,180.72289157" in table
+    assert clients.sync(creds).margin_history("BTCUSDT") == []
+
+
+@ISSUE3_PENDING
+async def test_positions_and_balance(live_api: Api, live_server: LiveServer) -> None:
+    creds = await one_way(live_api)
+
+    code, table, err = run(live_server, creds, "positions")
+    code_json, out, _ = run(live_server, creds, "positions", "--json")
+    code_bal, balance, _ = run(live_server, creds, "balance", "--json")
+
+    assert code == 0, err
+    assert "45,180.72289157" in table and "11.41%" in table and "10x" in table
+    (row,) = json.loads(out)
+    # Max removable [FAQ-ADJ]: min(50 − 510×0.004, 50 + 10 − 51) = min(47.96, 9) = 9
+    assert (row["symbol"], row["positionSide"], row["maxRemovable"]) == ("BTCUSDT", "BOTH", "9.00000000")
+    assert code_json == 0 and code_bal == 0
+    (usdt,) = [b for b in json.loads(balance) if b["asset"] == "USDT"]
+    assert Decimal(usdt["crossWalletBalance"]) == Decimal("9950")
+
+
+@ISSUE3_PENDING
+async def test_hedge_mode_needs_a_side_when_both_legs_are_open(live_api: Api, live_server: LiveServer) -> None:
+    creds = await live_api.account("5000", dual=True)
+    await live_api.position(creds, symbol="ETHUSDT", amt="1", entry="2900", leverage=20, side="LONG")
+    await live_api.position(creds, symbol="ETHUSDT", amt="-0.5", entry="3100", leverage=20, side="SHORT")
+
+    code, _, err = run(live_server, creds, "margin", "add", "ETHUSDT", "10")
+    code_side, table, err_side = run(live_server, creds, "margin", "add", "ETHUSDT", "10", "--side", "SHORT")
+
+    assert code == 1 and "pass side LONG or SHORT" in err
+    assert code_side == 0, err_side
+    assert "ETHUSDT SHORT" in table
