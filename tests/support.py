@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlencode
 
 import httpx
@@ -172,13 +172,17 @@ class LiveServer:
         self.env = {**os.environ, **(env or {})}
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
     def start(self, timeout: float = 30.0) -> LiveServer:
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        # kept open for the server's lifetime, closed by stop() (an unclosed file fails the tests)
+        self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
+        out = self._log if self._log is not None else subprocess.DEVNULL
         self.proc = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"isomargin serve exited with {self.proc.returncode}: {self.args}")
             try:
                 if httpx.get(f"{self.base_url}/fapi/v1/ping", timeout=0.5).status_code == 200:
@@ -191,6 +195,15 @@ class LiveServer:
     def stop(self, sig: int | None = None) -> int | None:
         if self.proc is None:
             return None
+        try:
+            return self._stop(sig)
+        finally:
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+    def _stop(self, sig: int | None) -> int | None:
+        assert self.proc is not None
         if self.proc.poll() is None:
             if sig is None:
                 self.proc.terminate()
