@@ -219,6 +219,7 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"isomargin serve exited with {self.proc.returncode}: {self.args}")
             try:
                 if httpx.get(f"{self.base_url}/fapi/v1/ping", timeout=0.5).status_code == 200:
@@ -231,6 +232,10 @@ class LiveServer:
     def stop(self, sig: int | None = None) -> int | None:
         if self.proc is None:
             return None
+        return self._stop(sig)
+
+    def _stop(self, sig: int | None) -> int | None:
+        assert self.proc is not None
         if self.proc.poll() is None:
             if sig is None:
                 self.proc.terminate()
