@@ -111,9 +111,18 @@ INVALID_PARAMETER = _spec(-1130, "INVALID_PARAMETER", "Data sent for parameter '
 BAD_API_KEY_FMT = _spec(-2014, "BAD_API_KEY_FMT", "API-key format invalid.", 401)
 REJECTED_MBX_KEY = _spec(-2015, "REJECTED_MBX_KEY", "Invalid API-key, IP, or permissions for action.", 401)
 
+MAX_LEVERAGE_RATIO = _spec(
+    -2027, "MAX_LEVERAGE_RATIO", "Exceeded the maximum allowable position at current leverage.", 400, "assumed"
+)
+
 # --- 40xx filters and other issues --------------------------------------------------------
-INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid")
-NO_NEED_TO_CHANGE_MARGIN_TYPE = _spec(-4046, "NO_NEED_TO_CHANGE_MARGIN_TYPE", "No need to change margin type.")
+# Verbatim as ccxt's binance error map quotes a real reply: {"code":-4028,"msg":"Leverage 100 is not valid"}
+# (https://github.com/ccxt/ccxt/blob/master/ts/src/binance.ts, exceptions map) [CCXT].
+INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid", 400, "observed")
+# ccxt quotes the real reply: POST /fapi/v1/marginType 400 {"code":-4046,"msg":"No need to change margin type."}
+NO_NEED_TO_CHANGE_MARGIN_TYPE = _spec(
+    -4046, "NO_NEED_TO_CHANGE_MARGIN_TYPE", "No need to change margin type.", 400, "observed"
+)
 THERE_EXISTS_OPEN_ORDERS = _spec(
     -4047, "THERE_EXISTS_OPEN_ORDERS", "Margin type cannot be changed if there exists open orders."
 )

@@ -112,6 +112,42 @@ class Api:
             return await self.http.request(method, path, content=query.encode(), headers={**headers, **FORM})
         return await self.http.request(method, f"{path}?{query}", headers=headers)
 
+    async def raw(
+        self,
+        method: str,
+        path: str,
+        creds: Creds | None,
+        query: str = "",
+        body: str = "",
+        *,
+        sign: bool = True,
+        uppercase: bool = False,
+        api_key: str | None = None,
+        send_key: bool = True,
+        secret: str | None = None,
+        content_type: str | None = None,
+    ) -> httpx.Response:
+        """Send exactly ``query`` and ``body``; when ``sign``, HMAC ``query + body`` as Binance does and
+        append ``signature=`` to the body if there is one, else to the query [GI]."""
+        if sign and creds is not None:
+            signature = hmac_hex(secret or creds.secret_key, query + body)
+            signature = signature.upper() if uppercase else signature
+            if body:
+                body = f"{body}&signature={signature}"
+            else:
+                query = f"{query}&signature={signature}" if query else f"signature={signature}"
+        headers: dict[str, str] = {}
+        key = api_key if api_key is not None else creds.api_key if creds else None
+        if key is not None and send_key:
+            headers["X-MBX-APIKEY"] = key
+        if body or content_type:
+            headers["Content-Type"] = content_type or FORM["Content-Type"]
+        url = f"{path}?{query}" if query else path
+        return await self.http.request(method, url, content=body.encode(), headers=headers)
+
+    def now(self) -> int:
+        return int(self._now_ms())
+
     async def margin(
         self,
         creds: Creds,
@@ -175,10 +211,15 @@ class LiveServer:
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.proc = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+        try:
+            self.proc = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+        finally:
+            if not isinstance(out, int):
+                out.close()  # the child holds its own copy of the descriptor
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"isomargin serve exited with {self.proc.returncode}: {self.args}")
             try:
                 if httpx.get(f"{self.base_url}/fapi/v1/ping", timeout=0.5).status_code == 200:
@@ -191,6 +232,10 @@ class LiveServer:
     def stop(self, sig: int | None = None) -> int | None:
         if self.proc is None:
             return None
+        return self._stop(sig)
+
+    def _stop(self, sig: int | None) -> int | None:
+        assert self.proc is not None
         if self.proc.poll() is None:
             if sig is None:
                 self.proc.terminate()

@@ -42,8 +42,9 @@ def check_timestamp(ctx: RequestContext, recv_window_max_ms: int) -> None:
     """``timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow`` [GI]."""
     timestamp = ctx.params.integer("timestamp")
     assert timestamp is not None
-    if ctx.params.raw("signature") is None:
-        raise errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED.error("signature")
+    # Missing, empty ("signature=") or padded with whitespace: -1102 like any mandatory
+    # parameter ("no empty values" [CL]), not -1022.
+    ctx.params.string("signature")
     recv_window = ctx.params.integer("recvWindow", mandatory=False)
     if recv_window is None:
         recv_window = DEFAULT_RECV_WINDOW_MS

@@ -1,15 +1,23 @@
 """Binance's JSON shapes, built from read models. camelCase lives only here and in handlers.
 
 JSON types follow the official SDK's models [SDK]: decimal strings where Binance sends strings,
-numbers where it sends numbers.
+numbers where it sends numbers. Number formats follow the doc examples and captured replies:
+
+- balances, PnL, margins: 8 decimals ("0.76427700" [PR3], "195.16329420" [obs I239]);
+- a zero shown as "0" where Binance shows "0" (``notional``, ``isolatedWallet``, ``liquidationPrice``
+  of an empty row [PR2]; ``isolatedMargin`` of a cross row in v3 [PR3]);
+- ``notional`` cut (not rounded) to 8 decimals: the v2 doc row has 0.001 × 21123.05052574 =
+  21.12305052574 shown as "21.12305052" [PR2].
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from isomargin.money import decimal_string, fixed
 from isomargin.service.positions import PositionView
+
+EMPTY_PRICE = "0.0"  # entryPrice / breakEvenPrice of an empty row [PR2][PR3]
 
 
 def margin_type_lower(margin_type: str) -> str:
@@ -21,13 +29,38 @@ def price(value: Decimal) -> str:
     return "0" if value == 0 else fixed(value, 8)
 
 
+def amount8(value: Decimal) -> str:
+    """8 decimals, or "0" for zero."""
+    return "0" if value == 0 else fixed(value, 8)
+
+
+def notional8(value: Decimal) -> str:
+    """``notional``: 8 decimals cut towards zero, or "0" [PR2]."""
+    if value == 0:
+        return "0"
+    return format(value.quantize(Decimal("1E-8"), rounding=ROUND_DOWN), "f")
+
+
+def entry_price(view: PositionView) -> str:
+    return decimal_string(view.entry_price) if view.is_open and view.entry_price else EMPTY_PRICE
+
+
+def break_even_price(view: PositionView) -> str:
+    """Entry price plus fees per unit; isomargin charges no fees, so the entry price (assumed)."""
+    return entry_price(view)
+
+
+def position_amt(view: PositionView) -> str:
+    return fixed(view.position_amt, view.spec.quantity_precision)
+
+
 def position_risk_v2(view: PositionView) -> dict[str, object]:
-    """One row of ``GET /fapi/v2/positionRisk`` [PR2]."""
+    """One row of ``GET /fapi/v2/positionRisk`` [PR2], in the doc's hedge-mode field order."""
     return {
         "symbol": view.symbol,
-        "positionAmt": fixed(view.position_amt, view.spec.quantity_precision),
-        "entryPrice": decimal_string(view.entry_price) if view.entry_price else "0.0",
-        "breakEvenPrice": decimal_string(view.entry_price) if view.entry_price else "0.0",
+        "positionAmt": position_amt(view),
+        "entryPrice": entry_price(view),
+        "breakEvenPrice": break_even_price(view),
         "markPrice": fixed(view.mark_price, 8),
         "unRealizedProfit": fixed(view.unrealized_pnl, 8),
         "liquidationPrice": price(view.liquidation_price),
@@ -37,7 +70,7 @@ def position_risk_v2(view: PositionView) -> dict[str, object]:
         "isolatedMargin": fixed(view.isolated_margin, 8),
         "isAutoAddMargin": "false",
         "positionSide": view.position_side.value,
-        "notional": decimal_string(view.notional),
-        "isolatedWallet": decimal_string(view.isolated_wallet),
+        "notional": notional8(view.notional),
+        "isolatedWallet": amount8(view.isolated_wallet),
         "updateTime": view.update_time,
     }

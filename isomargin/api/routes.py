@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from isomargin.api.context import RequestContext, Security
-from isomargin.api.handlers import margin, market
+from isomargin.api.handlers import account, margin, market, positions
 from isomargin.api.params import Params
 from isomargin.api.state import AppState
 
@@ -82,6 +82,124 @@ ROUTES: tuple[Route, ...] = (
         margin.parse_history_query,
         margin.position_margin_history,
         f"{_DOCS}/trade/rest-api/Get-Position-Margin-Change-History",
+    ),
+    # --- account and position surface (issue 3); weights and security from each page [§3.2] ---
+    Route(
+        "GET",
+        "/fapi/v2/positionRisk",
+        5,
+        Security.USER_DATA,
+        market.optional_symbol,
+        positions.position_risk_v2_rows,
+        f"{_DOCS}/trade/rest-api/Position-Information-V2",
+    ),
+    Route(
+        "GET",
+        "/fapi/v3/positionRisk",
+        5,
+        Security.USER_DATA,
+        market.optional_symbol,
+        positions.position_risk_v3_rows,
+        f"{_DOCS}/trade/rest-api/Position-Information-V3",
+    ),
+    Route(
+        "GET",
+        "/fapi/v2/balance",
+        5,
+        Security.USER_DATA,
+        market.no_params,
+        account.balance,
+        f"{_DOCS}/account/rest-api/Futures-Account-Balance-V2",
+    ),
+    Route(
+        "GET",
+        "/fapi/v3/balance",
+        5,
+        Security.USER_DATA,
+        market.no_params,
+        account.balance,
+        f"{_DOCS}/account/rest-api/Futures-Account-Balance-V3",
+    ),
+    Route(
+        "GET",
+        "/fapi/v2/account",
+        5,
+        Security.USER_DATA,
+        market.no_params,
+        account.account_v2,
+        f"{_DOCS}/account/rest-api/Account-Information-V2",
+    ),
+    Route(
+        "GET",
+        "/fapi/v3/account",
+        5,
+        Security.USER_DATA,
+        market.no_params,
+        account.account_v3,
+        f"{_DOCS}/account/rest-api/Account-Information-V3",
+    ),
+    Route(
+        "GET",
+        "/fapi/v1/accountConfig",
+        5,
+        Security.USER_DATA,
+        market.no_params,
+        account.account_config,
+        f"{_DOCS}/account/rest-api/Account-Config",
+    ),
+    Route(
+        "GET",
+        "/fapi/v1/symbolConfig",
+        5,
+        Security.USER_DATA,
+        market.optional_symbol,
+        account.symbol_config,
+        f"{_DOCS}/account/rest-api/Symbol-Config",
+    ),
+    Route(
+        "GET",
+        "/fapi/v1/leverageBracket",
+        1,
+        Security.USER_DATA,
+        market.optional_symbol,
+        account.leverage_bracket,
+        f"{_DOCS}/account/rest-api/Notional-and-Leverage-Brackets",
+    ),
+    Route(
+        "POST",
+        "/fapi/v1/marginType",
+        1,
+        Security.TRADE,
+        positions.parse_margin_type,
+        positions.change_margin_type,
+        f"{_DOCS}/trade/rest-api/Change-Margin-Type",
+    ),
+    Route(
+        "POST",
+        "/fapi/v1/positionSide/dual",
+        1,
+        Security.TRADE,
+        positions.parse_position_mode,
+        positions.change_position_mode,
+        f"{_DOCS}/trade/rest-api/Change-Position-Mode",
+    ),
+    Route(
+        "GET",
+        "/fapi/v1/positionSide/dual",
+        30,
+        Security.USER_DATA,
+        market.no_params,
+        account.position_mode,
+        f"{_DOCS}/account/rest-api/Get-Current-Position-Mode",
+    ),
+    Route(
+        "POST",
+        "/fapi/v1/leverage",
+        1,
+        Security.TRADE,
+        positions.parse_leverage,
+        positions.change_leverage,
+        f"{_DOCS}/trade/rest-api/Change-Initial-Leverage",
     ),
 )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin import errors
+from isomargin.domain.brackets import max_leverage
 from isomargin.store import Tx, repo
 from isomargin.symbols import SymbolSpec
 
@@ -35,4 +36,9 @@ class ServiceContext:
 
     def symbol_config(self, tx: Tx, account_id: int, symbol: str) -> repo.SymbolConfig:
         config = repo.get_symbol_config(tx, account_id, symbol)
-        return config or repo.SymbolConfig(symbol, DEFAULT_MARGIN_TYPE, DEFAULT_LEVERAGE)
+        return config or self.default_symbol_config(symbol)
+
+    def default_symbol_config(self, symbol: str) -> repo.SymbolConfig:
+        """CROSSED at 20x, or at the symbol's maximum when that is lower (a configured symbol may cap at 10x)."""
+        spec = self.symbol(symbol)
+        return repo.SymbolConfig(symbol, DEFAULT_MARGIN_TYPE, min(DEFAULT_LEVERAGE, max_leverage(spec.brackets)))

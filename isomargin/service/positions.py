@@ -37,6 +37,14 @@ class PositionView:
     def symbol(self) -> str:
         return self.spec.symbol
 
+    @property
+    def isolated(self) -> bool:
+        return self.margin_type == "ISOLATED"
+
+    @property
+    def is_open(self) -> bool:
+        return self.position_amt != 0
+
 
 def view_position(
     spec: SymbolSpec, row: repo.PositionRow | None, side: PositionSide, config: repo.SymbolConfig, mark: Decimal

@@ -13,7 +13,7 @@ async def test_add_then_reduce_moves_money_between_wallets(api: Api) -> None:
     creds = await api.account("10000")
     opened = await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
     # initial margin 0.01 × 50000 / 10 = 50 leaves the cross wallet
-    assert opened["isolatedWallet"] == "50"
+    assert opened["isolatedWallet"] == "50.00000000"
 
     r = await api.margin(creds, "100", 1)
     assert r.status_code == 200
@@ -27,7 +27,7 @@ async def test_add_then_reduce_moves_money_between_wallets(api: Api) -> None:
     summary = await api.summary(creds)
     # cross: 10000 − 50 − 100 + 20.5 = 9870.5; isolated: 50 + 100 − 20.5 = 129.5; total unchanged
     assert summary["crossWalletBalance"] == "9870.50000000"
-    assert summary["positions"][0]["isolatedWallet"] == "129.5"
+    assert summary["positions"][0]["isolatedWallet"] == "129.50000000"
     assert Decimal(summary["walletBalance"]) == Decimal("10000")
 
 

@@ -57,6 +57,8 @@ def test_max_removable_bounds(pos: IsolatedPosition, table: tuple[Bracket, ...],
         with localcontext(DECIMAL_CONTEXT):
             wallet = pos.isolated_wallet - removable
         after = IsolatedPosition(pos.position_side, pos.position_amt, pos.entry_price, wallet, pos.leverage)
-        slack = Decimal("1e-28") * max(Decimal(1), pos.isolated_wallet)
+        # the terms summed are as large as the notional, so their rounding scales with it
+        scale = max(Decimal(1), pos.isolated_wallet, abs(pos.position_amt) * max(mark, pos.entry_price))
+        slack = Decimal("1e-28") * scale
         assert isolated_margin(after, mark) >= initial_margin(after, mark) - slack
         assert wallet >= maintenance_margin(table, pos.position_amt * mark) - slack

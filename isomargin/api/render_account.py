@@ -1,0 +1,218 @@
+"""Binance's JSON shapes for positionRisk v3, balances, accounts, configs and leverage brackets.
+
+Field names, order and JSON types from the doc examples [PR3][BAL2][BAL3][ACC2][ACC3][ACFG][SCFG][LB]
+and the official SDK's pydantic models, which tests parse every reply with [SDK].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import orjson
+
+from isomargin.api.render import amount8, break_even_price, entry_price, notional8, position_amt, price
+from isomargin.domain.brackets import Bracket
+from isomargin.money import decimal_string, fixed
+from isomargin.service.account import WalletView
+from isomargin.service.positions import PositionView
+from isomargin.store import repo
+
+#: Account flags Binance shows for an ordinary single-asset account [ACC2][ACFG]; isomargin models
+#: no fee tiers, deposits, withdrawals, Multi-Assets mode or trade groups (assumed values).
+FEE_TIER = 0
+TRADE_GROUP_ID = -1
+
+
+def position_risk_v3(view: PositionView) -> dict[str, object]:
+    """One row of ``GET /fapi/v3/positionRisk`` [PR3]. No orders: open-order figures are "0"."""
+    return {
+        "symbol": view.symbol,
+        "positionSide": view.position_side.value,
+        "positionAmt": position_amt(view),
+        "entryPrice": entry_price(view),
+        "breakEvenPrice": break_even_price(view),
+        "markPrice": fixed(view.mark_price, 8),
+        "unRealizedProfit": fixed(view.unrealized_pnl, 8),
+        "liquidationPrice": price(view.liquidation_price),
+        "isolatedMargin": amount8(view.isolated_margin),
+        "notional": notional8(view.notional),
+        "marginAsset": view.spec.margin_asset,
+        "isolatedWallet": amount8(view.isolated_wallet),
+        "initialMargin": amount8(view.initial_margin),
+        "maintMargin": amount8(view.maint_margin),
+        "positionInitialMargin": amount8(view.initial_margin),
+        "openOrderInitialMargin": "0",
+        # ADL quantile: isomargin ranks no counterparties, so 0 (assumed).
+        "adl": 0,
+        "bidNotional": "0",
+        "askNotional": "0",
+        "updateTime": view.update_time,
+    }
+
+
+def balance_row(wallet: WalletView) -> dict[str, object]:
+    """One row of ``GET /fapi/v2/balance`` and ``/fapi/v3/balance`` [BAL2][BAL3]."""
+    return {
+        "accountAlias": wallet.account_alias,
+        "asset": wallet.asset,
+        "balance": fixed(wallet.wallet_balance),
+        "crossWalletBalance": fixed(wallet.cross_wallet),
+        "crossUnPnl": fixed(wallet.cross_unrealized),
+        "availableBalance": fixed(wallet.available_balance),
+        "maxWithdrawAmount": fixed(wallet.max_withdraw_amount),
+        "marginAvailable": True,
+        "updateTime": wallet.update_time,
+    }
+
+
+def _totals(wallet: WalletView) -> dict[str, object]:
+    return {
+        "totalInitialMargin": fixed(wallet.initial_margin),
+        "totalMaintMargin": fixed(wallet.maint_margin),
+        "totalWalletBalance": fixed(wallet.wallet_balance),
+        "totalUnrealizedProfit": fixed(wallet.unrealized),
+        "totalMarginBalance": fixed(wallet.margin_balance),
+        "totalPositionInitialMargin": fixed(wallet.initial_margin),
+        "totalOpenOrderInitialMargin": fixed(Decimal(0)),
+        "totalCrossWalletBalance": fixed(wallet.cross_wallet),
+        "totalCrossUnPnl": fixed(wallet.cross_unrealized),
+        "availableBalance": fixed(wallet.available_balance),
+        "maxWithdrawAmount": fixed(wallet.max_withdraw_amount),
+    }
+
+
+def _asset(wallet: WalletView) -> dict[str, object]:
+    return {
+        "asset": wallet.asset,
+        "walletBalance": fixed(wallet.wallet_balance),
+        "unrealizedProfit": fixed(wallet.unrealized),
+        "marginBalance": fixed(wallet.margin_balance),
+        "maintMargin": fixed(wallet.maint_margin),
+        "initialMargin": fixed(wallet.initial_margin),
+        "positionInitialMargin": fixed(wallet.initial_margin),
+        "openOrderInitialMargin": fixed(Decimal(0)),
+        "crossWalletBalance": fixed(wallet.cross_wallet),
+        "crossUnPnl": fixed(wallet.cross_unrealized),
+        "availableBalance": fixed(wallet.available_balance),
+        "maxWithdrawAmount": fixed(wallet.max_withdraw_amount),
+    }
+
+
+def account_v3(wallet: WalletView) -> dict[str, object]:
+    """``GET /fapi/v3/account`` [ACC3]: totals, the USDT asset, open positions only.
+
+    Position rows as the real one quoted in [obs I239]: notional "955.02"-style strings,
+    isolatedWallet/isolatedMargin with 8 decimals.
+    """
+    return {
+        **_totals(wallet),
+        "assets": [{**_asset(wallet), "updateTime": wallet.update_time}],
+        "positions": [
+            {
+                "symbol": p.symbol,
+                "positionSide": p.position_side.value,
+                "positionAmt": position_amt(p),
+                "unrealizedProfit": fixed(p.unrealized_pnl, 8),
+                "isolatedMargin": amount8(p.isolated_margin),
+                "notional": notional8(p.notional),
+                "isolatedWallet": amount8(p.isolated_wallet),
+                "initialMargin": amount8(p.initial_margin),
+                "maintMargin": amount8(p.maint_margin),
+                "updateTime": p.update_time,
+            }
+            for p in wallet.positions
+        ],
+    }
+
+
+def account_v2(wallet: WalletView, rows: Sequence[PositionView]) -> dict[str, object]:
+    """``GET /fapi/v2/account`` [ACC2]: account flags, totals, the USDT asset, and a position row
+    for every symbol (each side the position mode has, empty ones included)."""
+    return {
+        "feeTier": FEE_TIER,
+        "feeBurn": False,
+        "canTrade": True,
+        "canDeposit": True,
+        "canWithdraw": True,
+        "updateTime": 0,
+        "multiAssetsMargin": False,
+        "tradeGroupId": TRADE_GROUP_ID,
+        **_totals(wallet),
+        "assets": [{**_asset(wallet), "marginAvailable": True, "updateTime": wallet.update_time}],
+        "positions": [
+            {
+                "symbol": p.symbol,
+                "initialMargin": amount8(p.initial_margin),
+                "maintMargin": amount8(p.maint_margin),
+                "unrealizedProfit": fixed(p.unrealized_pnl, 8),
+                "positionInitialMargin": amount8(p.initial_margin),
+                "openOrderInitialMargin": "0",
+                "leverage": str(p.leverage),
+                "isolated": p.isolated,
+                "entryPrice": entry_price(p),
+                "breakEvenPrice": break_even_price(p),
+                "maxNotional": decimal_string(p.max_notional),
+                "bidNotional": "0",
+                "askNotional": "0",
+                "positionSide": p.position_side.value,
+                "positionAmt": position_amt(p),
+                "updateTime": p.update_time,
+            }
+            for p in rows
+        ],
+    }
+
+
+def account_config(dual_side_position: bool) -> dict[str, object]:
+    """``GET /fapi/v1/accountConfig`` [ACFG] (``updateTime`` 0 as in the doc example)."""
+    return {
+        "feeTier": FEE_TIER,
+        "canTrade": True,
+        "canDeposit": True,
+        "canWithdraw": True,
+        "dualSidePosition": dual_side_position,
+        "updateTime": 0,
+        "multiAssetsMargin": False,
+        "tradeGroupId": TRADE_GROUP_ID,
+    }
+
+
+def symbol_config(config: repo.SymbolConfig, max_notional: Decimal) -> dict[str, object]:
+    """One row of ``GET /fapi/v1/symbolConfig`` [SCFG]: uppercase margin type, bool, int leverage."""
+    return {
+        "symbol": config.symbol,
+        "marginType": config.margin_type,
+        "isAutoAddMargin": False,
+        "leverage": config.leverage,
+        "maxNotionalValue": decimal_string(max_notional),
+    }
+
+
+def json_int_or_number(value: Decimal) -> int | orjson.Fragment:
+    """A JSON integer when whole (the SDK types notionalCap/notionalFloor/cum as ints), else a number."""
+    if value == value.to_integral_value():
+        return int(value)
+    return orjson.Fragment(decimal_string(value).encode())
+
+
+def leverage_brackets(symbol: str, brackets: Sequence[Bracket]) -> dict[str, object]:
+    """One symbol of ``GET /fapi/v1/leverageBracket`` [LB]: numbers, not strings.
+
+    ``notionalCoef`` "only appears when user's symbol bracket is adjusted", which isomargin never
+    does, so it is left out.
+    """
+    return {
+        "symbol": symbol,
+        "brackets": [
+            {
+                "bracket": b.bracket,
+                "initialLeverage": b.initial_leverage,
+                "notionalCap": json_int_or_number(b.notional_cap),
+                "notionalFloor": json_int_or_number(b.notional_floor),
+                "maintMarginRatio": orjson.Fragment(decimal_string(b.maint_margin_ratio).encode()),
+                "cum": json_int_or_number(b.cum),
+            }
+            for b in brackets
+        ],
+    }

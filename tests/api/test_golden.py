@@ -1,0 +1,171 @@
+"""Golden responses for every Binance endpoint in ``isomargin/api/routes.py``: shape and JSON types.
+
+Each response is compared with ``tests/golden/<name>.json`` (``tests/snapshot.py``; regenerate with
+``UPDATE_GOLDEN=1``). Where Binance's doc prints an example, the response's skeleton (keys and JSON
+types) must also equal the doc example's — reference §1 [PM], §4.1 [PMH], §4.8 [EI][TIME][PING][MP].
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from isomargin.api.routes import ROUTES
+from tests import snapshot
+from tests.support import Api, Creds
+
+# --- Binance's doc examples, verbatim (reference §1, §4.1, §4.8) --------------------------------
+DOC_POSITION_MARGIN = {"amount": 100.0, "code": 200, "msg": "Successfully modify position margin.", "type": 1}
+DOC_HISTORY = [
+    {
+        "symbol": "BTCUSDT",
+        "type": 1,
+        "deltaType": "USER_ADJUST",
+        "amount": "23.36332311",
+        "asset": "USDT",
+        "time": 1578047897183,
+        "positionSide": "BOTH",
+    }
+]
+DOC_PREMIUM_INDEX = {
+    "symbol": "BTCUSDT",
+    "markPrice": "11793.63104562",
+    "indexPrice": "11781.80495970",
+    "estimatedSettlePrice": "11781.16138815",
+    "lastFundingRate": "0.00038246",
+    "interestRate": "0.00010000",
+    "nextFundingTime": 1597392000000,
+    "time": 1597370495002,
+}
+DOC_TIME = {"serverTime": 1499827319559}
+DOC_PING: dict[str, Any] = {}
+
+#: What ccxt's parseMarket reads from each exchangeInfo symbol, with Binance's JSON types [CCXT][EI].
+CCXT_MARKET_FIELDS = {
+    "symbol": "str",
+    "pair": "str",
+    "baseAsset": "str",
+    "quoteAsset": "str",
+    "marginAsset": "str",
+    "contractType": "str",
+    "deliveryDate": "int",
+    "onboardDate": "int",
+    "status": "str",
+    "pricePrecision": "int",
+    "quantityPrecision": "int",
+    "baseAssetPrecision": "int",
+    "quotePrecision": "int",
+    "filters": "array",
+    "orderTypes": "array",
+    "timeInForce": "array",
+}
+CCXT_FILTER_FIELDS = {
+    "PRICE_FILTER": {"minPrice", "maxPrice", "tickSize"},
+    "LOT_SIZE": {"minQty", "maxQty", "stepSize"},
+    "MARKET_LOT_SIZE": {"minQty", "maxQty", "stepSize"},
+    "MIN_NOTIONAL": {"notional"},
+}
+
+
+@pytest.fixture
+async def funded(api: Api) -> Creds:
+    creds = await api.account("10000")
+    await api.mark("BTCUSDT", "51000")
+    await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
+    return creds
+
+
+def same_skeleton(actual: Any, doc: Any) -> None:
+    assert snapshot.skeleton(actual) == snapshot.skeleton(doc)
+    if isinstance(actual, dict):
+        assert list(actual) == list(doc), "key order differs from Binance's doc example"
+
+
+async def test_ping(api: Api) -> None:
+    r = await api.http.get("/fapi/v1/ping")
+    snapshot.check("ping", r)
+    same_skeleton(r.json(), DOC_PING)
+
+
+async def test_time(api: Api) -> None:
+    r = await api.http.get("/fapi/v1/time")
+    snapshot.check("time", r)
+    same_skeleton(r.json(), DOC_TIME)
+
+
+async def test_exchange_info(api: Api) -> None:
+    r = await api.http.get("/fapi/v1/exchangeInfo")
+    snapshot.check("exchangeInfo", r)
+    info = r.json()
+    assert {s["symbol"] for s in info["symbols"]} >= {"BTCUSDT", "ETHUSDT"}
+    assert info["timezone"] == "UTC" and isinstance(info["serverTime"], int)
+    assert {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 2400} in info[
+        "rateLimits"
+    ]
+    for market in info["symbols"]:
+        assert {k: snapshot.json_type(market.get(k)) for k in CCXT_MARKET_FIELDS} == CCXT_MARKET_FIELDS
+        # ccxt: swap ⇔ PERPETUAL or deliveryDate 4133404800000; linear ⇔ marginAsset == quoteAsset;
+        # active ⇔ status TRADING (reference §4.8)
+        assert market["contractType"] == "PERPETUAL" and market["deliveryDate"] == 4133404800000
+        assert market["marginAsset"] == market["quoteAsset"] == "USDT" and market["status"] == "TRADING"
+        filters = {f["filterType"]: f for f in market["filters"]}
+        for filter_type, fields in CCXT_FILTER_FIELDS.items():
+            assert fields <= set(filters[filter_type]), filter_type
+            for field in fields:  # decimal strings, parsable
+                assert isinstance(filters[filter_type][field], str) and float(filters[filter_type][field]) > 0
+
+
+async def test_premium_index_one_symbol(api: Api) -> None:
+    await api.mark("BTCUSDT", "51000.5")
+    r = await api.http.get("/fapi/v1/premiumIndex", params={"symbol": "BTCUSDT"})
+    snapshot.check("premiumIndex-one", r)
+    same_skeleton(r.json(), DOC_PREMIUM_INDEX)
+    assert r.json()["markPrice"] == "51000.50000000"  # 8 decimals, as the doc example
+
+
+async def test_premium_index_all(api: Api) -> None:
+    r = await api.http.get("/fapi/v1/premiumIndex")
+    snapshot.check("premiumIndex-all", r)
+    assert r.headers["x-mbx-used-weight-1m"] == "10"  # 10 without a symbol [MP]
+    for row in r.json():
+        same_skeleton(row, DOC_PREMIUM_INDEX)
+
+
+async def test_position_margin_add_and_reduce(api: Api, funded: Creds) -> None:
+    r = await api.margin(funded, "100", 1)
+    snapshot.check("positionMargin-add", r)
+    same_skeleton(r.json(), DOC_POSITION_MARGIN)
+    r = await api.margin(funded, "23.36332311", 2, where="body")
+    snapshot.check("positionMargin-reduce", r)
+    same_skeleton(r.json(), DOC_POSITION_MARGIN)
+
+
+async def test_position_margin_history(api: Api, funded: Creds) -> None:
+    for amount, type_ in (("23.36332311", 1), ("100", 1), ("0.5", 2)):
+        assert (await api.margin(funded, amount, type_)).status_code == 200
+    r = await api.history(funded)
+    snapshot.check("positionMargin-history", r)
+    for row in r.json():
+        same_skeleton(row, DOC_HISTORY[0])
+
+
+async def test_position_margin_history_empty(api: Api, funded: Creds) -> None:
+    r = await api.history(funded)
+    snapshot.check("positionMargin-history-empty", r)
+    assert r.json() == []
+
+
+async def test_error_shape(api: Api, funded: Creds) -> None:
+    r = await api.margin(funded, "1", 1, symbol="FOOUSDT")
+    snapshot.check("error-invalid-symbol", r)
+    same_skeleton(r.json(), {"code": -1121, "msg": "Invalid symbol."})  # reference §2 [GI][EC]
+
+
+def test_every_route_has_a_golden_response() -> None:
+    """Adding a route to routes.py means adding a golden case for it (STYLE.md)."""
+    recorded = {json.loads(p.read_text())["request"] for p in Path(snapshot.GOLDEN_DIR).glob("*.json")}
+    missing = [f"{r.method} {r.path}" for r in ROUTES if f"{r.method} {r.path}" not in recorded]
+    assert not missing, f"routes without a golden response in tests/golden: {missing}"
