@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from isomargin.client import AsyncClient, Client
 from tests.support import CONTROL, Api, Creds, LiveServer
-
-#: Tests of endpoints built on branch issue3-surface; they pass once it is merged into main.
-ISSUE3_PENDING = pytest.mark.xfail(
-    reason="positionRisk/balance/leverageBracket come with branch issue3-surface (not merged yet)", strict=False
-)
 
 
 class Clients:
@@ -37,15 +32,6 @@ class Clients:
         )
         self.opened_async.append(client)
         return client
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """As tests/conftest.py's, without a log file (main's LiveServer leaks that file's handle,
-    which filterwarnings=error turns into a failure; issue4/issue5 branches fix it there)."""
-    tmp = tmp_path_factory.mktemp("live")
-    with LiveServer(f"sqlite:///{tmp}/live.db", env={"ISOMARGIN_LOG_LEVEL": "warning"}) as server:
-        yield server
 
 
 @pytest.fixture

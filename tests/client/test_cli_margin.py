@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from typer.testing import CliRunner
 
 from isomargin.cli.main import app
-from tests.client.conftest import ISSUE3_PENDING, Clients
+from tests.client.conftest import Clients
 from tests.support import CONTROL, Api, Creds, LiveServer
 
 runner = CliRunner()
@@ -114,7 +114,6 @@ async def test_env_and_profile_file_supply_the_connection(
     assert missing.exit_code == 1 and "no [nope] profile" in missing.stderr
 
 
-@ISSUE3_PENDING
 async def test_add_shows_liquidation_before_and_after(live_api: Api, live_server: LiveServer) -> None:
     creds = await one_way(live_api)
 
@@ -134,7 +133,6 @@ async def test_add_shows_liquidation_before_and_after(live_api: Api, live_server
     assert data["after"]["liquidationPrice"] == "38152.61044177"  # (500 − 120) / 0.00996
 
 
-@ISSUE3_PENDING
 async def test_dry_run_sends_nothing(live_api: Api, live_server: LiveServer, clients: Clients) -> None:
     creds = await one_way(live_api)
 
@@ -145,7 +143,6 @@ async def test_dry_run_sends_nothing(live_api: Api, live_server: LiveServer, cli
     assert clients.sync(creds).margin_history("BTCUSDT") == []
 
 
-@ISSUE3_PENDING
 async def test_positions_and_balance(live_api: Api, live_server: LiveServer) -> None:
     creds = await one_way(live_api)
 
@@ -163,7 +160,6 @@ async def test_positions_and_balance(live_api: Api, live_server: LiveServer) -> 
     assert Decimal(usdt["crossWalletBalance"]) == Decimal("9950")
 
 
-@ISSUE3_PENDING
 async def test_hedge_mode_needs_a_side_when_both_legs_are_open(live_api: Api, live_server: LiveServer) -> None:
     creds = await live_api.account("5000", dual=True)
     await live_api.position(creds, symbol="ETHUSDT", amt="1", entry="2900", leverage=20, side="LONG")

@@ -19,10 +19,8 @@ from isomargin.client import (
     PositionSide,
 )
 from isomargin.domain import DEFAULT_BRACKETS
-from tests.client.conftest import ISSUE3_PENDING, Clients
+from tests.client.conftest import Clients
 from tests.support import Api
-
-pytestmark = ISSUE3_PENDING
 
 
 async def test_helpers_agree_with_the_server_to_the_last_digit(live_api: Api, clients: Clients) -> None:

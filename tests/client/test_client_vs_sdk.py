@@ -16,7 +16,7 @@ from binance_sdk_derivatives_trading_usds_futures.derivatives_trading_usds_futur
 )
 
 from isomargin.client import BinanceAPIError, Client
-from tests.client.conftest import ISSUE3_PENDING, Clients
+from tests.client.conftest import Clients
 from tests.support import Api, Creds, LiveServer
 
 VOLATILE = {"time", "updateTime"}
@@ -112,7 +112,6 @@ async def test_margin_scenario_matches_the_official_sdk(
     assert (a["crossWalletBalance"], a["walletBalance"]) == (b["crossWalletBalance"], b["walletBalance"])
 
 
-@ISSUE3_PENDING
 async def test_positions_balance_and_brackets_match_the_official_sdk(
     live_api: Api, live_server: LiveServer, clients: Clients
 ) -> None:
