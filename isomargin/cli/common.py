@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, NoReturn
 
 import orjson
@@ -113,17 +113,24 @@ def emit(data: Any) -> None:
     sys.stdout.flush()
 
 
-def price_text(value: Decimal) -> str:
-    """A price for people: grouped thousands, 2+ decimals, no float; 0 shows as "none"."""
-    if value == 0:
-        return "none"
-    whole, _, frac = format(value, ",f").partition(".")
+def number_text(value: Decimal | None) -> str:
+    """A number for people: grouped thousands, at least 2 decimals, every significant digit kept."""
+    if value is None:
+        return "-"
+    whole, _, frac = format(value.normalize() if value else Decimal(0), ",f").partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"
 
 
-def plain(value: Decimal | None) -> str:
-    """Every digit, never an exponent (``str(Decimal("0E-8"))`` would print "0E-8")."""
-    return "-" if value is None else format(value, "f")
+def price_text(value: Decimal) -> str:
+    """A price rounded to about 8 significant digits for reading (41164.65863454 → 41,164.659).
+
+    Display only; ``--json`` keeps Binance's exact strings. A liquidation price of 0 means "none".
+    """
+    if value == 0:
+        return "none"
+    digits = len(str(int(abs(value))).lstrip("0"))
+    places = max(2, 8 - digits)
+    return number_text(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def distance_text(liquidation: Decimal, mark: Decimal, long: bool) -> str:

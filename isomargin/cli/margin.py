@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -28,7 +29,7 @@ from isomargin.cli.common import (
     distance_text,
     emit,
     fail,
-    plain,
+    number_text,
     price_text,
     reported,
 )
@@ -58,7 +59,7 @@ def _change_table(before: MarginPreview, after: PositionRisk | None, sign: str, 
     liq_after = after.liquidation_price if after else before.liquidation_price_after
     wallet_after = after.isolated_wallet if after else before.isolated_wallet_after
     mark_after = after.mark_price if after else row.mark_price
-    table.add_row("isolated wallet", plain(row.isolated_wallet), plain(wallet_after))
+    table.add_row("isolated wallet", number_text(row.isolated_wallet), number_text(wallet_after))
     table.add_row("liquidation price", price_text(row.liquidation_price), price_text(liq_after))
     table.add_row(
         "distance from mark",
@@ -172,18 +173,20 @@ def history(
         if as_json:
             emit([r.raw for r in rows])
             return
-        table = Table(title=f"{symbol.upper()} margin history ({len(rows)} changes, last {days} days)")
+        table = Table(
+            title=f"{symbol.upper()} margin history: {len(rows)} change{'' if len(rows) == 1 else 's'} in {days} days"
+        )
         for column in ("time (UTC)", "side", "type", "amount", "asset"):
             table.add_column(column, justify="right" if column == "amount" else "left")
         for r in rows:
             when = dt.datetime.fromtimestamp(r.time / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
             sign = "+" if r.type is MarginChangeType.ADD else "-"
-            table.add_row(when, r.position_side.value, r.type.name.lower(), f"{sign}{plain(r.amount)}", r.asset)
+            table.add_row(when, r.position_side.value, r.type.name.lower(), f"{sign}{number_text(r.amount)}", r.asset)
         Console().print(table)
 
 
 def _opt_plain(value: Decimal | None) -> str | None:
-    return None if value is None else plain(value)
+    return None if value is None else format(value, "f")
 
 
 def positions(
@@ -207,23 +210,25 @@ def positions(
             # maxRemovable is ours (not Binance's): a decimal string like Binance's amounts, or null.
             emit([{**r.raw, "maxRemovable": _opt_plain(removable[(r.symbol, r.position_side)])} for r in rows])
             return
-        table = Table(title="positions")
-        columns = ["symbol", "side", "size", "entry", "mark", "isolated wallet", "unrealized PnL", "liq. price"]
-        for column in [*columns, "distance", "leverage", "max removable"]:
-            table.add_column(column, justify="left" if column in ("symbol", "side") else "right")
+        table = Table(title="positions", box=box.SIMPLE_HEAD, collapse_padding=True)
+        columns = ["position", "size", "entry", "mark", "wallet", "PnL", "liq. price", "to liq.", "lev.", "removable"]
+        for column in columns:
+            # Fold rather than cut: a truncated number ("45,180.…") would be worse than none.
+            table.add_column(column, justify="left" if column == "position" else "right", overflow="fold")
         for r in rows:
             table.add_row(
-                r.symbol,
-                r.position_side.value,
-                plain(r.position_amt),
+                r.symbol if r.position_side.value == "BOTH" else f"{r.symbol} {r.position_side.value}",
+                str(r.raw["positionAmt"]),
                 price_text(r.entry_price),
                 price_text(r.mark_price),
-                plain(r.isolated_wallet) if r.margin_type is None or r.margin_type.value == "ISOLATED" else "cross",
-                plain(r.unrealized_profit),
+                number_text(r.isolated_wallet)
+                if r.margin_type is None or r.margin_type.value == "ISOLATED"
+                else "cross",
+                number_text(r.unrealized_profit),
                 price_text(r.liquidation_price),
                 distance_text(r.liquidation_price, r.mark_price, _is_long(r)),
                 f"{r.leverage}x" if r.leverage else "-",
-                plain(removable[(r.symbol, r.position_side)]),
+                number_text(removable[(r.symbol, r.position_side)]),
             )
         Console().print(table if rows else "no open positions")
 
@@ -250,10 +255,10 @@ def balance(
         for r in rows:
             table.add_row(
                 r.asset,
-                plain(r.balance),
-                plain(r.cross_wallet_balance),
-                plain(r.available_balance),
-                plain(r.cross_un_pnl),
-                plain(r.max_withdraw_amount),
+                number_text(r.balance),
+                number_text(r.cross_wallet_balance),
+                number_text(r.available_balance),
+                number_text(r.cross_un_pnl),
+                number_text(r.max_withdraw_amount),
             )
         Console().print(table)

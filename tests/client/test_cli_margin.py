@@ -122,8 +122,8 @@ async def test_add_shows_liquidation_before_and_after(live_api: Api, live_server
 
     assert code == 0, err
     # Long 0.01 @ 50000, MMR 0.004: LP = (500 − iw) / (0.01 × 0.996); iw 50 → 45180.72289157,
-    # iw 150 → 35140.56224900; distance from mark 51000: 11.41% → 31.10%.
-    assert "45,180.72289157" in table and "35,140.56224900" in table
+    # iw 150 → 35140.56224900 (shown to 8 significant digits); distance from mark 51000: 11.41% → 31.10%.
+    assert "45,180.723" in table and "35,140.562" in table
     assert "11.41%" in table and "31.10%" in table
     assert code_json == 0
     data = json.loads(out)
@@ -139,7 +139,7 @@ async def test_dry_run_sends_nothing(live_api: Api, live_server: LiveServer, cli
     code, table, err = run(live_server, creds, "margin", "reduce", "BTCUSDT", "5", "--dry-run")
 
     assert code == 0, err
-    assert "dry run" in table and "45,180.72289157" in table
+    assert "dry run" in table and "45,180.723" in table
     assert clients.sync(creds).margin_history("BTCUSDT") == []
 
 
@@ -151,7 +151,7 @@ async def test_positions_and_balance(live_api: Api, live_server: LiveServer) -> 
     code_bal, balance, _ = run(live_server, creds, "balance", "--json")
 
     assert code == 0, err
-    assert "45,180.72289157" in table and "11.41%" in table and "10x" in table
+    assert "45,180.723" in table and "11.41%" in table and "10x" in table
     (row,) = json.loads(out)
     # Max removable [FAQ-ADJ]: min(50 − 510×0.004, 50 + 10 − 51) = min(47.96, 9) = 9
     assert (row["symbol"], row["positionSide"], row["maxRemovable"]) == ("BTCUSDT", "BOTH", "9.00000000")
