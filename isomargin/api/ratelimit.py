@@ -123,8 +123,8 @@ _HIT_SCRIPT = """
 local used = redis.call('INCRBY', KEYS[1], ARGV[1])
 if used == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], 61000) end
 local now = tonumber(ARGV[4])
-local until = tonumber(redis.call('GET', KEYS[3]) or '0')
-if until > now then return {used, 418, until - now, until} end
+local ban_end = tonumber(redis.call('GET', KEYS[3]) or '0')
+if ban_end > now then return {used, 418, ban_end - now, ban_end} end
 if used <= tonumber(ARGV[2]) then return {used, 200, 0, 0} end
 local strikes = redis.call('INCR', KEYS[2])
 if strikes == 1 then redis.call('PEXPIRE', KEYS[2], 61000) end
@@ -133,10 +133,10 @@ if strikes > tonumber(ARGV[3]) then
   redis.call('PEXPIRE', KEYS[4], ARGV[7])
   local shift = math.min(count - 1, 20)
   local duration = math.min(tonumber(ARGV[5]) * (2 ^ shift), tonumber(ARGV[6]))
-  until = now + duration
-  redis.call('SET', KEYS[3], string.format('%d', until), 'PX', string.format('%d', duration))
+  ban_end = now + duration
+  redis.call('SET', KEYS[3], string.format('%d', ban_end), 'PX', string.format('%d', duration))
   redis.call('DEL', KEYS[2])
-  return {used, 418, duration, until}
+  return {used, 418, duration, ban_end}
 end
 return {used, 429, 60000 - now % 60000, 0}
 """
