@@ -109,9 +109,7 @@ async def test_200_then_429_then_418_with_binance_headers_and_bodies(limited_api
     creds = await limited_api.account("1000")
     await limited_api.position(creds)
     info = (await http.get("/fapi/v1/exchangeInfo")).json()
-    assert {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 5} in info[
-        "rateLimits"
-    ]
+    assert {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 5} in info["rateLimits"]
     for expected in ("2", "3", "4", "5"):
         r = await http.get("/fapi/v1/ping")
         assert (r.status_code, r.headers["x-mbx-used-weight-1m"]) == (200, expected)
