@@ -22,7 +22,6 @@ from isomargin.api.control import control_plane
 from isomargin.api.params import Params
 from isomargin.api.routes import ROUTES, Route, route_table
 from isomargin.api.state import AppState
-from isomargin.auth.keystore import load_master_key
 from isomargin.clock import Clock
 from isomargin.config import Settings
 from isomargin.service import keys
@@ -195,9 +194,7 @@ def build_state(
         store = open_store(
             settings.db_url, migrate=migrate, sqlite_synchronous=settings.sqlite_synchronous, pool_max=settings.pool_max
         )
-    box = load_master_key(settings.db_url, settings.master_key, settings.master_key_file)
-    # Secrets written before encryption existed are sealed before the first request (idempotent).
-    store.write_sync(lambda tx: keys.seal_plaintext_secrets(tx, box))
+    box = keys.open_secret_box(store, settings)
     limiter = ratelimit.make_limiter(
         settings.redis_url,
         settings.weight_limit_per_minute,

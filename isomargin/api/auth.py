@@ -15,12 +15,15 @@ listed in docs/COVERAGE.md):
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from isomargin import errors
 from isomargin.api.context import RequestContext, Security
-from isomargin.auth.keystore import SecretBox
+from isomargin.auth.keystore import MasterKeyError, SecretBox
 from isomargin.auth.signing import KeyType, signed_payload, verify
 from isomargin.store import repo
+
+log = logging.getLogger("isomargin.auth")
 
 API_KEY_MAX = 128
 DEFAULT_RECV_WINDOW_MS = 5000
@@ -66,7 +69,13 @@ def check_signature(ctx: RequestContext, key: repo.ApiKey, box: SecretBox) -> No
     if signed.signature is None:
         raise errors.INVALID_SIGNATURE.error()
     key_type = KeyType(key.key_type)
-    secret = box.open(key.api_key, key.secret) if key_type is KeyType.HMAC_SHA256 else key.secret
+    try:
+        secret = box.open(key.api_key, key.secret) if key_type is KeyType.HMAC_SHA256 else key.secret
+    except MasterKeyError:
+        # The server was started with another master key than the one that sealed this row
+        # (checked at start for one row); nothing can verify it, so the signature is invalid.
+        log.error("API key %s…: its secret does not open with this server's master key", key.api_key[:8])
+        raise errors.INVALID_SIGNATURE.error() from None
     if not verify(key_type, secret, signed.payload, signed.signature):
         raise errors.INVALID_SIGNATURE.error()
 

@@ -11,9 +11,10 @@ import uvicorn
 import yaml
 from rich.console import Console
 
-from isomargin.auth.keystore import MasterKeyError, load_master_key
+from isomargin.auth.keystore import MasterKeyError
 from isomargin.config import DEFAULT_DB_URL, Settings, settings_from_env
 from isomargin.scenario import ScenarioError, load_scenario
+from isomargin.service.keys import open_secret_box
 from isomargin.store import open_store
 
 
@@ -135,11 +136,11 @@ def serve(
         )
         settings.check_exposure()
         store = open_store(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
+        box = open_secret_box(store, settings)  # before workers start: a wrong key stops here
         if scenario:
             from isomargin.api.state import AppState
             from isomargin.clock import Clock
 
-            box = load_master_key(settings.db_url, settings.master_key, settings.master_key_file)
             ctx = AppState(settings=settings, store=store, clock=Clock(), secrets=box).service_context()
             report = load_scenario(store, ctx, scenario)
             console.print(

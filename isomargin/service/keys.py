@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from isomargin.auth.keystore import PREFIX as SEALED_PREFIX
-from isomargin.auth.keystore import SecretBox
+from isomargin.auth.keystore import SecretBox, load_master_key
 from isomargin.auth.signing import KeyType, load_public_key
+from isomargin.config import Settings
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
-from isomargin.store import Tx, repo
+from isomargin.store import Store, Tx, repo
 
 API_KEY_MAX = 128
 SECRET_MIN, SECRET_MAX = 16, 128
@@ -167,6 +168,25 @@ def seal_plaintext_secrets(tx: Tx, box: SecretBox) -> int:
     for key in keys:
         repo.update_api_key(tx, replace(key, secret=box.seal(key.api_key, key.secret)))
     return len(keys)
+
+
+def open_secret_box(store: Store, settings: Settings) -> SecretBox:
+    """Load the master key, check it opens the stored secrets, seal any left in plaintext.
+
+    Run at every start, before the first request: a wrong key stops the server with a clear
+    error instead of failing signatures one by one; sealing is idempotent.
+    """
+    box = load_master_key(settings.db_url, settings.master_key, settings.master_key_file)
+    store.read_sync(lambda tx: check_master_key(tx, box))
+    store.write_sync(lambda tx: seal_plaintext_secrets(tx, box))
+    return box
+
+
+def check_master_key(tx: Tx, box: SecretBox) -> None:
+    """Refuse to start with a master key that does not open the stored secrets (MasterKeyError)."""
+    key = repo.first_sealed_hmac_key(tx, SEALED_PREFIX)
+    if key is not None:
+        box.open(key.api_key, key.secret)
 
 
 def describe(key: repo.ApiKey) -> dict[str, object]:

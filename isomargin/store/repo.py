@@ -155,6 +155,14 @@ def delete_api_key(tx: Tx, api_key: str) -> bool:
     return tx.run("DELETE FROM api_keys WHERE api_key = ?", (api_key,)) > 0
 
 
+def first_sealed_hmac_key(tx: Tx, sealed_prefix: str) -> ApiKey | None:
+    row = tx.one(
+        f"SELECT {_KEY_COLS} FROM api_keys WHERE key_type = 'HMAC_SHA256' AND secret LIKE ? LIMIT 1",
+        (sealed_prefix + "%",),
+    )
+    return _api_key(row) if row else None
+
+
 def hmac_keys_with_plaintext_secret(tx: Tx, sealed_prefix: str) -> list[ApiKey]:
     rows = tx.all(
         f"SELECT {_KEY_COLS} FROM api_keys WHERE key_type = 'HMAC_SHA256' AND secret NOT LIKE ?",
