@@ -6,37 +6,17 @@ Not Binance's API. Errors here are :class:`AdminError` (rendered as ``{"error": 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
-from isomargin.auth.signing import KeyType, load_public_key
+from isomargin.auth.signing import KeyType
 from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_QUANTUM
 from isomargin.service.context import ServiceContext
+from isomargin.service.errors import AdminError
+from isomargin.service.keys import Credentials, add_api_key
 from isomargin.store import Tx, repo
-
-
-class AdminError(Exception):
-    """A control-plane request that cannot be carried out; ``status`` is its HTTP status."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    api_key: str
-    secret_key: str | None  # None for RSA/Ed25519 keys: the server holds only the public key
-    key_type: KeyType
-
-
-def new_api_key() -> str:
-    # 64 alphanumerics, the length and alphabet of a Binance API key.
-    return secrets.token_hex(32)
 
 
 def create_account(
@@ -53,38 +33,6 @@ def create_account(
     account_id = repo.insert_account(tx, cross_wallet=balance, dual_side_position=dual_side_position, now_ms=ctx.now_ms)
     creds = add_api_key(tx, ctx, account_id, KeyType.HMAC_SHA256, api_key=api_key, secret=secret_key)
     return account_id, creds
-
-
-def add_api_key(
-    tx: Tx,
-    ctx: ServiceContext,
-    account_id: int,
-    key_type: KeyType,
-    *,
-    api_key: str | None = None,
-    secret: str | None = None,
-    public_key: str | None = None,
-) -> Credentials:
-    if repo.get_account(tx, account_id) is None:
-        raise AdminError(f"account {account_id} does not exist", 404)
-    api_key = api_key or new_api_key()
-    if not api_key.isascii() or not api_key.isprintable() or " " in api_key or len(api_key) > 128:
-        raise AdminError("apiKey must be 1-128 printable ASCII characters without spaces")
-    if repo.get_api_key(tx, api_key) is not None:
-        raise AdminError("apiKey already exists", 409)
-    if key_type is KeyType.HMAC_SHA256:
-        secret = secret or secrets.token_hex(32)
-        stored = secret
-    else:
-        if not public_key:
-            raise AdminError(f"a {key_type.value} key needs publicKey (PEM)")
-        try:
-            load_public_key(public_key)
-        except ValueError as exc:
-            raise AdminError(f"publicKey is not a valid PEM public key: {exc}") from exc
-        stored, secret = public_key, None
-    repo.insert_api_key(tx, repo.ApiKey(api_key, account_id, key_type.value, stored, True, True, None), ctx.now_ms)
-    return Credentials(api_key, secret, key_type)
 
 
 def initial_margin_for(amount: Decimal, entry_price: Decimal, leverage: int) -> Decimal:
