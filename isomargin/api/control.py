@@ -247,7 +247,8 @@ def control_plane(state: AppState) -> Starlette:
             position_side=side,
             position_amt=_money(data, "positionAmt"),
             entry_price=_money(data, "entryPrice"),
-            leverage=_int(data, "leverage", default=20),
+            # without "leverage": the symbol's leverage as the account set it through POST /fapi/v1/leverage
+            leverage=_int(data, "leverage") if "leverage" in data else None,
             isolated_wallet=_money(data, "isolatedWallet") if "isolatedWallet" in data else None,
         )
         ctx = state.service_context()

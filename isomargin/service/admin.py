@@ -47,7 +47,7 @@ class OpenPosition:
     position_side: PositionSide
     position_amt: Decimal
     entry_price: Decimal
-    leverage: int
+    leverage: int | None  # None: the symbol's leverage as the account set it (POST /fapi/v1/leverage)
     isolated_wallet: Decimal | None = None  # default: the initial margin
 
 
@@ -55,7 +55,9 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     """Open an isolated position, paying its margin from the cross wallet.
 
     Sets the symbol ISOLATED at ``leverage`` for the account (margin type and leverage are per
-    symbol on Binance, shared by hedge-mode legs).
+    symbol on Binance, shared by hedge-mode legs). Without ``leverage`` the symbol keeps the
+    leverage the account gave it (``POST /fapi/v1/leverage``; 20x, or the symbol's maximum if lower,
+    when never set), so a client's own settings survive the control plane opening its position.
     """
     spec = ctx.symbols.get(req.symbol)
     if spec is None:
@@ -76,12 +78,13 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     if req.entry_price <= 0:
         raise AdminError("entryPrice must be positive")
     top = max_leverage(spec.brackets)
-    if not 1 <= req.leverage <= top:
+    leverage = ctx.symbol_config(tx, account.id, spec.symbol).leverage if req.leverage is None else req.leverage
+    if not 1 <= leverage <= top:
         raise AdminError(f"leverage must be between 1 and {top} for {spec.symbol}")
     notional = abs(amount) * req.entry_price
-    cap = max_notional_for_leverage(spec.brackets, req.leverage)
+    cap = max_notional_for_leverage(spec.brackets, leverage)
     if notional > cap:
-        raise AdminError(f"notional {notional} is above {cap}, the maximum at leverage {req.leverage}")
+        raise AdminError(f"notional {notional} is above {cap}, the maximum at leverage {leverage}")
     existing = repo.get_position(tx, account.id, spec.symbol, side.value, lock=True)
     if existing is not None and existing.position_amt != 0:
         raise AdminError(f"account {account.id} already holds {spec.symbol} {side.value}", 409)
@@ -89,13 +92,13 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     wallet = (
         req.isolated_wallet
         if req.isolated_wallet is not None
-        else initial_margin_for(amount, req.entry_price, req.leverage)
+        else initial_margin_for(amount, req.entry_price, leverage)
     )
     if wallet <= 0:
         raise AdminError("isolatedWallet must be positive")
     if wallet > account.cross_wallet:
         raise AdminError(f"the cross wallet ({account.cross_wallet}) cannot pay the position's margin ({wallet})", 409)
-    repo.upsert_symbol_config(tx, account.id, repo.SymbolConfig(spec.symbol, "ISOLATED", req.leverage))
+    repo.upsert_symbol_config(tx, account.id, repo.SymbolConfig(spec.symbol, "ISOLATED", leverage))
     repo.set_cross_wallet(tx, account.id, account.cross_wallet - wallet, ctx.now_ms)
     row = repo.PositionRow(spec.symbol, side.value, amount, req.entry_price, wallet, ctx.now_ms)
     repo.upsert_position(tx, account.id, row)
