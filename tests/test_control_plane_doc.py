@@ -1,7 +1,11 @@
-"""What docs/control-plane.md promises about scenario files: one transaction, idempotent by apiKey."""
+"""What docs/control-plane.md promises: scenario files load in one transaction and are idempotent by
+apiKey; without an admin token the server will not listen on a public address."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,3 +48,26 @@ def test_a_bad_scenario_loads_nothing(tmp_path: Path) -> None:
         assert store.read_sync(lambda tx: repo.get_mark_price(tx, "BTCUSDT")) is None
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_serve_refuses_a_public_address_without_an_admin_token(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ISOMARGIN_ADMIN_TOKEN"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "isomargin.cli.main",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--db",
+            f"sqlite:///{tmp_path}/x.db",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 2
+    assert "ISOMARGIN_ADMIN_TOKEN" in done.stderr
