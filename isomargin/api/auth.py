@@ -54,6 +54,7 @@ def check_timestamp(ctx: RequestContext, recv_window_max_ms: int) -> None:
     if recv_window is None:
         recv_window = DEFAULT_RECV_WINDOW_MS
     elif recv_window <= 0:
+        # A zero or negative window can never pass; -1102 like a malformed value (assumed).
         raise errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED.error("recvWindow")
     # Above the documented maximum of 60000 Binance's behaviour is unknown (reference open
     # question 8): we treat it as the maximum (assumed).
