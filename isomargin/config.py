@@ -34,6 +34,13 @@ class Settings:
     sqlite_synchronous: str = "NORMAL"
     pool_max: int = 10
     redis_url: str | None = None
+    #: prefix of every rate-limit key in Redis (several deployments can share one Redis)
+    redis_prefix: str = "isomargin:"
+    #: 429 answers one IP may get in a minute before it is banned with 418 (assumed, see api.ratelimit)
+    ban_after_429s: int = 5
+    #: AES-GCM key for HMAC secrets at rest, base64 (else master_key_file; see docs/security.md)
+    master_key: str | None = None
+    master_key_file: Path | None = None
     trusted_proxies: tuple[str, ...] = ()
     max_body_bytes: int = 64 * 1024
     log_level: str = "info"
@@ -65,6 +72,8 @@ def settings_from_env(**overrides: object) -> Settings:
         "host": "ISOMARGIN_HOST",
         "admin_token": "ISOMARGIN_ADMIN_TOKEN",
         "redis_url": "ISOMARGIN_REDIS_URL",
+        "redis_prefix": "ISOMARGIN_REDIS_PREFIX",
+        "master_key": "ISOMARGIN_MASTER_KEY",
         "sqlite_synchronous": "ISOMARGIN_SQLITE_SYNCHRONOUS",
         "log_level": "ISOMARGIN_LOG_LEVEL",
     }
@@ -76,12 +85,16 @@ def settings_from_env(**overrides: object) -> Settings:
         "workers": "ISOMARGIN_WORKERS",
         "weight_limit_per_minute": "ISOMARGIN_WEIGHT_LIMIT",
         "pool_max": "ISOMARGIN_POOL_MAX",
+        "ban_after_429s": "ISOMARGIN_BAN_AFTER_429S",
+        "max_body_bytes": "ISOMARGIN_MAX_BODY_BYTES",
     }
     for attr, var in int_map.items():
         if (value := _env(var)) is not None:
             values[attr] = int(value)
     if (proxies := _env("ISOMARGIN_TRUSTED_PROXIES")) is not None:
         values["trusted_proxies"] = tuple(p.strip() for p in proxies.split(",") if p.strip())
+    if (key_file := _env("ISOMARGIN_MASTER_KEY_FILE")) is not None:
+        values["master_key_file"] = Path(key_file)
     if (scenario := _env("ISOMARGIN_SCENARIO")) is not None:
         values["scenario"] = Path(scenario)
     symbols_file = overrides.pop("symbols_file", None) or _env("ISOMARGIN_SYMBOLS")

@@ -123,6 +123,7 @@ INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid", 
 NO_NEED_TO_CHANGE_MARGIN_TYPE = _spec(
     -4046, "NO_NEED_TO_CHANGE_MARGIN_TYPE", "No need to change margin type.", 400, "observed"
 )
+# -4047 and -4067 are never emitted: isomargin has no order book, so no account has open orders.
 THERE_EXISTS_OPEN_ORDERS = _spec(
     -4047, "THERE_EXISTS_OPEN_ORDERS", "Margin type cannot be changed if there exists open orders."
 )

@@ -13,9 +13,12 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 import orjson
 
 # Plain decimal notation, as every Binance client sends it: "100", "100.0", "0.2", ".5", "5.".
-# No exponent, no NaN/Infinity, no whitespace, no thousands separators.
-_DECIMAL_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
-_INT_RE = re.compile(r"[+-]?\d+")
+# No exponent, no NaN/Infinity, no whitespace, no thousands separators, and ASCII digits only
+# (Python's \d and Decimal() would accept "١" or fullwidth "１").
+_DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+# A negative zero ("-0", "-0.00") is malformed: fapi answered -1102 for quantity=-0 [I-MG4].
+_NEGATIVE_ZERO_RE = re.compile(r"-(?:0+\.?0*|\.0+)")
 
 # The wallet asset (USDT) keeps 8 decimals, as every balance Binance shows does [BAL2].
 ASSET_PLACES = 8
@@ -25,14 +28,14 @@ MAX_DECIMAL_CHARS = 64
 
 def parse_decimal(text: str) -> Decimal | None:
     """Strict plain-notation decimal, or None when the text is not one."""
-    if len(text) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(text):
+    if len(text) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(text) or _NEGATIVE_ZERO_RE.fullmatch(text):
         return None
     return Decimal(text)
 
 
 def parse_int(text: str, *, max_digits: int = 19) -> int | None:
     """Strict base-10 integer (Java ``long`` range), or None."""
-    if not _INT_RE.fullmatch(text) or len(text.lstrip("+-")) > max_digits:
+    if not _INT_RE.fullmatch(text) or len(text.lstrip("+-")) > max_digits or _NEGATIVE_ZERO_RE.fullmatch(text):
         return None
     value = int(text)
     if not -(2**63) <= value < 2**63:

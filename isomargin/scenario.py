@@ -29,7 +29,8 @@ import yaml
 from isomargin.domain.position import PositionSide
 from isomargin.money import parse_decimal
 from isomargin.service import ServiceContext, admin
-from isomargin.service.admin import AdminError, OpenPosition
+from isomargin.service.admin import OpenPosition
+from isomargin.service.errors import AdminError
 from isomargin.store import Store, Tx, repo
 
 

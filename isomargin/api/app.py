@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from isomargin import errors
-from isomargin.api import auth
+from isomargin.api import auth, ratelimit
 from isomargin.api.context import RequestContext
 from isomargin.api.control import control_plane
 from isomargin.api.params import Params
@@ -24,6 +24,7 @@ from isomargin.api.routes import ROUTES, Route, route_table
 from isomargin.api.state import AppState
 from isomargin.clock import Clock
 from isomargin.config import Settings
+from isomargin.service import keys
 from isomargin.store import Store, open_store, repo
 
 log = logging.getLogger("isomargin")
@@ -104,6 +105,7 @@ class IsomarginApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await self.state.weights.close()
                 self.state.store.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -114,20 +116,36 @@ class IsomarginApp:
         ip = client_ip(scope, headers, state.settings.trusted_proxies)
         route = self.routes.get((scope["method"], scope["path"]))
         weight = 1
+        used = 0
         extra: dict[str, str] = {}
         try:
             await state.refresh_clock()
             now_ms = state.clock.now_ms()
-            if route is None:
-                spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
-                raise spec.error()
-            try:
-                body = await read_body(receive, state.settings.max_body_bytes)
-            except BodyTooLarge:
-                raise errors.TOO_MANY_PARAMETERS.error() from None
+            params: Params | None = None
+            body = b""
             query: bytes = scope.get("query_string", b"")
-            params = Params(query, body)
-            weight = route.weight_of(params)
+            error: errors.ApiError | None = None
+            # Parse first: the weight of some endpoints depends on their parameters [GI].
+            try:
+                if route is None:
+                    spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
+                    raise spec.error()
+                try:
+                    body = await read_body(receive, state.settings.max_body_bytes)
+                except BodyTooLarge:
+                    raise errors.TOO_MANY_PARAMETERS.error() from None
+                params = Params(query, body)
+                weight = route.weight_of(params)
+            except errors.ApiError as exc:
+                error = exc
+            # Every request counts, rejected ones too; past the limit nothing else runs.
+            verdict = await state.weights.hit(ip, weight, now_ms)
+            used = verdict.used
+            if verdict.status != ratelimit.OK:
+                raise rate_limit_error(verdict, state.weights.limit)
+            if error is not None:
+                raise error
+            assert route is not None and params is not None
             ctx = RequestContext(scope["method"], scope["path"], query, body, headers, ip, params, now_ms)
             payload = await self.dispatch(route, ctx)
             extra = ctx.extra_headers
@@ -136,9 +154,8 @@ class IsomarginApp:
             status, payload, extra = exc.http_status, exc.body(), exc.headers
         except Exception:
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
-            error = errors.UNKNOWN.error()
-            status, payload = error.http_status, error.body()
-        used = state.weights.add(ip, weight, state.clock.now_ms())
+            error_ = errors.UNKNOWN.error()
+            status, payload = error_.http_status, error_.body()
         response_headers = [*JSON_HEADERS, (WEIGHT_HEADER, str(used).encode())]
         response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
         body_bytes = orjson.dumps(payload)
@@ -156,10 +173,18 @@ class IsomarginApp:
         if key is not None:
             if route.security.signed:
                 auth.check_timestamp(ctx, state.settings.recv_window_max_ms)
-                auth.check_signature(ctx, key)
+                auth.check_signature(ctx, key, state.secrets)
             auth.check_permissions(ctx, key, route.security)
             ctx.account_id, ctx.api_key = key.account_id, key.api_key
         return await route.handler(state, ctx, request)
+
+
+def rate_limit_error(verdict: ratelimit.Verdict, limit: int) -> errors.ApiError:
+    """429 -1003 with ``Retry-After`` until the minute ends, or 418 -1003 until the ban ends [GI]."""
+    headers = {"Retry-After": str(verdict.retry_after_s)}
+    if verdict.status == ratelimit.BANNED:
+        return errors.IP_BANNED.error(verdict.banned_until_ms, headers=headers)
+    return errors.TOO_MANY_REQUESTS.error(limit, headers=headers)
 
 
 def build_state(
@@ -169,7 +194,14 @@ def build_state(
         store = open_store(
             settings.db_url, migrate=migrate, sqlite_synchronous=settings.sqlite_synchronous, pool_max=settings.pool_max
         )
-    return AppState(settings=settings, store=store, clock=clock or Clock())
+    box = keys.open_secret_box(store, settings)
+    limiter = ratelimit.make_limiter(
+        settings.redis_url,
+        settings.weight_limit_per_minute,
+        prefix=settings.redis_prefix,
+        ban_after_429s=settings.ban_after_429s,
+    )
+    return AppState(settings=settings, store=store, clock=clock or Clock(), secrets=box, weights=limiter)
 
 
 def create_app(

@@ -4,7 +4,7 @@ Order of checks (Binance does not document it; reference open question 7 — ass
 listed in docs/COVERAGE.md):
 
 1. ``X-MBX-APIKEY`` missing or malformed → -2014 (HTTP 401)
-2. key unknown or disabled → -2015 (HTTP 401)
+2. key unknown, disabled, or without the futures permission → -2015 (HTTP 401)
 3. the endpoint's own parameters (done by the route's parser, before this module's step 4)
 4. ``timestamp`` then ``signature`` missing or malformed → -1102
 5. timestamp outside the window → -1021 (both of Binance's messages)
@@ -15,11 +15,15 @@ listed in docs/COVERAGE.md):
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from isomargin import errors
 from isomargin.api.context import RequestContext, Security
+from isomargin.auth.keystore import MasterKeyError, SecretBox
 from isomargin.auth.signing import KeyType, signed_payload, verify
 from isomargin.store import repo
+
+log = logging.getLogger("isomargin.auth")
 
 API_KEY_MAX = 128
 DEFAULT_RECV_WINDOW_MS = 5000
@@ -33,7 +37,8 @@ def check_api_key_header(ctx: RequestContext) -> str:
 
 
 def check_key_usable(key: repo.ApiKey | None) -> repo.ApiKey:
-    if key is None or not key.enabled:
+    """Unknown, disabled, or not enabled for futures → -2015 (HTTP 401) [EC]."""
+    if key is None or not key.enabled or not key.futures_enabled:
         raise errors.REJECTED_MBX_KEY.error()
     return key
 
@@ -49,6 +54,7 @@ def check_timestamp(ctx: RequestContext, recv_window_max_ms: int) -> None:
     if recv_window is None:
         recv_window = DEFAULT_RECV_WINDOW_MS
     elif recv_window <= 0:
+        # A zero or negative window can never pass; -1102 like a malformed value (assumed).
         raise errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED.error("recvWindow")
     # Above the documented maximum of 60000 Binance's behaviour is unknown (reference open
     # question 8): we treat it as the maximum (assumed).
@@ -59,9 +65,20 @@ def check_timestamp(ctx: RequestContext, recv_window_max_ms: int) -> None:
         raise errors.TIMESTAMP_OUTSIDE_RECV_WINDOW.error()
 
 
-def check_signature(ctx: RequestContext, key: repo.ApiKey) -> None:
+def check_signature(ctx: RequestContext, key: repo.ApiKey, box: SecretBox) -> None:
+    """Verify over the exact bytes received (query string + body, ``signature`` pair removed)."""
     signed = signed_payload(ctx.query, ctx.body)
-    if signed.signature is None or not verify(KeyType(key.key_type), key.secret, signed.payload, signed.signature):
+    if signed.signature is None:
+        raise errors.INVALID_SIGNATURE.error()
+    key_type = KeyType(key.key_type)
+    try:
+        secret = box.open(key.api_key, key.secret) if key_type is KeyType.HMAC_SHA256 else key.secret
+    except MasterKeyError:
+        # The server was started with another master key than the one that sealed this row
+        # (checked at start for one row); nothing can verify it, so the signature is invalid.
+        log.error("API key %s…: its secret does not open with this server's master key", key.api_key[:8])
+        raise errors.INVALID_SIGNATURE.error() from None
+    if not verify(key_type, secret, signed.payload, signed.signature):
         raise errors.INVALID_SIGNATURE.error()
 
 

@@ -24,8 +24,9 @@ from isomargin.api.state import CLOCK_OFFSET_KEY, AppState
 from isomargin.auth.signing import KeyType
 from isomargin.domain.position import PositionSide
 from isomargin.money import decimal_string, fixed, parse_decimal
-from isomargin.service import admin
-from isomargin.service.admin import AdminError, OpenPosition
+from isomargin.service import admin, keys
+from isomargin.service.admin import OpenPosition
+from isomargin.service.errors import AdminError
 from isomargin.service.positions import get_position_view, position_views
 from isomargin.store import Tx, repo
 
@@ -85,6 +86,40 @@ def _opt_str(data: dict[str, Any], name: str) -> str | None:
     return value
 
 
+#: JSON field → Permissions attribute, for key creation and PATCH /apiKeys/{apiKey}
+PERMISSION_FIELDS = {
+    "enabled": "enabled",
+    "enableFutures": "futures_enabled",
+    "canTrade": "can_trade",
+    "ipWhitelist": "ip_whitelist",
+}
+
+
+def _only(data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise AdminError(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _permissions(data: dict[str, Any]) -> keys.Permissions:
+    values: dict[str, Any] = {}
+    for name, attr in PERMISSION_FIELDS.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "ipWhitelist":
+            if value is None:
+                value = []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise AdminError('ipWhitelist must be a list of IP addresses or networks, e.g. ["10.0.0.0/8"]')
+            values[attr] = tuple(value)
+        elif isinstance(value, bool):
+            values[attr] = value
+        else:
+            raise AdminError(f"{name} must be true or false")
+    return keys.Permissions(**values)
+
+
 def _path_int(request: Request, name: str) -> int:
     try:
         return int(request.path_params[name])
@@ -128,21 +163,48 @@ def control_plane(state: AppState) -> Starlette:
     async def add_api_key(request: Request) -> Response:
         account_id = _path_int(request, "accountId")
         data = await _json_object(request)
+        _only(data, {"type", "apiKey", "secretKey", "publicKey", *PERMISSION_FIELDS})
         try:
             key_type = KeyType(data.get("type", "HMAC_SHA256"))
         except ValueError:
             raise AdminError("type must be HMAC_SHA256, RSA or ED25519") from None
         api_key, secret, public_key = _opt_str(data, "apiKey"), _opt_str(data, "secretKey"), _opt_str(data, "publicKey")
+        permissions = _permissions(data)
         ctx = state.service_context()
         creds = await write(
-            lambda tx: admin.add_api_key(
-                tx, ctx, account_id, key_type, api_key=api_key, secret=secret, public_key=public_key
+            lambda tx: keys.add_api_key(
+                tx,
+                ctx,
+                account_id,
+                key_type,
+                api_key=api_key,
+                secret=secret,
+                public_key=public_key,
+                permissions=permissions,
             )
         )
         body: dict[str, Any] = {"apiKey": creds.api_key, "type": creds.key_type.value}
         if creds.secret_key is not None:
             body["secretKey"] = creds.secret_key
         return JSONResponse(body, status_code=201)
+
+    async def get_api_key(request: Request) -> Response:
+        api_key = request.path_params["apiKey"]
+        key = await state.store.read(lambda tx: keys.get_api_key(tx, api_key))
+        return JSONResponse(keys.describe(key))
+
+    async def update_api_key(request: Request) -> Response:
+        api_key = request.path_params["apiKey"]
+        data = await _json_object(request)
+        _only(data, set(PERMISSION_FIELDS))
+        changes = _permissions(data)
+        key = await write(lambda tx: keys.update_api_key(tx, api_key, changes))
+        return JSONResponse(keys.describe(key))
+
+    async def delete_api_key(request: Request) -> Response:
+        api_key = request.path_params["apiKey"]
+        await write(lambda tx: keys.delete_api_key(tx, api_key))
+        return JSONResponse({"apiKey": api_key, "deleted": True})
 
     def account_summary(tx: Tx, account_id: int) -> dict[str, Any]:
         account = repo.get_account(tx, account_id)
@@ -157,10 +219,7 @@ def control_plane(state: AppState) -> Starlette:
             "crossWalletBalance": fixed(account.cross_wallet),
             "walletBalance": fixed(account.cross_wallet + isolated),
             "positions": [position_risk_v2(v) for v in positions],
-            "apiKeys": [
-                {"apiKey": k.api_key, "type": k.key_type, "enabled": k.enabled}
-                for k in repo.list_api_keys(tx, account_id)
-            ],
+            "apiKeys": [keys.describe(k) for k in repo.list_api_keys(tx, account_id)],
         }
 
     async def get_account(request: Request) -> Response:
@@ -188,7 +247,8 @@ def control_plane(state: AppState) -> Starlette:
             position_side=side,
             position_amt=_money(data, "positionAmt"),
             entry_price=_money(data, "entryPrice"),
-            leverage=_int(data, "leverage", default=20),
+            # without "leverage": the symbol's leverage as the account set it through POST /fapi/v1/leverage
+            leverage=_int(data, "leverage") if "leverage" in data else None,
             isolated_wallet=_money(data, "isolatedWallet") if "isolatedWallet" in data else None,
         )
         ctx = state.service_context()
@@ -229,7 +289,7 @@ def control_plane(state: AppState) -> Starlette:
         ctx = state.service_context()
         await write(lambda tx: admin.reset(tx, ctx))
         state.clock.offset_ms = 0
-        state.weights.reset()
+        await state.weights.reset()
         return JSONResponse({"reset": True})
 
     async def health(request: Request) -> Response:
@@ -246,6 +306,9 @@ def control_plane(state: AppState) -> Starlette:
         Route(f"{PREFIX}/accounts", guarded(list_accounts), methods=["GET"]),
         Route(f"{PREFIX}/accounts/{{accountId}}", guarded(get_account), methods=["GET"]),
         Route(f"{PREFIX}/accounts/{{accountId}}/apiKeys", guarded(add_api_key), methods=["POST"]),
+        Route(f"{PREFIX}/apiKeys/{{apiKey}}", guarded(get_api_key), methods=["GET"]),
+        Route(f"{PREFIX}/apiKeys/{{apiKey}}", guarded(update_api_key), methods=["PATCH"]),
+        Route(f"{PREFIX}/apiKeys/{{apiKey}}", guarded(delete_api_key), methods=["DELETE"]),
         Route(f"{PREFIX}/positions", guarded(open_position), methods=["POST"]),
         Route(f"{PREFIX}/markPrices", guarded(list_mark_prices), methods=["GET"]),
         Route(f"{PREFIX}/markPrices/{{symbol}}", guarded(set_mark_price), methods=["PUT"]),

@@ -6,6 +6,10 @@ parameter sent in both the query string and request body, the query string param
 used." The 2023-06-16 notice forbids whitespace and empty values [CL]. Every malformed value
 answers in Binance's format: -1102 (missing, empty or malformed), -1100 (illegal characters),
 -1101 (duplicate), -1130 (valid syntax, value not allowed).
+
+-1100 and -1101 are the codes Binance's error page gives for these cases; that fapi answers them
+for positionMargin's parameters is assumed (reference §2.1). Whitespace around a value or an
+empty value is -1102 naming the parameter (assumed, from the 2023-06-16 notice [CL]).
 """
 
 from __future__ import annotations

@@ -25,12 +25,8 @@ def margin_type_lower(margin_type: str) -> str:
     return "isolated" if margin_type == "ISOLATED" else "cross"
 
 
-def price(value: Decimal) -> str:
-    return "0" if value == 0 else fixed(value, 8)
-
-
 def amount8(value: Decimal) -> str:
-    """8 decimals, or "0" for zero."""
+    """8 decimals, or "0" for zero (``liquidationPrice`` "0" when there is none [PR2])."""
     return "0" if value == 0 else fixed(value, 8)
 
 
@@ -63,7 +59,7 @@ def position_risk_v2(view: PositionView) -> dict[str, object]:
         "breakEvenPrice": break_even_price(view),
         "markPrice": fixed(view.mark_price, 8),
         "unRealizedProfit": fixed(view.unrealized_pnl, 8),
-        "liquidationPrice": price(view.liquidation_price),
+        "liquidationPrice": amount8(view.liquidation_price),
         "leverage": str(view.leverage),
         "maxNotionalValue": decimal_string(view.max_notional),
         "marginType": margin_type_lower(view.margin_type),

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import orjson
 
-from isomargin.api.render import amount8, break_even_price, entry_price, notional8, position_amt, price
+from isomargin.api.render import amount8, break_even_price, entry_price, notional8, position_amt
 from isomargin.domain.brackets import Bracket
 from isomargin.money import decimal_string, fixed
 from isomargin.service.account import WalletView
@@ -34,7 +34,7 @@ def position_risk_v3(view: PositionView) -> dict[str, object]:
         "breakEvenPrice": break_even_price(view),
         "markPrice": fixed(view.mark_price, 8),
         "unRealizedProfit": fixed(view.unrealized_pnl, 8),
-        "liquidationPrice": price(view.liquidation_price),
+        "liquidationPrice": amount8(view.liquidation_price),
         "isolatedMargin": amount8(view.isolated_margin),
         "notional": notional8(view.notional),
         "marginAsset": view.spec.margin_asset,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from isomargin.api.ratelimit import WeightCounter
+from isomargin.api.ratelimit import Limiter, LocalLimiter
+from isomargin.auth.keystore import SecretBox
 from isomargin.clock import Clock
 from isomargin.config import Settings
 from isomargin.service import ServiceContext
@@ -20,11 +21,15 @@ class AppState:
     settings: Settings
     store: Store
     clock: Clock
-    weights: WeightCounter = field(default_factory=WeightCounter)
+    secrets: SecretBox
+    #: request weight per IP (in process, or shared through Redis)
+    weights: Limiter = field(default_factory=lambda: LocalLimiter(2400))
     _clock_checked_at: int = -CLOCK_REFRESH_MS
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:
-        return ServiceContext(self.settings.symbols, self.clock.now_ms() if now_ms is None else now_ms)
+        return ServiceContext(
+            self.settings.symbols, self.clock.now_ms() if now_ms is None else now_ms, secrets=self.secrets
+        )
 
     async def refresh_clock(self) -> None:
         """Pick up a clock offset set through another worker's control plane, once a second."""

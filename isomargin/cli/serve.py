@@ -11,8 +11,10 @@ import uvicorn
 import yaml
 from rich.console import Console
 
+from isomargin.auth.keystore import MasterKeyError
 from isomargin.config import DEFAULT_DB_URL, Settings, settings_from_env
 from isomargin.scenario import ScenarioError, load_scenario
+from isomargin.service.keys import open_secret_box
 from isomargin.store import open_store
 
 
@@ -27,6 +29,12 @@ def _env_for_workers(settings: Settings, symbols_file: Path | None) -> None:
         os.environ["ISOMARGIN_ADMIN_TOKEN"] = settings.admin_token
     if settings.redis_url:
         os.environ["ISOMARGIN_REDIS_URL"] = settings.redis_url
+    os.environ["ISOMARGIN_REDIS_PREFIX"] = settings.redis_prefix
+    os.environ["ISOMARGIN_BAN_AFTER_429S"] = str(settings.ban_after_429s)
+    os.environ["ISOMARGIN_MAX_BODY_BYTES"] = str(settings.max_body_bytes)
+    os.environ["ISOMARGIN_LOG_LEVEL"] = settings.log_level
+    if settings.master_key_file:
+        os.environ["ISOMARGIN_MASTER_KEY_FILE"] = str(settings.master_key_file)
     if settings.trusted_proxies:
         os.environ["ISOMARGIN_TRUSTED_PROXIES"] = ",".join(settings.trusted_proxies)
     if symbols_file:
@@ -81,8 +89,25 @@ def serve(
         str | None, typer.Option(envvar="ISOMARGIN_REDIS_URL", help="Shared rate-limit counters.")
     ] = None,
     weight_limit: Annotated[
-        int, typer.Option(envvar="ISOMARGIN_WEIGHT_LIMIT", help="REQUEST_WEIGHT per minute.")
+        int, typer.Option(envvar="ISOMARGIN_WEIGHT_LIMIT", help="REQUEST_WEIGHT per IP per minute.")
     ] = 2400,
+    redis_prefix: Annotated[
+        str, typer.Option(envvar="ISOMARGIN_REDIS_PREFIX", help="Key prefix of the rate-limit counters in Redis.")
+    ] = "isomargin:",
+    ban_after_429s: Annotated[
+        int, typer.Option(envvar="ISOMARGIN_BAN_AFTER_429S", help="429s per IP per minute before a 418 ban.")
+    ] = 5,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(help="Proxy address/network whose X-Forwarded-For is believed (repeatable)."),
+    ] = None,
+    master_key_file: Annotated[
+        Path | None,
+        typer.Option(envvar="ISOMARGIN_MASTER_KEY_FILE", help="Master key for HMAC secrets (docs/security.md)."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int, typer.Option(envvar="ISOMARGIN_MAX_BODY_BYTES", help="Largest request body accepted.")
+    ] = 64 * 1024,
     sqlite_synchronous: Annotated[str, typer.Option(envvar="ISOMARGIN_SQLITE_SYNCHRONOUS")] = "NORMAL",
     log_level: Annotated[str, typer.Option(envvar="ISOMARGIN_LOG_LEVEL")] = "info",
     access_log: Annotated[bool, typer.Option(help="Log every request (off: it costs throughput).")] = False,
@@ -98,6 +123,11 @@ def serve(
             admin_token=admin_token,
             redis_url=redis_url,
             weight_limit_per_minute=weight_limit,
+            redis_prefix=redis_prefix,
+            ban_after_429s=ban_after_429s,
+            trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
+            master_key_file=master_key_file,
+            max_body_bytes=max_body_bytes,
             sqlite_synchronous=sqlite_synchronous,
             log_level=log_level,
             access_log=access_log,
@@ -106,18 +136,19 @@ def serve(
         )
         settings.check_exposure()
         store = open_store(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
+        box = open_secret_box(store, settings)  # before workers start: a wrong key stops here
         if scenario:
             from isomargin.api.state import AppState
             from isomargin.clock import Clock
 
-            ctx = AppState(settings=settings, store=store, clock=Clock()).service_context()
+            ctx = AppState(settings=settings, store=store, clock=Clock(), secrets=box).service_context()
             report = load_scenario(store, ctx, scenario)
             console.print(
                 f"scenario {scenario}: {len(report.accounts_created)} account(s) created, "
                 f"{len(report.accounts_kept)} kept from an earlier run, {report.positions_opened} position(s) opened"
             )
         store.close()
-    except (ValueError, ScenarioError, OSError) as exc:
+    except (ValueError, ScenarioError, OSError, MasterKeyError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     # Plain, unwrapped text: the example must survive copy-paste from any terminal width.

@@ -25,6 +25,7 @@ reference §4.7 and §6.1.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -78,10 +79,15 @@ def account_alias(account_id: int) -> str:
     return "".join(letters[b % len(letters)] for b in digest[:4])
 
 
-def wallet_view(tx: Tx, ctx: ServiceContext, account_id: int) -> WalletView:
+def wallet_view(
+    tx: Tx, ctx: ServiceContext, account_id: int, views: Sequence[PositionView] | None = None
+) -> WalletView:
+    """The wallet, from ``views`` when the caller already read the account's positions."""
     account = repo.get_account(tx, account_id)
     assert account is not None, "an authenticated key always has an account"
-    positions = tuple(position_views(tx, ctx, account_id, None, include_empty=False))
+    if views is None:
+        views = position_views(tx, ctx, account_id, None, include_empty=False)
+    positions = tuple(v for v in views if v.is_open)
     cross = [p for p in positions if not p.isolated]
     return WalletView(
         account_id=account.id,

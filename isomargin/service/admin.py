@@ -6,37 +6,17 @@ Not Binance's API. Errors here are :class:`AdminError` (rendered as ``{"error": 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
-from isomargin.auth.signing import KeyType, load_public_key
+from isomargin.auth.signing import KeyType
 from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_QUANTUM
 from isomargin.service.context import ServiceContext
+from isomargin.service.errors import AdminError
+from isomargin.service.keys import Credentials, add_api_key
 from isomargin.store import Tx, repo
-
-
-class AdminError(Exception):
-    """A control-plane request that cannot be carried out; ``status`` is its HTTP status."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    api_key: str
-    secret_key: str | None  # None for RSA/Ed25519 keys: the server holds only the public key
-    key_type: KeyType
-
-
-def new_api_key() -> str:
-    # 64 alphanumerics, the length and alphabet of a Binance API key.
-    return secrets.token_hex(32)
 
 
 def create_account(
@@ -55,38 +35,6 @@ def create_account(
     return account_id, creds
 
 
-def add_api_key(
-    tx: Tx,
-    ctx: ServiceContext,
-    account_id: int,
-    key_type: KeyType,
-    *,
-    api_key: str | None = None,
-    secret: str | None = None,
-    public_key: str | None = None,
-) -> Credentials:
-    if repo.get_account(tx, account_id) is None:
-        raise AdminError(f"account {account_id} does not exist", 404)
-    api_key = api_key or new_api_key()
-    if not api_key.isascii() or not api_key.isprintable() or " " in api_key or len(api_key) > 128:
-        raise AdminError("apiKey must be 1-128 printable ASCII characters without spaces")
-    if repo.get_api_key(tx, api_key) is not None:
-        raise AdminError("apiKey already exists", 409)
-    if key_type is KeyType.HMAC_SHA256:
-        secret = secret or secrets.token_hex(32)
-        stored = secret
-    else:
-        if not public_key:
-            raise AdminError(f"a {key_type.value} key needs publicKey (PEM)")
-        try:
-            load_public_key(public_key)
-        except ValueError as exc:
-            raise AdminError(f"publicKey is not a valid PEM public key: {exc}") from exc
-        stored, secret = public_key, None
-    repo.insert_api_key(tx, repo.ApiKey(api_key, account_id, key_type.value, stored, True, True, None), ctx.now_ms)
-    return Credentials(api_key, secret, key_type)
-
-
 def initial_margin_for(amount: Decimal, entry_price: Decimal, leverage: int) -> Decimal:
     """|positionAmt| × entryPrice / leverage, rounded up to the wallet's 8 decimals."""
     return (abs(amount) * entry_price / leverage).quantize(ASSET_QUANTUM, rounding=ROUND_UP)
@@ -99,7 +47,7 @@ class OpenPosition:
     position_side: PositionSide
     position_amt: Decimal
     entry_price: Decimal
-    leverage: int
+    leverage: int | None  # None: the symbol's leverage as the account set it (POST /fapi/v1/leverage)
     isolated_wallet: Decimal | None = None  # default: the initial margin
 
 
@@ -107,7 +55,9 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     """Open an isolated position, paying its margin from the cross wallet.
 
     Sets the symbol ISOLATED at ``leverage`` for the account (margin type and leverage are per
-    symbol on Binance, shared by hedge-mode legs).
+    symbol on Binance, shared by hedge-mode legs). Without ``leverage`` the symbol keeps the
+    leverage the account gave it (``POST /fapi/v1/leverage``; 20x, or the symbol's maximum if lower,
+    when never set), so a client's own settings survive the control plane opening its position.
     """
     spec = ctx.symbols.get(req.symbol)
     if spec is None:
@@ -128,12 +78,13 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     if req.entry_price <= 0:
         raise AdminError("entryPrice must be positive")
     top = max_leverage(spec.brackets)
-    if not 1 <= req.leverage <= top:
+    leverage = ctx.symbol_config(tx, account.id, spec.symbol).leverage if req.leverage is None else req.leverage
+    if not 1 <= leverage <= top:
         raise AdminError(f"leverage must be between 1 and {top} for {spec.symbol}")
     notional = abs(amount) * req.entry_price
-    cap = max_notional_for_leverage(spec.brackets, req.leverage)
+    cap = max_notional_for_leverage(spec.brackets, leverage)
     if notional > cap:
-        raise AdminError(f"notional {notional} is above {cap}, the maximum at leverage {req.leverage}")
+        raise AdminError(f"notional {notional} is above {cap}, the maximum at leverage {leverage}")
     existing = repo.get_position(tx, account.id, spec.symbol, side.value, lock=True)
     if existing is not None and existing.position_amt != 0:
         raise AdminError(f"account {account.id} already holds {spec.symbol} {side.value}", 409)
@@ -141,13 +92,13 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     wallet = (
         req.isolated_wallet
         if req.isolated_wallet is not None
-        else initial_margin_for(amount, req.entry_price, req.leverage)
+        else initial_margin_for(amount, req.entry_price, leverage)
     )
     if wallet <= 0:
         raise AdminError("isolatedWallet must be positive")
     if wallet > account.cross_wallet:
         raise AdminError(f"the cross wallet ({account.cross_wallet}) cannot pay the position's margin ({wallet})", 409)
-    repo.upsert_symbol_config(tx, account.id, repo.SymbolConfig(spec.symbol, "ISOLATED", req.leverage))
+    repo.upsert_symbol_config(tx, account.id, repo.SymbolConfig(spec.symbol, "ISOLATED", leverage))
     repo.set_cross_wallet(tx, account.id, account.cross_wallet - wallet, ctx.now_ms)
     row = repo.PositionRow(spec.symbol, side.value, amount, req.entry_price, wallet, ctx.now_ms)
     repo.upsert_position(tx, account.id, row)

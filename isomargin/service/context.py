@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin import errors
+from isomargin.auth.keystore import SecretBox
 from isomargin.domain.brackets import max_leverage
 from isomargin.store import Tx, repo
 from isomargin.symbols import SymbolSpec
@@ -22,6 +23,8 @@ WALLET_ASSET = "USDT"
 class ServiceContext:
     symbols: Mapping[str, SymbolSpec]
     now_ms: int
+    #: seals HMAC secrets before they are stored (control plane and scenarios create keys)
+    secrets: SecretBox | None = None
 
     def symbol(self, name: str) -> SymbolSpec:
         """The symbol, or Binance's -1121 Invalid symbol."""

@@ -43,7 +43,11 @@ def to_domain(row: repo.PositionRow, leverage: int) -> IsolatedPosition:
 
 
 def check_amount(amount: Decimal) -> None:
-    """-4055 for zero or negative amounts; -1111 past the wallet asset's 8 decimals (assumed)."""
+    """-4055 for zero or negative amounts; -1111 past the wallet asset's 8 decimals (assumed).
+
+    Only significant digits count: ``1.000000000`` is accepted as 1, ``1.000000001`` is -1111
+    (reference open question 15; assumed).
+    """
     if amount <= 0:
         raise errors.AMOUNT_MUST_BE_POSITIVE.error()
     if places(amount) > ASSET_PLACES and amount != amount.quantize(Decimal(1).scaleb(-ASSET_PLACES)):
@@ -54,12 +58,14 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     """Move ``amount`` between the cross wallet and one isolated position; the amount applied.
 
     Order of checks (one place; docs/COVERAGE.md lists it):
-    1. -1121 unknown symbol; 2. -4055 amount ≤ 0, -1111 more than 8 decimals;
+    1. -1121 unknown symbol (documented code, assumed for this endpoint);
+    2. -4055 amount ≤ 0, -1111 more than 8 decimals;
     3. -4061 LONG/SHORT in one-way mode (assumed; hedge mode with BOTH or no side falls through
        to 4, because BOTH holds nothing there — observed [I150]);
     4. the targeted side holds no position: -4054 for add, -4051 for reduce (observed [I150][I239]);
     5. -4049 the symbol is not ISOLATED (assumed);
-    6. -4050 add above max addable / -4051 reduce above max removable (reference §6.2, §6.3).
+    6. -4050 add above max addable / -4051 reduce above max removable (reference §6.2, §6.3;
+       both codes assumed for these cases, reference open questions 3 and 4).
     Then the cross wallet, the isolated wallet and one history row change together.
     """
     spec = ctx.symbol(change.symbol)

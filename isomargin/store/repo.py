@@ -31,10 +31,13 @@ class ApiKey:
     api_key: str
     account_id: int
     key_type: str
+    #: HMAC: the secret sealed with the master key (auth.keystore); RSA/Ed25519: the public PEM
     secret: str
     can_trade: bool
     enabled: bool
+    #: comma-separated addresses/networks; None = any IP
     ip_whitelist: str | None
+    futures_enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> 
 
 # --- API keys ---------------------------------------------------------------------------------
 
-_KEY_COLS = "api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist"
+_KEY_COLS = "api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist, futures_enabled"
 
 
 def _api_key(row: Row) -> ApiKey:
@@ -118,12 +121,13 @@ def _api_key(row: Row) -> ApiKey:
         bool(row[4]),
         bool(row[5]),
         None if row[6] is None else str(row[6]),
+        bool(row[7]),
     )
 
 
 def insert_api_key(tx: Tx, key: ApiKey, now_ms: int) -> None:
     tx.run(
-        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             key.api_key,
             key.account_id,
@@ -132,9 +136,39 @@ def insert_api_key(tx: Tx, key: ApiKey, now_ms: int) -> None:
             key.can_trade,
             key.enabled,
             key.ip_whitelist,
+            key.futures_enabled,
             now_ms,
         ),
     )
+
+
+def update_api_key(tx: Tx, key: ApiKey) -> None:
+    """Write a key's permissions, allow-list and secret (its account and type never change)."""
+    tx.run(
+        "UPDATE api_keys SET secret = ?, can_trade = ?, enabled = ?, ip_whitelist = ?, futures_enabled = ?"
+        " WHERE api_key = ?",
+        (key.secret, key.can_trade, key.enabled, key.ip_whitelist, key.futures_enabled, key.api_key),
+    )
+
+
+def delete_api_key(tx: Tx, api_key: str) -> bool:
+    return tx.run("DELETE FROM api_keys WHERE api_key = ?", (api_key,)) > 0
+
+
+def first_sealed_hmac_key(tx: Tx, sealed_prefix: str) -> ApiKey | None:
+    row = tx.one(
+        f"SELECT {_KEY_COLS} FROM api_keys WHERE key_type = 'HMAC_SHA256' AND secret LIKE ? LIMIT 1",
+        (sealed_prefix + "%",),
+    )
+    return _api_key(row) if row else None
+
+
+def hmac_keys_with_plaintext_secret(tx: Tx, sealed_prefix: str) -> list[ApiKey]:
+    rows = tx.all(
+        f"SELECT {_KEY_COLS} FROM api_keys WHERE key_type = 'HMAC_SHA256' AND secret NOT LIKE ?",
+        (sealed_prefix + "%",),
+    )
+    return [_api_key(r) for r in rows]
 
 
 def get_api_key(tx: Tx, api_key: str) -> ApiKey | None:

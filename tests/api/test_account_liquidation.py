@@ -166,12 +166,18 @@ def test_example_file_serves_through_the_cli_loader(tmp_path: Path, monkeypatch:
 
 async def test_default_leverage_respects_a_low_symbol_maximum(tmp_path: Path) -> None:
     """A symbol capped at 10x starts at 10x, not Binance's usual 20x (which it could not allow)."""
-    capped = FAQ_SYMBOLS.replace("BTCUSDT", "LOWUSDT").replace("initialLeverage: 125", "initialLeverage: 10")
-    capped = capped.replace("initialLeverage: 100", "initialLeverage: 10").replace(
-        "initialLeverage: 50,", "initialLeverage: 10,"
-    )
-    capped = capped.replace("initialLeverage: 20,", "initialLeverage: 10,")
+    capped = """
+LOWUSDT:
+  baseAsset: LOW
+  quoteAsset: USDT
+  brackets:
+    - {bracket: 1, initialLeverage: 10, notionalFloor: 0, notionalCap: 5000, maintMarginRatio: 0.02}
+    - {bracket: 2, initialLeverage: 5, notionalFloor: 5000, notionalCap: 20000, maintMarginRatio: 0.05}
+"""
     async with api_with_symbols(tmp_path, capped) as api:
         creds = await api.account("100")
         (row,) = await ok(api, creds, "GET", "/fapi/v1/symbolConfig")
-        assert (row["leverage"], row["maxNotionalValue"]) == (10, "20000000")
+        # 10x: only tier 1 allows it, capped at 5,000
+        assert (row["leverage"], row["maxNotionalValue"]) == (10, "5000")
+        r = await api.signed("POST", "/fapi/v1/leverage", creds, {"symbol": "LOWUSDT", "leverage": "11"})
+        assert (r.status_code, r.json()) == (400, {"code": -4028, "msg": "Leverage 11 is not valid"})

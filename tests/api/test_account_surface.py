@@ -6,6 +6,7 @@ compared with the model's, so a string where Binance sends a number (or the reve
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -319,6 +320,11 @@ WEIGHTS = [
 async def test_each_endpoint_counts_its_documented_weight(api: Api) -> None:
     """Weights from each endpoint's page, reference §3.2."""
     creds = await api.account("10000")
+    # Weight is counted in fixed one-minute windows: move the server's clock to just past a minute
+    # boundary so the whole loop runs inside one window (the client signs with the server's time).
+    wall = time.time_ns() // 1_000_000
+    r = await api.http.put("/_isomargin/v1/clock", json={"offsetMs": 60_000 - wall % 60_000 + 500})
+    assert r.status_code == 200
     used = 0
     for method, path, params, weight in WEIGHTS:
         r = await call(api, creds, method, path, **params)
@@ -335,3 +341,17 @@ async def test_balance_and_margin_stay_exact_decimals(api: Api) -> None:
     (row,) = await ok(api, creds, "GET", "/fapi/v2/balance")
     assert Decimal(row["balance"]) == Decimal("1000.12345678")
     assert Decimal(row["crossWalletBalance"]) == Decimal("1000.12345678") - Decimal("142.76518715")
+
+
+async def test_control_plane_position_keeps_the_leverage_the_client_set(api: Api) -> None:
+    creds = await api.account("10000")
+    await ok(api, creds, "POST", "/fapi/v1/marginType", symbol="BTCUSDT", marginType="ISOLATED")
+    await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=8)
+    body = {"accountId": creds.account_id, "symbol": "BTCUSDT", "positionAmt": "0.1", "entryPrice": "40000"}
+    r = await api.http.post("/_isomargin/v1/positions", json=body)  # no "leverage": the account's 8x
+    assert r.status_code == 201, r.text
+    (row,) = await risk(api, creds, 3)
+    # iw = initial margin = 0.1 × 40,000 / 8 = 500
+    assert (row["isolatedWallet"], row["initialMargin"]) == ("500.00000000", "625.00000000")  # IM at mark 50,000
+    (v2,) = await risk(api, creds, 2, "BTCUSDT")
+    assert (v2["leverage"], v2["marginType"]) == ("8", "isolated")

@@ -101,6 +101,7 @@ CASES = [
     # --- -1102 missing, empty or malformed ---------------------------------------------------
     Case("symbol-missing", f"amount=1&type=1&{TS}", -1102, m1102("symbol")),
     Case("symbol-empty", f"symbol=&amount=1&type=1&{TS}", -1102, m1102("symbol")),
+    Case("symbol-whitespace", f"symbol=%20BTCUSDT&amount=1&type=1&{TS}", -1102, m1102("symbol")),
     Case("amount-missing", f"symbol=BTCUSDT&type=1&{TS}", -1102, m1102("amount")),
     Case("amount-empty", f"symbol=BTCUSDT&amount=&type=1&{TS}", -1102, m1102("amount")),
     Case("amount-garbage", f"symbol=BTCUSDT&amount=abc&type=1&{TS}", -1102, m1102("amount")),
@@ -117,6 +118,7 @@ CASES = [
     Case("timestamp-decimal", f"{OK}&timestamp={{ts}}.5", -1102, m1102("timestamp")),
     Case("signature-missing", f"{OK}&{TS}", -1102, m1102("signature"), sign=False),
     Case("signature-empty", f"{OK}&{TS}&signature=", -1102, m1102("signature"), sign=False),
+    Case("signature-whitespace", f"{OK}&{TS}&signature=%20ab", -1102, m1102("signature"), sign=False),
     Case("recvWindow-empty", f"{OK}&recvWindow=&{TS}", -1102, m1102("recvWindow")),
     Case("recvWindow-garbage", f"{OK}&recvWindow=5s&{TS}", -1102, m1102("recvWindow")),
     Case("recvWindow-zero", f"{OK}&recvWindow=0&{TS}", -1102, m1102("recvWindow")),

@@ -207,22 +207,19 @@ async def test_asymmetric_keys(live_api: Api, live_server: LiveServer, kind: str
     assert len((await live_api.summary(creds))["positions"]) == 1
 
 
-def test_sdk_sends_parameters_in_the_query_string(live_server: LiveServer) -> None:
+def test_sdk_sends_parameters_in_the_query_string(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """What makes this suite different from the form-body one: proven on the wire, not assumed."""
-    seen: list[httpx.Request] = []
     import requests
 
+    seen: list[httpx.Request] = []
     original = requests.Session.request
 
     def spy(self: requests.Session, method: str, url: str, **kwargs: Any) -> Any:
         seen.append(httpx.Request(method, url, params=kwargs.get("params"), content=kwargs.get("data") or b""))
         return original(self, method, url, **kwargs)
 
-    requests.Session.request = spy  # type: ignore[method-assign]
-    try:
-        with pytest.raises(UnauthorizedError):
-            sdk(live_server.base_url, "k", "s").modify_isolated_position_margin(symbol="BTCUSDT", amount=1, type=1)
-    finally:
-        requests.Session.request = original  # type: ignore[method-assign]
+    monkeypatch.setattr(requests.Session, "request", spy)
+    with pytest.raises(UnauthorizedError):
+        sdk(live_server.base_url, "k", "s").modify_isolated_position_margin(symbol="BTCUSDT", amount=1, type=1)
     assert seen and seen[0].content == b""
     assert b"signature=" in seen[0].url.query and b"amount=1" in seen[0].url.query

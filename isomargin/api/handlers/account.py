@@ -39,9 +39,8 @@ async def account_v2(app: AppState, ctx: RequestContext, req: NoParams) -> objec
     service = app.service_context(ctx.now_ms)
 
     def read(tx: Tx) -> dict[str, object]:
-        wallet = wallet_view(tx, service, account_id)
         rows = position_views(tx, service, account_id, None, include_empty=True)
-        return render_account.account_v2(wallet, rows)
+        return render_account.account_v2(wallet_view(tx, service, account_id, rows), rows)
 
     return await app.store.read(read)
 

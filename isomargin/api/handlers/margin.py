@@ -16,6 +16,7 @@ HISTORY_DEFAULT_LIMIT = 500
 
 def _margin_type(params: Params, *, mandatory: bool) -> int | None:
     value = params.integer("type", mandatory=mandatory)
+    # An integer other than 1 or 2: -1130 (assumed; reference open question 1).
     if value is not None and value not in (margin.ADD, margin.REDUCE):
         raise errors.INVALID_PARAMETER.error("type")
     return value
@@ -23,6 +24,8 @@ def _margin_type(params: Params, *, mandatory: bool) -> int | None:
 
 def parse_margin_change(params: Params) -> MarginChange:
     symbol = params.symbol()
+    # A positionSide outside BOTH/LONG/SHORT: -4060 "Invalid position side." (assumed; the
+    # reference's GUESS was -1130, but -4060 is Binance's code for exactly this value error).
     position_side = params.enum("positionSide", PositionSide, mandatory=False, error=errors.INVALID_POSITION_SIDE)
     amount = params.decimal("amount")
     type_ = _margin_type(params, mandatory=True)
@@ -44,7 +47,7 @@ def parse_history_query(params: Params) -> HistoryQuery:
     start = params.integer("startTime", mandatory=False)
     end = params.integer("endTime", mandatory=False)
     limit = params.integer("limit", mandatory=False)
-    if limit is not None and limit <= 0:
+    if limit is not None and limit <= 0:  # a limit of 0 or less: -1130 (assumed)
         raise errors.INVALID_PARAMETER.error("limit")
     assert symbol is not None
     # Binance documents no maximum for limit; we serve at most the default 500 (assumed).

@@ -28,8 +28,6 @@ async def position_risk_v2_rows(app: AppState, ctx: RequestContext, req: SymbolP
     one-way BOTH, hedge LONG and SHORT — as the doc's hedge example shows an empty SHORT row [PR2]."""
     account_id = ctx.require_account()
     service = app.service_context(ctx.now_ms)
-    if req.symbol:
-        service.symbol(req.symbol)
     views = await app.store.read(lambda tx: position_views(tx, service, account_id, req.symbol, include_empty=True))
     return [position_risk_v2(v) for v in views]
 
@@ -39,8 +37,6 @@ async def position_risk_v3_rows(app: AppState, ctx: RequestContext, req: SymbolP
     the doc's hedge example lists single legs, so an empty leg of an open symbol is left out too."""
     account_id = ctx.require_account()
     service = app.service_context(ctx.now_ms)
-    if req.symbol:
-        service.symbol(req.symbol)
     views = await app.store.read(lambda tx: position_views(tx, service, account_id, req.symbol, include_empty=False))
     return [position_risk_v3(v) for v in views]
 
