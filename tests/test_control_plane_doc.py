@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from isomargin.auth.keystore import SecretBox
 from isomargin.scenario import ScenarioError, load_scenario
 from isomargin.service import ServiceContext
 from isomargin.store import open_store, repo
@@ -22,7 +23,7 @@ DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo.yaml"
 def test_demo_loads_once_then_keeps_accounts_and_resets_mark_prices(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path}/s.db")
     try:
-        ctx = ServiceContext(DEFAULT_SYMBOLS, 1_700_000_000_000)
+        ctx = ServiceContext(DEFAULT_SYMBOLS, 1_700_000_000_000, SecretBox(os.urandom(32)))
         first = load_scenario(store, ctx, DEMO)
         assert (len(first.accounts_created), first.positions_opened, first.mark_prices_set) == (2, 3, 2)
         store.write_sync(lambda tx: repo.set_mark_price(tx, "BTCUSDT", Decimal("1"), 1))
@@ -43,7 +44,7 @@ def test_a_bad_scenario_loads_nothing(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path}/s.db")
     try:
         with pytest.raises(ScenarioError, match="cannot pay"):
-            load_scenario(store, ServiceContext(DEFAULT_SYMBOLS, 1), bad)
+            load_scenario(store, ServiceContext(DEFAULT_SYMBOLS, 1, SecretBox(os.urandom(32))), bad)
         assert store.read_sync(repo.list_accounts) == []
         assert store.read_sync(lambda tx: repo.get_mark_price(tx, "BTCUSDT")) is None
     finally:

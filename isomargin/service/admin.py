@@ -88,6 +88,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     existing = repo.get_position(tx, account.id, spec.symbol, side.value, lock=True)
     if existing is not None and existing.position_amt != 0:
         raise AdminError(f"account {account.id} already holds {spec.symbol} {side.value}", 409)
+    _check_shared_leverage(tx, ctx, account.id, spec.symbol, side, leverage)
 
     wallet = (
         req.isolated_wallet
@@ -103,6 +104,26 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     row = repo.PositionRow(spec.symbol, side.value, amount, req.entry_price, wallet, ctx.now_ms)
     repo.upsert_position(tx, account.id, row)
     return row
+
+
+def _check_shared_leverage(
+    tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: PositionSide, leverage: int
+) -> None:
+    """Hedge legs share the symbol's leverage: opening one leg must not re-lever the other.
+
+    Binance itself refuses to lower leverage under an open isolated position (-4161) and raising it
+    would silently change the other leg's initial margin, so the control plane asks for the same
+    leverage (or none) instead.
+    """
+    for other in repo.list_positions(tx, account_id, symbol):
+        if other.position_side != side.value and other.position_amt != 0:
+            current = ctx.symbol_config(tx, account_id, symbol).leverage
+            if leverage != current:
+                raise AdminError(
+                    f"leverage is per symbol: the open {other.position_side} leg of {symbol} uses {current}x; "
+                    f"omit leverage or pass {current}",
+                    409,
+                )
 
 
 def set_mark_price(tx: Tx, ctx: ServiceContext, symbol: str, price: Decimal) -> None:

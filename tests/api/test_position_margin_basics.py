@@ -66,3 +66,26 @@ async def test_rejections_change_nothing(api: Api, amount: str, type_: int, code
     assert (r.status_code, r.json()) == (400, {"code": code, "msg": msg})
     assert await api.summary(creds) == before
     assert (await api.history(creds)).json() == []
+
+
+async def test_control_plane_keeps_hedge_legs_on_one_leverage(api: Api) -> None:
+    creds = await api.account("10000", dual=True)
+    await api.position(creds, "ETHUSDT", "1", "3000", leverage=10, side="LONG")
+    r = await api.http.post(
+        "/_isomargin/v1/positions",
+        json={
+            "accountId": creds.account_id,
+            "symbol": "ETHUSDT",
+            "positionSide": "SHORT",
+            "positionAmt": "-1",
+            "entryPrice": "3000",
+            "leverage": 5,
+        },
+    )
+    assert r.status_code == 409
+    assert r.json() == {
+        "error": "leverage is per symbol: the open LONG leg of ETHUSDT uses 10x; omit leverage or pass 10"
+    }
+    short = await api.position(creds, "ETHUSDT", "-1", "3000", leverage=10, side="SHORT")
+    # 1 × 3000 / 10 = 300 of initial margin, at the shared 10x
+    assert (short["leverage"], short["isolatedWallet"]) == ("10", "300.00000000")
