@@ -11,12 +11,7 @@ import pytest
 from isomargin.client import Client, IPBanned, RateLimitError
 from tests.support import LiveServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xfail(
-        reason="429/418 answers come with branch issue4-security (not merged yet)", strict=False, raises=AssertionError
-    ),
-]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
