@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
@@ -29,7 +29,7 @@ from isomargin.client.ops import MarginPreview, Side
 T = TypeVar("T")
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(BaseClient[httpx.AsyncClient]):
     """Isolated margin on Binance USDⓈ-M Futures (or isomargin), for asyncio.
 
     ``async with AsyncClient(url, key, secret) as client: await client.add_margin("BTCUSDT", "100")``. Amounts are
@@ -41,10 +41,9 @@ class AsyncClient(BaseClient):
     See :class:`~isomargin.client.base.BaseClient` for the constructor's arguments.
     """
 
-    def __init__(self, *args: Any, http: httpx.AsyncClient | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _new_http(self) -> httpx.AsyncClient:
         # One client, one connection pool: keep-alive connections are reused across calls.
-        self._http = http or httpx.AsyncClient(timeout=self.timeout)
+        return httpx.AsyncClient(timeout=self.timeout)
 
     async def close(self) -> None:
         await self._http.aclose()

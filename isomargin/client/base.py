@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Generic, TypeVar
 
 from isomargin.auth.signing import KeyType
 from isomargin.client.core import (
@@ -13,9 +14,10 @@ from isomargin.client.core import (
 )
 
 DEFAULT_TIMEOUT_S = 10.0
+H = TypeVar("H")
 
 
-class BaseClient:
+class BaseClient(Generic[H]):
     """Settings common to :class:`~isomargin.client.Client` and :class:`~isomargin.client.AsyncClient`.
 
     Args:
@@ -29,6 +31,8 @@ class BaseClient:
         time_sync: measure the offset to the server's clock with ``GET /fapi/v1/time`` before the
             first signed call, again every ``time_sync_interval`` seconds and after any -1021.
         timeout: seconds to wait for connect and for the answer.
+        http: an httpx client to use (proxies, TLS settings); by default one of our own, whose
+            connection pool keeps connections alive between calls.
 
     Retries: none, ever. A change whose outcome is unknown raises
     :class:`~isomargin.client.errors.ExecutionStatusUnknown`; check before sending it again.
@@ -45,6 +49,7 @@ class BaseClient:
         time_sync: bool = True,
         time_sync_interval: float = DEFAULT_TIME_SYNC_INTERVAL_S,
         timeout: float = DEFAULT_TIMEOUT_S,
+        http: H | None = None,
     ) -> None:
         self._core = Core(
             base_url,
@@ -56,6 +61,10 @@ class BaseClient:
             time_sync_interval=time_sync_interval,
         )
         self.timeout = timeout
+        self._http: H = http if http is not None else self._new_http()
+
+    def _new_http(self) -> H:
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
@@ -29,7 +29,7 @@ from isomargin.client.ops import MarginPreview, Side
 T = TypeVar("T")
 
 
-class Client(BaseClient):
+class Client(BaseClient[httpx.Client]):
     """Isolated margin on Binance USDⓈ-M Futures (or isomargin), blocking.
 
     ``with Client(url, key, secret) as client: client.add_margin("BTCUSDT", "100")``. Amounts are
@@ -41,10 +41,9 @@ class Client(BaseClient):
     See :class:`~isomargin.client.base.BaseClient` for the constructor's arguments.
     """
 
-    def __init__(self, *args: Any, http: httpx.Client | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _new_http(self) -> httpx.Client:
         # One client, one connection pool: keep-alive connections are reused across calls.
-        self._http = http or httpx.Client(timeout=self.timeout)
+        return httpx.Client(timeout=self.timeout)
 
     def close(self) -> None:
         self._http.close()

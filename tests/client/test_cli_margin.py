@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from typer.testing import CliRunner
@@ -171,3 +175,24 @@ async def test_hedge_mode_needs_a_side_when_both_legs_are_open(live_api: Api, li
     assert code == 1 and "pass side LONG or SHORT" in err
     assert code_side == 0, err_side
     assert "ETHUSDT SHORT" in table
+
+
+@pytest.mark.slow
+async def test_the_installed_command_adds_margin(live_api: Api, live_server: LiveServer) -> None:
+    """As a user runs it: the `isomargin` entry point, the key in the environment."""
+    creds = await one_way(live_api)
+    env = {
+        **os.environ,
+        "ISOMARGIN_BASE_URL": live_server.base_url,
+        "ISOMARGIN_API_KEY": creds.api_key,
+        "ISOMARGIN_API_SECRET": creds.secret_key,
+        "ISOMARGIN_PROFILES": "/nonexistent",
+        "COLUMNS": "100",
+    }
+    command = [str(Path(sys.executable).with_name("isomargin")), "margin", "add", "BTCUSDT", "100"]
+
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert "45,180.723" in done.stdout and "35,140.562" in done.stdout
+    assert "Successfully modify position margin." in done.stdout

@@ -19,6 +19,7 @@ from isomargin.client import (
     ExecutionStatusUnknown,
     IPBanned,
     RateLimitError,
+    TransportError,
 )
 from isomargin.client.core import Call, Core, HttpResponse
 from isomargin.client.errors import RequestInfo, error_for
@@ -129,3 +130,18 @@ def test_sync_and_async_clients_offer_the_same_calls() -> None:
 
     assert calls(Client) == calls(AsyncClient)
     assert all(inspect.iscoroutinefunction(getattr(AsyncClient, name)) for name in calls(AsyncClient))
+
+
+def test_a_lost_answer_to_a_post_is_unknown_but_a_refused_connection_is_not() -> None:
+    """Never report a POST that may have run as a plain failure; a GET or an unsent call is safe."""
+    core = _core(clock=lambda: 1700000000.0)
+    post = core.build(Call("POST", "/fapi/v1/positionMargin", (("symbol", "BTCUSDT"),), True))
+    get = core.build(Call("GET", "/fapi/v1/positionMargin/history", (("symbol", "BTCUSDT"),), True))
+    lost = TimeoutError("read timed out")
+
+    unknown = core.transport_failure(post, lost, sent=True)
+
+    assert isinstance(unknown, ExecutionStatusUnknown) and unknown.http_status is None
+    assert unknown.request.path == "/fapi/v1/positionMargin"
+    assert type(core.transport_failure(post, lost, sent=False)) is TransportError
+    assert type(core.transport_failure(get, lost, sent=True)) is TransportError
