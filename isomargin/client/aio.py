@@ -121,8 +121,9 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     ) -> list[MarginHistoryEntry]:
         """``GET /fapi/v1/positionMargin/history`` (weight 1 per page) [PMH], every page, oldest first.
 
-        Defaults to the last 30 days (all Binance keeps); longer ranges are split into 30-day
-        windows. Times are ms since the epoch.
+        Defaults to the last 30 days (all Binance keeps). Longer ranges are cut into 30-day
+        windows, and a window answering a full page (``page_limit``, at most 500) is split in two
+        by time until every row is read. Times are ms since the epoch.
         """
         return await self._run(ops.margin_history(symbol, type, start_time, end_time, page_limit))
 

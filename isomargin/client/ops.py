@@ -78,16 +78,21 @@ def margin_history(
     end_time: int | None,
     page_limit: int,
 ) -> Op[list[MarginHistoryEntry]]:
-    """All rows in ``[start_time, end_time]``, oldest first, paging as needed.
+    """All rows in ``[start_time, end_time]``, oldest first, however many requests it takes.
 
-    The range is cut into windows of at most 30 days (one query may not span more [PMH]) and
-    each window is read page by page: the next page starts at the last row's ``time``, dropping
-    the rows of that millisecond already read (rows come oldest first, ties in a stable order).
-    Defaults: ``end_time`` = the server's now, ``start_time`` = 30 days before it; anything
-    older than 30 days is not asked for, as Binance keeps only 30 days.
+    The range is cut into windows of at most 30 days (one query may not span more [PMH]). A
+    window whose answer is a full page (``page_limit`` rows, at most Binance's default 500) may
+    hold more, so it is split in two halves by time and each half read the same way. Splitting
+    does not depend on *which* rows a server puts in a full page (oldest or newest first: [PMH]
+    does not say), so nothing is skipped or read twice. Defaults: ``end_time`` = the server's
+    now, ``start_time`` = 30 days before it; nothing older than 30 days is asked for, as Binance
+    keeps only 30 days.
     """
     if page_limit < 1:
         raise ValueError("page_limit must be at least 1")
+    # Past the documented default a server may answer fewer rows than asked (isomargin caps at
+    # 500): a short page would then look complete. Never ask for more than 500.
+    limit = min(page_limit, HISTORY_PAGE_LIMIT)
     now = yield SERVER_NOW
     end = now if end_time is None else end_time
     start = end - HISTORY_WINDOW_MS if start_time is None else start_time
@@ -98,31 +103,35 @@ def margin_history(
     window_start = start
     while window_start <= end:
         window_end = min(window_start + HISTORY_WINDOW_MS, end)
-        page_start, first_page = window_start, True
-        while True:
-            data = yield Call(
-                "GET",
-                "/fapi/v1/positionMargin/history",
-                params(
-                    ("symbol", symbol.upper()),
-                    ("type", int(type_) if type_ is not None else None),
-                    ("startTime", page_start),
-                    ("endTime", window_end),
-                    ("limit", page_limit),
-                ),
-                signed=True,
-            )
-            page = [MarginHistoryEntry.parse(r) for r in data]
-            already = 0 if first_page else sum(1 for r in rows if r.time == page_start)
-            fresh, first_page = page[already:], False
-            rows.extend(fresh)
-            if len(page) < page_limit:
-                break
-            if not fresh:
-                raise ValueError(f"more than {page_limit} rows in one millisecond: raise page_limit")
-            page_start = page[-1].time
+        rows.extend((yield from _history_span(symbol, type_, window_start, window_end, limit)))
         window_start = window_end + 1
     return rows
+
+
+def _history_span(
+    symbol: str, type_: MarginChangeType | None, start: int, end: int, limit: int
+) -> Op[list[MarginHistoryEntry]]:
+    data = yield Call(
+        "GET",
+        "/fapi/v1/positionMargin/history",
+        params(
+            ("symbol", symbol.upper()),
+            ("type", int(type_) if type_ is not None else None),
+            ("startTime", start),
+            ("endTime", end),
+            ("limit", limit),
+        ),
+        signed=True,
+    )
+    page = [MarginHistoryEntry.parse(r) for r in data]
+    if len(page) < limit:
+        return sorted(page, key=lambda r: r.time)  # stable: a server's order within one ms is kept
+    if start == end:
+        raise ValueError(f"{limit} or more margin changes in one millisecond: raise page_limit")
+    middle = (start + end) // 2
+    older = yield from _history_span(symbol, type_, start, middle, limit)
+    newer = yield from _history_span(symbol, type_, middle + 1, end, limit)
+    return older + newer
 
 
 def position_risk(symbol: str | None, version: int) -> Op[list[PositionRisk]]:

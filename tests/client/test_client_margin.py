@@ -126,11 +126,10 @@ async def test_history_pages_through_windows_and_pages(live_api: Api, clients: C
     assert reduces == []
 
 
-async def test_history_pages_split_rows_sharing_one_millisecond(live_api: Api, clients: Clients) -> None:
+async def test_history_splits_full_pages_until_every_row_is_read(live_api: Api, clients: Clients) -> None:
     creds = await live_api.account("10000")
     await live_api.position(creds, amt="0.01", entry="50000", leverage=10)
     client = clients.sync(creds)
-    # Freeze nothing: just make many changes quickly; several land in the same millisecond.
     amounts = [Decimal(n) for n in range(1, 12)]
     for amount in amounts:
         client.add_margin("BTCUSDT", amount)
@@ -139,7 +138,7 @@ async def test_history_pages_split_rows_sharing_one_millisecond(live_api: Api, c
 
     assert [r.amount for r in rows] == amounts
     assert client.used_weight is not None and before is not None
-    # 11 rows in pages of 3 → at least 4 requests of weight 1 (a page restarts at its last ms).
+    # 11 rows in pages of at most 3 → at least 4 requests of weight 1 (full pages are split).
     assert client.used_weight - before >= 4
 
 
