@@ -36,7 +36,16 @@ from isomargin.cli.common import (
 from isomargin.client import Client, MarginChangeType, MarginPreview, PositionRisk
 from isomargin.client.ops import removable_now
 
-margin_app = typer.Typer(help="Add, reduce and list isolated margin (Binance API).", no_args_is_help=True)
+CONNECTION_HELP = (
+    "Server and key: flags, else ISOMARGIN_BASE_URL / ISOMARGIN_API_KEY / ISOMARGIN_API_SECRET /"
+    " ISOMARGIN_KEY_FILE, else a profile in ~/.config/isomargin/profiles.toml (\\[default] or --profile),"
+    " else http://127.0.0.1:8765. Exit status: 0 done, 1 refused, 2 bad usage, 3 outcome unknown."
+)
+margin_app = typer.Typer(
+    help="Add, reduce and list isolated margin through Binance's API (Binance or isomargin).",
+    epilog=CONNECTION_HELP,
+    no_args_is_help=True,
+)
 
 Symbol = Annotated[str, typer.Argument(help="e.g. BTCUSDT", show_default=False)]
 Amount = Annotated[str, typer.Argument(help="USDT amount, e.g. 100 or 25.5", show_default=False)]
@@ -106,9 +115,6 @@ def _change(
         console.print(f"[green]{result.msg}[/green]  used weight {client.used_weight}")
 
 
-_CONNECTION_HELP = "Server and key: flags, ISOMARGIN_* env, or a profile (see `isomargin margin --help`)."
-
-
 @margin_app.command("add")
 def add(
     symbol: Symbol,
@@ -160,7 +166,7 @@ def history(
     profile: Profile = None,
     as_json: AsJson = False,
 ) -> None:
-    """Margin added to and taken from SYMBOL's isolated positions, oldest first (every page)."""
+    """Margin added to and taken from SYMBOL's isolated positions, oldest first."""
     kinds = {"add": MarginChangeType.ADD, "reduce": MarginChangeType.REDUCE}
     if kind is not None and kind.lower() not in kinds:
         fail("error: --type must be add or reduce", 2)
