@@ -258,7 +258,9 @@ def preview(symbol: str, side: Side, delta: Decimal | str | int) -> Op[MarginPre
     change = Decimal(decimal_param(delta, "delta"))
     rows = yield from position_risk(symbol, 2)
     row = pick_position(rows, symbol, side)
-    (tiers,) = [b for b in (yield from leverage_brackets(symbol)) if b.symbol == row.symbol]
+    tiers = next((b for b in (yield from leverage_brackets(symbol)) if b.symbol == row.symbol), None)
+    if tiers is None:
+        raise ValueError(f"the server sent no leverage brackets for {row.symbol}")
     now = _domain_position(row, row.isolated_wallet)
     after = _domain_position(row, row.isolated_wallet + change)
     removable = removable_now(row, tiers.brackets)
