@@ -18,7 +18,7 @@ from isomargin.api.app import create_app
 from isomargin.auth.signing import KeyType, sign
 from isomargin.config import Settings
 from tests.security.keypairs import ed25519_pair, rsa_pair
-from tests.support import CONTROL, FORM, Api, Creds
+from tests.support import CONTROL, FORM, Api, Creds, LiveServer
 
 REJECTED = {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}
 
@@ -242,3 +242,19 @@ async def test_weight_is_counted_per_forwarded_client(proxied: Api) -> None:
     # a spoofed chain ending in an untrusted hop: that hop is the client
     r = await proxied.http.get("/fapi/v1/ping", headers={"X-Forwarded-For": "198.51.100.1, 8.8.8.8"})
     assert r.headers["x-mbx-used-weight-1m"] == "1"
+
+
+@pytest.mark.slow
+def test_serve_trusted_proxy_flag(tmp_path: Path) -> None:
+    args = ["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8"]
+    with (
+        LiveServer(f"sqlite:///{tmp_path}/t.db", extra_args=args) as server,
+        httpx.Client(base_url=server.base_url) as http,
+    ):
+        used = [
+            http.get("/fapi/v1/ping", headers={"X-Forwarded-For": f"198.51.100.{n}, 10.1.1.1"}).headers[
+                "x-mbx-used-weight-1m"
+            ]
+            for n in (1, 2, 1)
+        ]
+    assert used == ["1", "1", "2"]  # counted per forwarded client, not per proxy
