@@ -1,8 +1,10 @@
 """The ASGI application: Binance's REST surface plus the control plane, built per instance.
 
 The handler chain for a Binance request, in order (one place, see also ``api.auth``):
-route lookup → read body → parse parameters → count request weight → API key → endpoint
-parameters → timestamp and signature → permissions → handler (one store transaction) → render.
+route lookup → read body → parse parameters → count request weight (every request counts, the
+failed ones too; over the limit → 429/418 and nothing else runs, ``api.ratelimit``) → API key →
+endpoint parameters → timestamp and signature → permissions → handler (one store transaction) →
+render.
 Every error, expected or not, is rendered here in Binance's ``{"code", "msg"}`` format.
 """
 
@@ -121,23 +123,11 @@ class IsomarginApp:
         try:
             await state.refresh_clock()
             now_ms = state.clock.now_ms()
-            params: Params | None = None
-            body = b""
             query: bytes = scope.get("query_string", b"")
-            error: errors.ApiError | None = None
-            # Parse first: the weight of some endpoints depends on their parameters [GI].
-            try:
-                if route is None:
-                    spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
-                    raise spec.error()
-                try:
-                    body = await read_body(receive, state.settings.max_body_bytes)
-                except BodyTooLarge:
-                    raise errors.TOO_MANY_PARAMETERS.error() from None
-                params = Params(query, body)
+            # Parse before counting: the weight of some endpoints depends on their parameters [MP].
+            body, params, error = await self.read_request(scope, receive, route, query)
+            if route is not None and params is not None:
                 weight = route.weight_of(params)
-            except errors.ApiError as exc:
-                error = exc
             # Every request counts, rejected ones too; past the limit nothing else runs.
             verdict = await state.weights.hit(ip, weight, now_ms)
             used = verdict.used
@@ -154,14 +144,32 @@ class IsomarginApp:
             status, payload, extra = exc.http_status, exc.body(), exc.headers
         except Exception:
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
-            error_ = errors.UNKNOWN.error()
-            status, payload = error_.http_status, error_.body()
+            unknown = errors.UNKNOWN.error()
+            status, payload = unknown.http_status, unknown.body()
         response_headers = [*JSON_HEADERS, (WEIGHT_HEADER, str(used).encode())]
         response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
         body_bytes = orjson.dumps(payload)
         response_headers.append((b"content-length", str(len(body_bytes)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": body_bytes})
+
+    async def read_request(
+        self, scope: Scope, receive: Receive, route: Route | None, query: bytes
+    ) -> tuple[bytes, Params | None, errors.ApiError | None]:
+        """Body and parameters, or the error they earn (raised only after the weight is counted)."""
+        body = b""
+        try:
+            if route is None:
+                spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
+                raise spec.error()
+            try:
+                body = await read_body(receive, self.state.settings.max_body_bytes)
+            except BodyTooLarge:
+                # assumed: Binance's front end answers this itself; we answer in its format
+                raise errors.TOO_MANY_PARAMETERS.error() from None
+            return body, Params(query, body), None
+        except errors.ApiError as exc:
+            return body, None, exc
 
     async def dispatch(self, route: Route, ctx: RequestContext) -> object:
         state = self.state

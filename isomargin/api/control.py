@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from isomargin.api.openapi import openapi_document
 from isomargin.api.render import position_risk_v2
 from isomargin.api.state import CLOCK_OFFSET_KEY, AppState
 from isomargin.auth.signing import KeyType
@@ -128,6 +129,8 @@ def _path_int(request: Request, name: str) -> int:
 
 
 def control_plane(state: AppState) -> Starlette:
+    document = openapi_document()  # built once: the route table does not change at run time
+
     def guarded(endpoint: Endpoint) -> Endpoint:
         async def wrapper(request: Request) -> Response:
             token = state.settings.admin_token
@@ -292,6 +295,9 @@ def control_plane(state: AppState) -> Starlette:
         await state.weights.reset()
         return JSONResponse({"reset": True})
 
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(document)
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "database": state.store.dialect})
 
@@ -316,5 +322,6 @@ def control_plane(state: AppState) -> Starlette:
         Route(f"{PREFIX}/clock", guarded(set_clock), methods=["PUT"]),
         Route(f"{PREFIX}/reset", guarded(reset), methods=["POST"]),
         Route(f"{PREFIX}/health", health, methods=["GET"]),
+        Route(f"{PREFIX}/openapi.json", openapi, methods=["GET"]),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: method_not_allowed})

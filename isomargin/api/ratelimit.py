@@ -84,6 +84,7 @@ class LocalLimiter:
             self._minute = minute
             self._used = {}
             self._strikes = {}
+            self._forget(now_ms)
         used = self._used.get(ip, 0) + weight
         self._used[ip] = used
         if self._banned_until:
@@ -103,6 +104,15 @@ class LocalLimiter:
             self._strikes[ip] = 0
             return Verdict(used, BANNED, until - now_ms, until)
         return Verdict(used, LIMITED, MINUTE_MS - now_ms % MINUTE_MS)
+
+    def _forget(self, now_ms: int) -> None:
+        """Drop ended bans and expired offences, once a minute, so memory stays bounded."""
+        if self._banned_until:
+            self._banned_until = {ip: t for ip, t in self._banned_until.items() if t > now_ms}
+        if self._offences:
+            self._offences = {
+                ip: (n, last) for ip, (n, last) in self._offences.items() if now_ms - last < OFFENCE_MEMORY_MS
+            }
 
     def used(self, ip: str, now_ms: int) -> int:
         return self._used.get(ip, 0) if now_ms // MINUTE_MS == self._minute else 0

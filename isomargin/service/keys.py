@@ -23,7 +23,7 @@ from isomargin.service.errors import AdminError
 from isomargin.store import Store, Tx, repo
 
 API_KEY_MAX = 128
-SECRET_MIN, SECRET_MAX = 16, 128
+SECRET_MIN, SECRET_MAX = 8, 128  # generated secrets are 64 hex characters, like Binance's
 PUBLIC_KEY_MAX = 16_384
 RSA_MIN_BITS = 2048
 IP_LIST_MAX = 30  # Binance lets a key list up to 30 IPs (assumed for isomargin's allow-list size)

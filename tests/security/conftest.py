@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -25,10 +26,10 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def redis_prefix(redis_url: str) -> str:
+def redis_prefix(redis_url: str) -> Iterator[str]:
     """A key prefix no other test (or helper) uses; its keys are deleted afterwards."""
     prefix = f"isomargin-test:{uuid.uuid4().hex[:12]}:"
-    yield prefix  # type: ignore[misc]
+    yield prefix
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{prefix}*"))
     if keys:

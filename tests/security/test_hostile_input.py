@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 
 import pytest
 
+from isomargin.api.app import IsomarginApp
 from tests.support import Api, Creds
 
 MALFORMED = "Mandatory parameter '%s' was not sent, was empty/null, or malformed."
@@ -187,3 +189,30 @@ async def test_bad_api_key_headers(api: Api, header: bytes, code: int) -> None:
 async def test_unsigned_market_data_is_as_strict(api: Api, query: str, code: int, msg: str) -> None:
     r = await api.http.get(f"/fapi/v1/premiumIndex?{query}")
     assert (r.status_code, r.json()) == (400, {"code": code, "msg": msg})
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [(b"symbol=BTC\xffUSDT", -1100), (b"symbol=BTC\xc3\xa9USDT", -1100), (b"symbol=BTCUSDT\x00", -1100)],
+)
+async def test_raw_bytes_in_the_query_string(app: IsomarginApp, query: bytes, code: int) -> None:
+    """Bytes no HTTP client library would send unencoded, straight into the ASGI app."""
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/fapi/v1/premiumIndex",
+        "query_string": query,
+        "headers": [],
+        "client": ("127.0.0.1", 5000),
+    }
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"])["code"] == code  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from isomargin.api.app import create_app
 from isomargin.auth.signing import KeyType, sign
 from isomargin.config import Settings
 from tests.security.keypairs import ed25519_pair, rsa_pair
-from tests.support import CONTROL, FORM, Api, Creds
+from tests.support import CONTROL, FORM, Api, Creds, LiveServer
 
 REJECTED = {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}
 
@@ -58,17 +58,30 @@ async def test_asymmetric_keys_sign_in_query_or_body(api: Api, key_type: KeyType
     assert r.json()["amount"] == 10.0
 
 
-async def test_signature_is_checked_over_the_bytes_received(api: Api) -> None:
-    """Same parameters, different bytes (order changed after signing) → -1022."""
+@pytest.mark.parametrize("key_type", ["HMAC_SHA256", "RSA", "ED25519"])
+async def test_signature_is_checked_over_the_bytes_received(api: Api, key_type: str) -> None:
+    """Same parameters, different bytes (order changed after signing) → -1022, for every type."""
     creds = await api.account("1000")
     await api.position(creds)
-    private, public = ed25519_pair()
-    key = (await add_key(api, creds.account_id, type="ED25519", publicKey=public)).json()["apiKey"]
+    if key_type == "HMAC_SHA256":
+        key, private = creds.api_key, creds.secret_key
+    else:
+        private, public = rsa_pair() if key_type == "RSA" else ed25519_pair()
+        key = (await add_key(api, creds.account_id, type=key_type, publicKey=public)).json()["apiKey"]
     payload = urlencode({**MARGIN, "timestamp": str(api._now_ms())})
-    signature = quote(sign(KeyType.ED25519, private, payload.encode()), safe="")
+    signature = quote(sign(KeyType(key_type), private, payload.encode()), safe="")
     reordered = "&".join(reversed(payload.split("&")))
-    r = await api.http.post(f"/fapi/v1/positionMargin?{reordered}&signature={signature}", headers={"X-MBX-APIKEY": key})
+    headers = {"X-MBX-APIKEY": key}
+    r = await api.http.post(f"/fapi/v1/positionMargin?{reordered}&signature={signature}", headers=headers)
     assert (r.status_code, r.json()) == (400, {"code": -1022, "msg": "Signature for this request is not valid."})
+    # the same signature over the bytes as signed, split between query and body, is accepted
+    cut = payload.index("&type=")
+    r = await api.http.post(
+        f"/fapi/v1/positionMargin?{payload[:cut]}",
+        content=f"{payload[cut:]}&signature={signature}".encode(),
+        headers={**headers, **FORM},
+    )
+    assert r.status_code == 200, r.text
 
 
 @pytest.mark.parametrize(
@@ -229,3 +242,19 @@ async def test_weight_is_counted_per_forwarded_client(proxied: Api) -> None:
     # a spoofed chain ending in an untrusted hop: that hop is the client
     r = await proxied.http.get("/fapi/v1/ping", headers={"X-Forwarded-For": "198.51.100.1, 8.8.8.8"})
     assert r.headers["x-mbx-used-weight-1m"] == "1"
+
+
+@pytest.mark.slow
+def test_serve_trusted_proxy_flag(tmp_path: Path) -> None:
+    args = ["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8"]
+    with (
+        LiveServer(f"sqlite:///{tmp_path}/t.db", extra_args=args) as server,
+        httpx.Client(base_url=server.base_url) as http,
+    ):
+        used = [
+            http.get("/fapi/v1/ping", headers={"X-Forwarded-For": f"198.51.100.{n}, 10.1.1.1"}).headers[
+                "x-mbx-used-weight-1m"
+            ]
+            for n in (1, 2, 1)
+        ]
+    assert used == ["1", "1", "2"]  # counted per forwarded client, not per proxy

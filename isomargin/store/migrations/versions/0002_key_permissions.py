@@ -6,7 +6,7 @@ keeps its name and type; from this revision on an HMAC row holds ``aesgcm1:…``
 see it: the server seals every remaining plaintext HMAC secret in one transaction when it
 starts (``isomargin.service.keys.seal_plaintext_secrets``), before it answers any request.
 
-Revision ID: issue4_security
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-24
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "issue4_security"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
