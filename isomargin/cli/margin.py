@@ -49,7 +49,10 @@ margin_app = typer.Typer(
 
 Symbol = Annotated[str, typer.Argument(help="e.g. BTCUSDT", show_default=False)]
 Amount = Annotated[str, typer.Argument(help="USDT amount, e.g. 100 or 25.5", show_default=False)]
-SideOpt = Annotated[str | None, typer.Option("--side", help="LONG or SHORT (hedge mode); left out in one-way mode.")]
+SideOpt = Annotated[
+    str | None,
+    typer.Option("--side", help="LONG or SHORT in hedge mode (default: the only open leg); none in one-way mode."),
+]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the effect without sending anything.")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -163,3 +164,19 @@ async def test_market_data(live_api: Api, clients: Clients) -> None:
     assert mark["markPrice"] == "48123.45000000"
     assert {m.symbol for m in marks} >= {"BTCUSDT", "ETHUSDT"}
     assert abs(server_ms - mark.time) < 60_000
+
+
+async def test_concurrent_async_changes_all_land_exactly_once(live_api: Api, clients: Clients) -> None:
+    """Twenty adds in flight at once over one AsyncClient's pool: twenty rows, exactly +20."""
+    creds = await live_api.account("1000")
+    await live_api.position(creds, amt="0.01", entry="50000", leverage=10)
+    client = clients.aio(creds)
+    await client.sync_time()  # once, so the twenty calls do not each measure the clock
+
+    changes = await asyncio.gather(*(client.add_margin("BTCUSDT", "1.00000001") for _ in range(20)))
+    history = await client.margin_history("BTCUSDT")
+
+    assert {c.amount for c in changes} == {Decimal("1.00000001")}
+    assert len(history) == 20
+    summary = await live_api.summary(creds)
+    assert Decimal(summary["positions"][0]["isolatedWallet"]) == Decimal("50") + 20 * Decimal("1.00000001")
