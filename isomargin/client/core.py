@@ -159,9 +159,10 @@ class Core:
 
     def _sync(self) -> Generator[HttpRequest, HttpResponse, None]:
         before = self._clock()
-        response = yield self.build(TIME_CALL)
+        request = self.build(TIME_CALL)
+        response = yield request
         after = self._clock()
-        data = self.decode(TIME_CALL, response)
+        data = self.decode(request, response)
         # The server read its clock somewhere between send and receive: assume the middle.
         self.time_offset_ms = int(data["serverTime"]) - int((before + after) / 2 * 1000)
         self._synced_at = after
@@ -190,13 +191,13 @@ class Core:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         return HttpRequest(call.method, f"{self.base_url}{call.path}", headers, encoded.encode(), info)
 
-    def decode(self, call: Call, response: HttpResponse) -> Any:
+    def decode(self, request: HttpRequest, response: HttpResponse) -> Any:
         """The JSON of a successful answer; the matching :mod:`~isomargin.client.errors` class otherwise."""
         self.last_headers = response.headers
         weight = response.headers.get(WEIGHT_HEADER)
         if weight is not None and weight.isdigit():
             self.used_weight = int(weight)
-        info = RequestInfo(call.method, call.path, tuple(p for p in call.params))
+        info = request.info  # what was sent, timestamp and recvWindow included, never the signature
         try:
             data = _decode_json(response.content) if response.content else None
         except ValueError:
@@ -211,7 +212,7 @@ class Core:
             code, msg = int(data["code"]), str(data["msg"])
         else:
             code, msg = 0, response.content.decode("utf-8", "replace").strip()[:200]
-        if response.status >= 500 and call.method != "GET" and msg not in _KNOWN_FAILURES and code != -1008:
+        if response.status >= 500 and request.method != "GET" and msg not in _KNOWN_FAILURES and code != -1008:
             # A POST that may have run: never report it as a plain failure [GI].
             raise errors.ExecutionStatusUnknown(code, msg, response.status, info, response.headers)
         error = errors.error_for(response.status, code, msg, info, response.headers)
@@ -241,8 +242,9 @@ class Core:
             if isinstance(step, ServerNow):
                 answer = self.server_now_ms()
                 continue
-            response = yield self.build(step)
-            answer = self.decode(step, response)
+            request = self.build(step)
+            response = yield request
+            answer = self.decode(request, response)
 
 
 def params(*pairs: tuple[str, object | None]) -> tuple[tuple[str, str], ...]:

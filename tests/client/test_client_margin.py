@@ -180,3 +180,17 @@ async def test_concurrent_async_changes_all_land_exactly_once(live_api: Api, cli
     assert len(history) == 20
     summary = await live_api.summary(creds)
     assert Decimal(summary["positions"][0]["isolatedWallet"]) == Decimal("50") + 20 * Decimal("1.00000001")
+
+
+async def test_a_failed_request_is_reported_as_sent_without_its_signature(live_api: Api, clients: Clients) -> None:
+    creds = await live_api.account("1000")
+    client = clients.sync(creds, recv_window=7000)
+
+    with pytest.raises(NoPositionToAddMargin) as caught:
+        client.add_margin("ETHUSDT", "3", side=None)
+
+    sent = dict(caught.value.request.params)
+    assert caught.value.request.method == "POST" and caught.value.request.path == "/fapi/v1/positionMargin"
+    assert (sent["symbol"], sent["amount"], sent["type"], sent["recvWindow"]) == ("ETHUSDT", "3", "1", "7000")
+    assert abs(int(sent["timestamp"]) - client.server_time()) < 60_000
+    assert "signature" not in sent and creds.secret_key not in repr(caught.value)

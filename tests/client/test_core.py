@@ -74,7 +74,7 @@ def test_post_goes_in_the_form_body_and_the_server_verifier_accepts_it() -> None
 def _answer(status: int, body: bytes, method: str = "POST", headers: dict[str, str] | None = None) -> Exception:
     core = _core()
     with pytest.raises(BinanceAPIError) as caught:
-        core.decode(Call(method, "/fapi/v1/positionMargin"), HttpResponse(status, headers or {}, body))
+        core.decode(core.build(Call(method, "/fapi/v1/positionMargin")), HttpResponse(status, headers or {}, body))
     return caught.value
 
 
