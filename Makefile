@@ -19,8 +19,17 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/isomargin serve --db sqlite:///isomargin.db --scenario examples/demo.yaml
 
+# The PostgreSQL every test also runs on (tests/backends.py): used when it answers, always in CI
+# (where a missing server then fails the suite loudly). An ISOMARGIN_TEST_POSTGRES_URL you set wins.
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
 ## Lint, type-check and run every test (SQLite always; PostgreSQL/Redis when reachable, and always in CI).
 test: $(STAMP) lint typecheck
+	@if [ -z "$$ISOMARGIN_TEST_POSTGRES_URL" ]; then \
+	  if [ "$$CI" = true ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=2).close()" 2>/dev/null; then \
+	    export ISOMARGIN_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; \
+	  else echo "PostgreSQL at $(TEST_POSTGRES_URL) does not answer: its test variants will be skipped"; fi; \
+	fi; \
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -84,6 +84,9 @@ def serve(
         int, typer.Option(envvar="ISOMARGIN_WEIGHT_LIMIT", help="REQUEST_WEIGHT per minute.")
     ] = 2400,
     sqlite_synchronous: Annotated[str, typer.Option(envvar="ISOMARGIN_SQLITE_SYNCHRONOUS")] = "NORMAL",
+    pool_max: Annotated[
+        int, typer.Option(envvar="ISOMARGIN_POOL_MAX", min=1, help="PostgreSQL connections per worker process.")
+    ] = 10,
     log_level: Annotated[str, typer.Option(envvar="ISOMARGIN_LOG_LEVEL")] = "info",
     access_log: Annotated[bool, typer.Option(help="Log every request (off: it costs throughput).")] = False,
 ) -> None:
@@ -99,6 +102,7 @@ def serve(
             redis_url=redis_url,
             weight_limit_per_minute=weight_limit,
             sqlite_synchronous=sqlite_synchronous,
+            pool_max=pool_max,
             log_level=log_level,
             access_log=access_log,
             scenario=scenario,
