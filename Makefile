@@ -42,5 +42,12 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q
 
+## Benchmark (docs/BENCHMARKS.md): needs wrk (apt-get install -y wrk); PostgreSQL phases when it answers.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install -y wrk (or brew install wrk)"; exit 1; }
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=2).close()" 2>/dev/null; then \
+	  pg="--postgres $(TEST_POSTGRES_URL)"; fi; \
+	$(BIN)/isomargin bench $$pg --json benchmarks/last-run.json --markdown benchmarks/last-run.md $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis isomargin.db isomargin.db-*
