@@ -151,7 +151,7 @@ class IsomarginApp:
         key: repo.ApiKey | None = None
         if route.security.needs_key:
             key_text = auth.check_api_key_header(ctx)
-            key = auth.check_key_usable(await state.store.read(lambda tx: repo.get_api_key(tx, key_text)))
+            key = auth.check_key_usable(await state.api_keys.get(state.store, key_text))
         request = route.parse(ctx.params)
         if key is not None:
             if route.security.signed:

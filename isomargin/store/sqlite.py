@@ -7,17 +7,28 @@ means transactions of one process never interleave, and ``BEGIN IMMEDIATE`` take
 database's write lock up front, so transactions of several processes on one file serialize
 without deadlocks or lost updates.
 
+Group commit: ``write()`` does not commit each request on its own. Writes that arrive in the
+same turn of the event loop run back to back in ONE ``BEGIN IMMEDIATE`` … ``COMMIT``, each
+inside its own ``SAVEPOINT``, so a rejected request still rolls back alone, and no caller
+resumes before the COMMIT that made its change durable. Under concurrent load the COMMIT (the
+WAL write, the largest single cost of a transfer in the profile, docs/BENCHMARKS.md) is then
+shared by every request of the batch; a lone request pays one extra loop hop.
+
 Money columns are TEXT (see the migrations): SQLite's NUMERIC affinity would turn them into
 binary floats.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from isomargin.store.base import Row, Store, T, Tx
+
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
 class SqliteTx:
@@ -26,15 +37,24 @@ class SqliteTx:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        #: bumped by every statement of this connection that may change ``api_keys``
+        self.api_keys_epoch = 0
+
+    def _note(self, sql: str) -> None:
+        if "api_keys" in sql and not sql.startswith("SELECT"):
+            self.api_keys_epoch += 1
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        self._note(sql)
         row: Row | None = self._conn.execute(sql, params).fetchone()
         return row
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        self._note(sql)
         return self._conn.execute(sql, params).fetchall()
 
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        self._note(sql)
         return self._conn.execute(sql, params).rowcount
 
 
@@ -65,7 +85,13 @@ class SqliteStore(Store):
             raise ValueError(f"bad SQLite synchronous mode {synchronous!r}")
         self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self._conn.execute("PRAGMA foreign_keys = ON")
+        # Checkpoint every ~40 MB of WAL instead of every 4 MB: the hot pages (accounts,
+        # positions, the history tail) are rewritten by every transfer, and a checkpoint copies
+        # each page once however often it changed — fewer, larger checkpoints copy far less.
+        # Profiled: COMMIT was 18% of a positionMargin request (docs/BENCHMARKS.md).
+        self._conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         self._tx = SqliteTx(self._conn)
+        self._pending: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]] = []
 
     def _transaction(self, fn: Callable[[Tx], T], begin: str) -> T:
         conn = self._conn
@@ -85,10 +111,56 @@ class SqliteStore(Store):
         return self._transaction(fn, "BEGIN")
 
     async def write(self, fn: Callable[[Tx], T]) -> T:
-        return self._transaction(fn, "BEGIN IMMEDIATE")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._pending.append((fn, future))
+        if len(self._pending) == 1:
+            loop.call_soon(self._commit_batch)
+        return await future
+
+    def _commit_batch(self) -> None:
+        """Run every queued write in one transaction, each in its own savepoint; then answer all."""
+        batch, self._pending = self._pending, []
+        conn, tx = self._conn, self._tx
+        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for fn, future in batch:
+                conn.execute("SAVEPOINT request")
+                try:
+                    result = fn(tx)
+                except Exception as exc:  # this request only: undo its statements, keep the others
+                    conn.execute("ROLLBACK TO request")
+                    conn.execute("RELEASE request")
+                    outcomes.append((future, False, exc))
+                else:
+                    conn.execute("RELEASE request")
+                    outcomes.append((future, True, result))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            # BEGIN or COMMIT failed (e.g. the database stayed locked): nothing of the batch is stored.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            outcomes = [(future, False, exc) for _, future in batch]
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for future, ok, value in outcomes:
+                if future.done():  # its caller went away; its change is committed all the same
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
         return self._transaction(fn, "BEGIN")
+
+    def api_keys_token(self) -> object | None:
+        # data_version changes when ANOTHER connection (another worker process, a CLI) commits;
+        # the epoch when this one writes to api_keys. Together: no api_keys write went unseen.
+        row = self._conn.execute("PRAGMA data_version").fetchone()
+        return (row[0], self._tx.api_keys_epoch)
 
     def close(self) -> None:
         self._conn.close()
