@@ -34,5 +34,7 @@ class ServiceContext:
         return spec.default_mark_price if price is None else price
 
     def symbol_config(self, tx: Tx, account_id: int, symbol: str) -> repo.SymbolConfig:
-        config = repo.get_symbol_config(tx, account_id, symbol)
-        return config or repo.SymbolConfig(symbol, DEFAULT_MARGIN_TYPE, DEFAULT_LEVERAGE)
+        return repo.get_symbol_config(tx, account_id, symbol) or self.default_symbol_config(symbol)
+
+    def default_symbol_config(self, symbol: str) -> repo.SymbolConfig:
+        return repo.SymbolConfig(symbol, DEFAULT_MARGIN_TYPE, DEFAULT_LEVERAGE)
