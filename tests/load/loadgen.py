@@ -79,19 +79,30 @@ async def drive(
     stop: asyncio.Event | None = None,
     seed: int = 5,
     first_seq: int = 1,
+    min_requests: int = 0,
+    outcomes: Outcomes | None = None,
 ) -> Outcomes:
-    """``clients`` concurrent connections sending random add/reduce until time is up or ``stop`` is set."""
-    outcomes = Outcomes()
+    """``clients`` concurrent connections sending random add/reduce until time is up or ``stop`` is set.
+
+    On a busy machine a few seconds may hold few requests: the load then goes on until
+    ``min_requests`` were answered (at most 60 s). Pass ``outcomes`` to watch progress.
+    """
+    outcomes = Outcomes() if outcomes is None else outcomes
     rng = random.Random(seed)
     seq = itertools.count(first_seq)
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
     stop = stop or asyncio.Event()
+
+    def going() -> bool:
+        elapsed = time.monotonic() - started
+        enough = elapsed >= seconds and len(outcomes.results) >= min_requests
+        return not stop.is_set() and not enough and elapsed < 60
 
     async def client() -> None:
         # A fresh connection per client, so the kernel spreads them over uvicorn's workers.
         async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
             api = Api(http)
-            while time.monotonic() < deadline and not stop.is_set():
+            while going():
                 creds = rng.choice(accounts)
                 symbol = rng.choice(POSITIONS)[0]
                 type_ = rng.choice((1, 2))
@@ -110,6 +121,14 @@ async def drive(
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return outcomes
+
+
+async def until_answered(outcomes: Outcomes, count: int, timeout: float = 60) -> None:
+    """Wait until the running load has ``count`` answers (steady state, whatever the machine's load)."""
+    deadline = time.monotonic() + timeout
+    while len(outcomes.acked()) + len(outcomes.rejected()) < count:
+        assert time.monotonic() < deadline, f"the load got only {len(outcomes.results)} answers in {timeout} s"
+        await asyncio.sleep(0.05)
 
 
 def check_database(url: str, accounts: list[Creds], outcomes: Outcomes) -> dict[str, int]:

@@ -53,7 +53,7 @@ def server(url: str, backend: str, tmp_path: Path, workers: int | None = None) -
 async def test_concurrent_workers_conserve_money_and_history(url: str, backend: str, tmp_path: Path) -> None:
     with server(url, backend, tmp_path) as live:
         accounts = await loadgen.set_up(live.base_url)
-        outcomes = await loadgen.drive(live.base_url, accounts, seconds=3, clients=16)
+        outcomes = await loadgen.drive(live.base_url, accounts, seconds=3, clients=16, min_requests=400)
     summary = loadgen.check_database(url, accounts, outcomes)
     assert summary["unknown"] == 0, "a request failed at the connection level without any fault injected"
     # the load must have exercised both answers, or the checks above prove little
@@ -65,16 +65,19 @@ async def test_sigkill_mid_load_loses_no_acknowledged_change(url: str, backend: 
     live = server(url, backend, tmp_path)
     with live:
         accounts = await loadgen.set_up(live.base_url)
-        stop = asyncio.Event()
-        load = asyncio.create_task(loadgen.drive(live.base_url, accounts, seconds=30, clients=16, stop=stop))
-        await asyncio.sleep(1.5)
+        stop, before = asyncio.Event(), loadgen.Outcomes()
+        load = asyncio.create_task(
+            loadgen.drive(live.base_url, accounts, seconds=60, clients=16, stop=stop, outcomes=before)
+        )
+        await loadgen.until_answered(before, 200)
         live.kill_group(signal.SIGKILL)  # supervisor and every worker, mid-transaction for some
         stop.set()
-        before = await load
-        assert before.acked(), "the server died before acknowledging anything"
+        await load
         # restart on the same database: recovery happens, then more load on the same positions
         live.start()
-        after = await loadgen.drive(live.base_url, accounts, seconds=1.5, clients=8, first_seq=10_000_000)
+        after = await loadgen.drive(
+            live.base_url, accounts, seconds=1.5, clients=8, first_seq=10_000_000, min_requests=100
+        )
     outcomes = loadgen.Outcomes(before.results + after.results)
     loadgen.check_database(url, accounts, outcomes)
 
@@ -83,24 +86,27 @@ async def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones(url: str
     live = server(url, backend, tmp_path, workers=1)
     with live:
         accounts = await loadgen.set_up(live.base_url)
-        stop = asyncio.Event()
-        load = asyncio.create_task(loadgen.drive(live.base_url, accounts, seconds=30, clients=16, stop=stop))
-        await asyncio.sleep(1.0)
+        stop, outcomes = asyncio.Event(), loadgen.Outcomes()
+        load = asyncio.create_task(
+            loadgen.drive(live.base_url, accounts, seconds=60, clients=16, stop=stop, outcomes=outcomes)
+        )
+        await loadgen.until_answered(outcomes, 200)
         assert live.proc is not None
         live.proc.send_signal(signal.SIGTERM)
         # the listening socket closes first: a new connection is refused while in-flight work drains
         refused = False
-        for _ in range(100):
-            try:
-                httpx.get(f"{live.base_url}/fapi/v1/ping", timeout=1)
-            except httpx.ConnectError:
-                refused = True
-                break
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.02)
+        async with httpx.AsyncClient(base_url=live.base_url, timeout=2) as probe:
+            for _ in range(250):
+                try:
+                    await probe.get("/fapi/v1/ping", headers={"connection": "close"})
+                except httpx.ConnectError:
+                    refused = True
+                    break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.02)
         stop.set()
-        outcomes = await load
+        await load
         # uvicorn re-raises the signal it caught once shutdown is complete: -SIGTERM, not a crash
         assert live.proc.wait(timeout=20) in (0, -signal.SIGTERM), "graceful shutdown did not exit cleanly"
     assert refused, "the server kept accepting connections after SIGTERM"
