@@ -31,6 +31,8 @@ from isomargin.bench import dataset
 from isomargin.store import open_store
 
 LUA = Path(__file__).with_name("wrk_feed.lua")
+#: history rows per bench account in the read phases' database (answers are capped at 500)
+HISTORY_PER_ACCOUNT = 600
 
 
 class BenchError(Exception):
@@ -305,12 +307,20 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
             with server(ceiling_args(app, port), port, work / f"ceiling-{app}.log") as base:
                 measure(f"ceiling ({app} ASGI)" if app == "raw" else "ceiling (Starlette)", base, requests_file)
 
+    # The read phases get their own database with HISTORY_PER_ACCOUNT rows per bench account,
+    # so every history answer holds exactly 500 rows whatever the write phases left behind.
+    reads = dataset.Population(0, opts.bench_accounts * HISTORY_PER_ACCOUNT)
+
     if "sqlite" in opts.phases:
         url = f"sqlite:///{work}/empty.db"
         prepare(url, opts, dataset.Population(0, 0))
         port = free_port()
         with server(isomargin_args(url, port, 1), port, work / "sqlite.log") as base:
             measure("SQLite, 1 worker: POST positionMargin", base, margin_file("sqlite"))
+        url = f"sqlite:///{work}/reads.db"
+        prepare(url, opts, reads)
+        port = free_port()
+        with server(isomargin_args(url, port, 1), port, work / "sqlite-reads.log") as base:
             gets(base, "SQLite, 1 worker")
 
     if "preloaded" in opts.phases:
@@ -333,8 +343,11 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
                     port = free_port()
                     with server(isomargin_args(url, port, workers), port, work / f"pg-{workers}.log") as base:
                         measure(f"PostgreSQL, {workers} worker(s): POST positionMargin", base, margin_file("pg"))
-                        if workers == opts.pg_workers[0]:
-                            gets(base, f"PostgreSQL, {workers} worker(s)", from_routes=False)
+            with postgres_schema(opts.postgres_url) as url:
+                prepare(url, opts, reads)
+                port = free_port()
+                with server(isomargin_args(url, port, 1), port, work / "pg-reads.log") as base:
+                    gets(base, "PostgreSQL, 1 worker", from_routes=False)
     report.info["machine_after"] = machine()
 
 
