@@ -52,6 +52,9 @@ class Result:
     non2xx: int
     socket_errors: int
     note: str = ""
+    #: server CPU time (all its processes, user + system) per request: steadier than req/s
+    #: when other work shares the machine, since it does not count time the server waited
+    cpu_us: float | None = None
 
 
 @dataclass
@@ -83,8 +86,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def group_cpu_seconds(pgid: int) -> float | None:
+    """User + system CPU seconds of every live process in a process group (Linux /proc), or None."""
+    total, found = 0.0, False
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 (pgrp), counted after the ")" of the command name
+            total += (int(fields[11]) + int(fields[12])) / tick
+            found = True
+    return total if found else None
+
+
+@dataclass
+class Served:
+    base: str
+    pgid: int
+
+
 @contextmanager
-def server(args: list[str], port: int, log: Path) -> Iterator[str]:
+def server(args: list[str], port: int, log: Path) -> Iterator[Served]:
     """A server subprocess in its own process group; yields its base URL once it answers."""
     base = f"http://127.0.0.1:{port}"
     with open(log, "ab") as out:
@@ -101,7 +125,7 @@ def server(args: list[str], port: int, log: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise BenchError(f"server did not answer within 60 s; see {log}") from None
                 time.sleep(0.1)
-        yield base
+        yield Served(base, proc.pid)
     finally:
         with_signal(proc, signal.SIGTERM)
 
@@ -158,8 +182,15 @@ _JSON_LINE = re.compile(r"^BENCH_JSON (\{.*\})$", re.M)
 
 
 def run_wrk(
-    progress: Progress, name: str, base: str, requests_file: Path, connections: int, duration: float, note: str = ""
+    progress: Progress,
+    name: str,
+    served: Served,
+    requests_file: Path,
+    connections: int,
+    duration: float,
+    note: str = "",
 ) -> Result:
+    base = served.base
     cmd = [
         check_wrk(),
         "-t1",  # one generator thread: the other core is the server's
@@ -174,6 +205,7 @@ def run_wrk(
         str(requests_file),
     ]
     task = progress.add_task(name, total=duration)
+    cpu_before = group_cpu_seconds(served.pgid)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     while proc.poll() is None:
@@ -181,6 +213,7 @@ def run_wrk(
         time.sleep(0.1)
     progress.update(task, completed=duration)
     out, err = proc.communicate()
+    cpu_after = group_cpu_seconds(served.pgid)
     match = _JSON_LINE.search(out)
     if proc.returncode != 0 or match is None:
         raise BenchError(f"wrk failed ({proc.returncode}): {err or out}")
@@ -199,6 +232,9 @@ def run_wrk(
         non2xx=data["non2xx"],
         socket_errors=socket_errors,
         note=note,
+        cpu_us=None
+        if cpu_before is None or cpu_after is None or not data["requests"]
+        else round(1e6 * (cpu_after - cpu_before) / data["requests"], 1),
     )
 
 
@@ -276,14 +312,15 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
         dataset.write_margin_requests(path, opts.bench_accounts, int(time.time() * 1000))
         return path
 
-    def measure(name: str, base: str, requests_file: Path, note: str = "") -> Result:
+    def measure(name: str, base: Served, requests_file: Path, note: str = "") -> Result:
         run_wrk(progress, f"{name} (warm-up)", base, requests_file, c, 1.0)
         result = run_wrk(progress, name, base, requests_file, c, d, note)
         report.results.append(result)
-        log(f"{name}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms")
+        cpu = f", server CPU {result.cpu_us:.0f} µs/request" if result.cpu_us is not None else ""
+        log(f"{name}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms{cpu}")
         return result
 
-    def gets(base: str, tag: str, from_routes: bool = True) -> None:
+    def gets(base: Served, tag: str, from_routes: bool = True) -> None:
         from isomargin.api.routes import ROUTES
 
         paths = {r.path for r in ROUTES if r.method == "GET"}

@@ -16,15 +16,19 @@ ALL_PHASES = ("ceiling", "sqlite", "preloaded", "postgresql")
 
 def _markdown(report: Report) -> str:
     lines = [
-        "| phase | conns | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors | note |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| phase | conns | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | non-2xx | socket errors | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in report.results:
         lines.append(
             f"| {r.name} | {r.connections} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.p999_ms:.2f} |"
-            f" {r.non2xx} | {r.socket_errors} | {r.note} |"
+            f" {_cpu(r.cpu_us)} | {r.non2xx} | {r.socket_errors} | {r.note} |"
         )
     return "\n".join(lines)
+
+
+def _cpu(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
 
 
 def verdict(report: Report) -> list[str]:
@@ -37,10 +41,15 @@ def verdict(report: Report) -> list[str]:
         share = empty.rps / ceiling.rps
         out.append(f"SQLite 1 worker = {share:.0%} of the raw-ASGI ceiling (target ≥ 40%): {_ok(share >= 0.40)}")
         out.append(f"SQLite 1 worker p99 = {empty.p99_ms:.2f} ms (target < 10 ms): {_ok(empty.p99_ms < 10)}")
+        if ceiling.cpu_us and empty.cpu_us:
+            # the same ratio from server CPU per request, which other load on the machine disturbs less
+            out.append(f"  by server CPU per request: {ceiling.cpu_us / empty.cpu_us:.0%} of the ceiling")
     if empty and full:
         change = full.rps / empty.rps - 1
         out.append(f"pre-loaded vs empty throughput: {change:+.1%} (target within ±10%): {_ok(abs(change) <= 0.10)}")
         out.append(f"pre-loaded p99 = {full.p99_ms:.2f} ms (target < 10 ms): {_ok(full.p99_ms < 10)}")
+        if empty.cpu_us and full.cpu_us:
+            out.append(f"  by server CPU per request: pre-loaded {full.cpu_us / empty.cpu_us - 1:+.1%} vs empty")
     bad = [r.name for r in report.results if r.non2xx or r.socket_errors]
     if bad:
         out.append(f"[red]requests failed in: {', '.join(bad)}[/red] (results not valid)")
@@ -93,7 +102,7 @@ def bench(
         console.print(f"[red]bench failed:[/red] {exc}")
         raise typer.Exit(1) from None
     table = Table(title="isomargin bench")
-    for column in ("phase", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "non-2xx", "sock err"):
+    for column in ("phase", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "CPU µs/req", "non-2xx", "sock err"):
         table.add_column(column, justify="left" if column == "phase" else "right")
     for r in report.results:
         table.add_row(
@@ -103,6 +112,7 @@ def bench(
             f"{r.p50_ms:.2f}",
             f"{r.p99_ms:.2f}",
             f"{r.p999_ms:.2f}",
+            _cpu(r.cpu_us),
             str(r.non2xx),
             str(r.socket_errors),
         )

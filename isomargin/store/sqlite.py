@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from isomargin.store.base import Row, Store, T, Tx
 
-WAL_AUTOCHECKPOINT_PAGES = 10_000
+WAL_AUTOCHECKPOINT_PAGES = 50_000
+CHECKPOINT_INTERVAL_S = 0.5
 
 
 class SqliteTx:
@@ -85,13 +87,31 @@ class SqliteStore(Store):
             raise ValueError(f"bad SQLite synchronous mode {synchronous!r}")
         self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self._conn.execute("PRAGMA foreign_keys = ON")
-        # Checkpoint every ~40 MB of WAL instead of every 4 MB: the hot pages (accounts,
-        # positions, the history tail) are rewritten by every transfer, and a checkpoint copies
-        # each page once however often it changed — fewer, larger checkpoints copy far less.
-        # Profiled: COMMIT was 18% of a positionMargin request (docs/BENCHMARKS.md).
+        # Checkpoints (copying the WAL back into the database file, with an fsync) would run
+        # inside whichever COMMIT crossed the threshold, stalling the event loop for every
+        # request in flight; the profile showed COMMIT at 18% of a transfer. A background
+        # thread checkpoints instead (PASSIVE: it never blocks a writer); the automatic one
+        # stays only as a backstop, at ~200 MB of WAL. See docs/BENCHMARKS.md.
         self._conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         self._tx = SqliteTx(self._conn)
         self._pending: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]] = []
+        self._closing = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, args=(path,), name="isomargin-sqlite-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoint_loop(self, path: str) -> None:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            while not self._closing.wait(CHECKPOINT_INTERVAL_S):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:
+                    continue  # busy (another process checkpoints) or closing: try again later
+        finally:
+            conn.close()
 
     def _transaction(self, fn: Callable[[Tx], T], begin: str) -> T:
         conn = self._conn
@@ -163,4 +183,6 @@ class SqliteStore(Store):
         return (row[0], self._tx.api_keys_epoch)
 
     def close(self) -> None:
+        self._closing.set()
+        self._checkpointer.join(timeout=5)
         self._conn.close()
