@@ -8,9 +8,9 @@ database's write lock up front, so transactions of several processes on one file
 without deadlocks or lost updates.
 
 Group commit: ``write()`` does not commit each request on its own. Writes that arrive in the
-same turn of the event loop run back to back in ONE ``BEGIN IMMEDIATE`` … ``COMMIT``, each
-inside its own ``SAVEPOINT``, so a rejected request still rolls back alone, and no caller
-resumes before the COMMIT that made its change durable. Under concurrent load the COMMIT (the
+same turn of the event loop run back to back in ONE ``BEGIN IMMEDIATE`` … ``COMMIT``; a
+rejected request still rolls back alone (see ``_commit_batch``), and no caller resumes before
+the COMMIT that made its change durable. Under concurrent load the COMMIT (the
 WAL write, the largest single cost of a transfer in the profile, docs/BENCHMARKS.md) is then
 shared by every request of the batch; a lone request pays one extra loop hop.
 
@@ -33,6 +33,10 @@ WAL_AUTOCHECKPOINT_PAGES = 50_000
 CHECKPOINT_INTERVAL_S = 0.5
 
 
+class _WroteThenFailed(Exception):
+    """A batched request raised after writing: the batch is re-run with savepoints."""
+
+
 class SqliteTx:
     dialect = "sqlite"
     for_update = ""
@@ -41,10 +45,14 @@ class SqliteTx:
         self._conn = conn
         #: bumped by every statement of this connection that may change ``api_keys``
         self.api_keys_epoch = 0
+        #: statements that may have written (anything but SELECT), for the group commit
+        self.writes = 0
 
     def _note(self, sql: str) -> None:
-        if "api_keys" in sql and not sql.startswith("SELECT"):
-            self.api_keys_epoch += 1
+        if not sql.startswith("SELECT"):
+            self.writes += 1
+            if "api_keys" in sql:
+                self.api_keys_epoch += 1
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         self._note(sql)
@@ -140,23 +148,24 @@ class SqliteStore(Store):
         return await future
 
     def _commit_batch(self) -> None:
-        """Run every queued write in one transaction, each in its own savepoint; then answer all."""
+        """Run every queued write in one transaction, then answer all.
+
+        Fast path: no savepoints. A request rejected before it wrote anything (every check of
+        a margin transfer comes before its writes) needs nothing undone. Only when a request
+        fails AFTER writing is the whole batch rolled back and run again, each request in its
+        own savepoint, so that its statements alone are undone.
+        """
         batch, self._pending = self._pending, []
-        conn, tx = self._conn, self._tx
+        conn = self._conn
         outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for fn, future in batch:
-                conn.execute("SAVEPOINT request")
-                try:
-                    result = fn(tx)
-                except Exception as exc:  # this request only: undo its statements, keep the others
-                    conn.execute("ROLLBACK TO request")
-                    conn.execute("RELEASE request")
-                    outcomes.append((future, False, exc))
-                else:
-                    conn.execute("RELEASE request")
-                    outcomes.append((future, True, result))
+            try:
+                outcomes = self._run_batch(batch, savepoints=False)
+            except _WroteThenFailed:
+                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                outcomes = self._run_batch(batch, savepoints=True)
             conn.execute("COMMIT")
         except BaseException as exc:
             # BEGIN or COMMIT failed (e.g. the database stayed locked): nothing of the batch is stored.
@@ -173,6 +182,30 @@ class SqliteStore(Store):
                     future.set_result(value)
                 else:
                     future.set_exception(value)
+
+    def _run_batch(
+        self, batch: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]], *, savepoints: bool
+    ) -> list[tuple[asyncio.Future[Any], bool, Any]]:
+        conn, tx = self._conn, self._tx
+        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        for fn, future in batch:
+            if savepoints:
+                conn.execute("SAVEPOINT request")
+            writes_before = tx.writes
+            try:
+                result = fn(tx)
+            except Exception as exc:
+                if savepoints:  # this request only: undo its statements, keep the others'
+                    conn.execute("ROLLBACK TO request")
+                    conn.execute("RELEASE request")
+                elif tx.writes != writes_before:
+                    raise _WroteThenFailed from exc
+                outcomes.append((future, False, exc))
+            else:
+                if savepoints:
+                    conn.execute("RELEASE request")
+                outcomes.append((future, True, result))
+        return outcomes
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
         return self._transaction(fn, "BEGIN")
