@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from isomargin.cli import control, db, serve
+from isomargin.cli import bench, control, db, serve
 
 app = typer.Typer(
     name="isomargin",
@@ -19,6 +19,7 @@ app.add_typer(control.position_app, name="position")
 app.command("mark")(control.mark)
 app.command("reset")(control.reset)
 app.add_typer(db.db_app, name="db")
+app.command("bench")(bench.bench)
 
 
 if __name__ == "__main__":
