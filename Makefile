@@ -19,8 +19,17 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/isomargin serve --db sqlite:///isomargin.db --scenario examples/demo.yaml
 
+# The PostgreSQL every test also runs on (tests/backends.py): used when it answers, always in CI
+# (where a missing server then fails the suite loudly). An ISOMARGIN_TEST_POSTGRES_URL you set wins.
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
 ## Lint, type-check and run every test (SQLite always; PostgreSQL/Redis when reachable, and always in CI).
 test: $(STAMP) lint typecheck
+	@if [ -z "$$ISOMARGIN_TEST_POSTGRES_URL" ]; then \
+	  if [ "$$CI" = true ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=2).close()" 2>/dev/null; then \
+	    export ISOMARGIN_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; \
+	  else echo "PostgreSQL at $(TEST_POSTGRES_URL) does not answer: its test variants will be skipped"; fi; \
+	fi; \
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -36,6 +45,13 @@ unit: $(STAMP)
 ## Regenerate docs/COVERAGE.md from the route table, the error catalogue and the "assumed" markers.
 coverage-doc: $(STAMP)
 	$(BIN)/python -m isomargin.coverage > docs/COVERAGE.md
+
+## Benchmark (docs/BENCHMARKS.md): needs wrk (apt-get install -y wrk); PostgreSQL phases when it answers.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install -y wrk (or brew install wrk)"; exit 1; }
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=2).close()" 2>/dev/null; then \
+	  pg="--postgres $(TEST_POSTGRES_URL)"; fi; \
+	$(BIN)/isomargin bench $$pg --json benchmarks/last-run.json --markdown benchmarks/last-run.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis isomargin.db isomargin.db-*

@@ -1,4 +1,8 @@
-"""Fixtures: an in-process app on a fresh database, and a live ``isomargin serve`` subprocess."""
+"""Fixtures: an in-process app on a fresh database, and a live ``isomargin serve`` subprocess.
+
+Both run every test on SQLite and on PostgreSQL (``tests/backends.py``: how, and when the
+PostgreSQL variant skips or fails).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,20 @@ import pytest
 
 from isomargin.api.app import IsomarginApp, create_app
 from isomargin.config import Settings
+from tests.backends import POSTGRES_ENV, backend_params, database_url
 from tests.support import Api, LiveServer
 
 
+@pytest.fixture(params=backend_params())
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path}/isomargin.db"
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend (a new SQLite file; a new PostgreSQL schema)."""
+    with database_url(backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -38,12 +50,14 @@ async def api(app: IsomarginApp) -> AsyncIterator[Api]:
         yield Api(http, now_ms=app.state.clock.now_ms)
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One real server per test module (tests reset state through the control plane)."""
+@pytest.fixture(scope="module", params=backend_params())
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server per test module and backend (tests reset state through the control plane)."""
     tmp = tmp_path_factory.mktemp("live")
-    server = LiveServer(f"sqlite:///{tmp}/live.db", log_path=tmp / "server.log", env={"ISOMARGIN_LOG_LEVEL": "warning"})
-    with server:
+    with (
+        database_url(str(request.param), tmp, tag="live_") as url,
+        LiveServer(url, log_path=tmp / "server.log", env={"ISOMARGIN_LOG_LEVEL": "warning"}) as server,
+    ):
         yield server
 
 
@@ -56,5 +70,5 @@ async def live_api(live_server: LiveServer) -> AsyncIterator[Api]:
 
 
 def pytest_report_header() -> list[str]:
-    pg = os.environ.get("ISOMARGIN_TEST_POSTGRES_URL", "not set")
-    return [f"isomargin: ISOMARGIN_TEST_POSTGRES_URL={pg}"]
+    pg = os.environ.get(POSTGRES_ENV) or "not set: PostgreSQL variants skip (fail under CI=true)"
+    return [f"isomargin: {POSTGRES_ENV}={pg}"]

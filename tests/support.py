@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -211,10 +213,13 @@ class LiveServer:
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        # Its own process group, so a crash test can kill uvicorn's supervisor and workers at once.
         try:
-            self.proc = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+            self.proc = subprocess.Popen(
+                self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True
+            )
         finally:
-            if not isinstance(out, int):
+            if out is not subprocess.DEVNULL:
                 out.close()  # the child holds its own copy of the descriptor
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -232,10 +237,10 @@ class LiveServer:
     def stop(self, sig: int | None = None) -> int | None:
         if self.proc is None:
             return None
-        return self._stop(sig)
-
-    def _stop(self, sig: int | None) -> int | None:
-        assert self.proc is not None
+        if self.proc.poll() is not None:
+            # Already gone (e.g. killed): make sure no orphaned worker keeps the port or the database.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
         if self.proc.poll() is None:
             if sig is None:
                 self.proc.terminate()
@@ -244,9 +249,16 @@ class LiveServer:
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         return self.proc.returncode
+
+    def kill_group(self, sig: int = signal.SIGKILL) -> None:
+        """Signal the whole process group (``--workers N``: the supervisor and every worker)."""
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, sig)
+            self.proc.wait(timeout=15)
 
     def __enter__(self) -> LiveServer:
         return self.start()

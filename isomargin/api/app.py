@@ -10,6 +10,7 @@ Every error, expected or not, is rendered here in Binance's ``{"code", "msg"}`` 
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -105,6 +106,11 @@ class IsomarginApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # Everything built so far (modules, route table, settings) lives as long as the
+                # process: keep it out of the collector's reach. Without this, each full
+                # collection walked it all and stalled every request in flight for 10-20 ms:
+                # it was the p99 of positionMargin (docs/BENCHMARKS.md).
+                gc.freeze()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.state.weights.close()
@@ -176,7 +182,7 @@ class IsomarginApp:
         key: repo.ApiKey | None = None
         if route.security.needs_key:
             key_text = auth.check_api_key_header(ctx)
-            key = auth.check_key_usable(await state.store.read(lambda tx: repo.get_api_key(tx, key_text)))
+            key = auth.check_key_usable(await state.api_keys.get(state.store, key_text))
         request = route.parse(ctx.params)
         if key is not None:
             if route.security.signed:

@@ -16,6 +16,40 @@ CLOCK_OFFSET_KEY = "clock_offset_ms"
 CLOCK_REFRESH_MS = 1000
 
 
+class KeyCache:
+    """API keys this process has looked up, valid while the store's ``api_keys_token`` stands.
+
+    Profiled, the key lookup's own read transaction was ~8% of a positionMargin request on
+    SQLite (docs/BENCHMARKS.md). The token changes on any write to ``api_keys`` by this process
+    and on any commit by another, so a cached key is never staler than a database read would
+    be; stores that cannot tell (PostgreSQL) read every time. Unknown keys are not cached, so
+    a flood of made-up keys cannot grow it; at ``MAX`` entries it starts over.
+    """
+
+    MAX = 100_000
+
+    def __init__(self) -> None:
+        self._token: object | None = None
+        self._keys: dict[str, repo.ApiKey] = {}
+
+    async def get(self, store: Store, api_key: str) -> repo.ApiKey | None:
+        token = store.api_keys_token()
+        if token is None:
+            return await store.read(lambda tx: repo.get_api_key(tx, api_key))
+        if token != self._token:
+            self._keys.clear()
+            self._token = token
+        key = self._keys.get(api_key)
+        if key is None:
+            key = await store.read(lambda tx: repo.get_api_key(tx, api_key))
+            # the token is read again: a commit landing during the read must not be cached over
+            if key is not None and store.api_keys_token() == token:
+                if len(self._keys) >= self.MAX:
+                    self._keys.clear()
+                self._keys[api_key] = key
+        return key
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -24,6 +58,7 @@ class AppState:
     secrets: SecretBox
     #: request weight per IP (in process, or shared through Redis)
     weights: Limiter = field(default_factory=lambda: LocalLimiter(2400))
+    api_keys: KeyCache = field(default_factory=KeyCache)
     _clock_checked_at: int = -CLOCK_REFRESH_MS
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:

@@ -1,10 +1,10 @@
-"""``isomargin``: serve, set up state through the control plane, manage the database."""
+"""``isomargin``: serve, set up state through the control plane, manage the database, manage margin."""
 
 from __future__ import annotations
 
 import typer
 
-from isomargin.cli import control, db, margin, serve
+from isomargin.cli import bench, control, db, margin, serve
 
 app = typer.Typer(
     name="isomargin",
@@ -19,6 +19,7 @@ app.add_typer(control.position_app, name="position")
 app.command("mark")(control.mark)
 app.command("reset")(control.reset)
 app.add_typer(db.db_app, name="db")
+app.command("bench")(bench.bench)
 app.add_typer(margin.margin_app, name="margin")
 app.command("positions")(margin.positions)
 app.command("balance")(margin.balance)

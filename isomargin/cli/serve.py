@@ -109,6 +109,9 @@ def serve(
         int, typer.Option(envvar="ISOMARGIN_MAX_BODY_BYTES", help="Largest request body accepted.")
     ] = 64 * 1024,
     sqlite_synchronous: Annotated[str, typer.Option(envvar="ISOMARGIN_SQLITE_SYNCHRONOUS")] = "NORMAL",
+    pool_max: Annotated[
+        int, typer.Option(envvar="ISOMARGIN_POOL_MAX", min=1, help="PostgreSQL connections per worker process.")
+    ] = 10,
     log_level: Annotated[str, typer.Option(envvar="ISOMARGIN_LOG_LEVEL")] = "info",
     access_log: Annotated[bool, typer.Option(help="Log every request (off: it costs throughput).")] = False,
 ) -> None:
@@ -129,6 +132,7 @@ def serve(
             master_key_file=master_key_file,
             max_body_bytes=max_body_bytes,
             sqlite_synchronous=sqlite_synchronous,
+            pool_max=pool_max,
             log_level=log_level,
             access_log=access_log,
             scenario=scenario,

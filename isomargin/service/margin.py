@@ -77,14 +77,15 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     if not account.dual_side_position and side is not PositionSide.BOTH:
         raise errors.POSITION_SIDE_NOT_MATCH.error()
 
-    row = repo.get_position(tx, account_id, spec.symbol, side.value, lock=True)
-    if row is None or row.position_amt == 0:
+    found = repo.get_position_for_change(tx, account_id, spec.symbol, side.value)  # locks the position
+    if found is None or found.position.position_amt == 0:
         raise (
             errors.ADD_ISOLATED_MARGIN_NO_POSITION_REJECT
             if change.type == ADD
             else errors.ISOLATED_BALANCE_INSUFFICIENT
         ).error()
-    config = ctx.symbol_config(tx, account_id, spec.symbol)
+    row = found.position
+    config = found.config or ctx.default_symbol_config(spec.symbol)
     if config.margin_type != "ISOLATED":
         raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
 
@@ -94,7 +95,8 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
         cross, isolated = account.cross_wallet - change.amount, row.isolated_wallet + change.amount
     else:
         position = to_domain(row, config.leverage)
-        if change.amount > max_removable(position, ctx.mark_price(tx, spec), spec.brackets):
+        mark = spec.default_mark_price if found.mark_price is None else found.mark_price
+        if change.amount > max_removable(position, mark, spec.brackets):
             raise errors.ISOLATED_BALANCE_INSUFFICIENT.error()
         cross, isolated = account.cross_wallet + change.amount, row.isolated_wallet - change.amount
 

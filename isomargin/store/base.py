@@ -54,3 +54,12 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def api_keys_token(self) -> object | None:
+        """A value that changes whenever ``api_keys`` may have changed, or None if unknown.
+
+        Lets a process cache API keys safely (``api.state.KeyCache``): equal tokens mean no
+        write to the table happened in between, by this process or any other. A store that
+        cannot tell returns None and keys are read from the database on every request.
+        """
+        return None

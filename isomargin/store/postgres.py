@@ -57,6 +57,9 @@ class PostgresStore(Store):
             libpq_url(url), min_size=pool_min, max_size=pool_max, open=True, kwargs={"autocommit": False}
         )
         self._pool.wait(timeout=10)
+        # At most one thread per pooled connection: more threads cannot run a transaction
+        # anyway, they only wait for a connection and fight over the GIL while they do.
+        self._limiter = anyio.CapacityLimiter(pool_max)
 
     def _transaction(self, fn: Callable[[Tx], T], *, read_only: bool) -> T:
         with self._pool.connection() as conn, conn.transaction():
@@ -72,10 +75,10 @@ class PostgresStore(Store):
         return self._transaction(fn, read_only=True)
 
     async def write(self, fn: Callable[[Tx], T]) -> T:
-        return await anyio.to_thread.run_sync(self.write_sync, fn)
+        return await anyio.to_thread.run_sync(self.write_sync, fn, limiter=self._limiter)
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
-        return await anyio.to_thread.run_sync(self.read_sync, fn)
+        return await anyio.to_thread.run_sync(self.read_sync, fn, limiter=self._limiter)
 
     def close(self) -> None:
         self._pool.close()

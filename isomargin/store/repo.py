@@ -234,6 +234,36 @@ def get_position(tx: Tx, account_id: int, symbol: str, side: str, *, lock: bool 
     return _position(row) if row else None
 
 
+@dataclass(frozen=True, slots=True)
+class PositionForChange:
+    """A position with what a margin change reads beside it (None: not set, use the default)."""
+
+    position: PositionRow
+    config: SymbolConfig | None
+    mark_price: Decimal | None
+
+
+def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> PositionForChange | None:
+    """The position locked until commit, its symbol settings and mark price: one statement.
+
+    One query instead of three on the hot path of positionMargin (docs/BENCHMARKS.md). Only the
+    position row is locked (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
+    """
+    lock = f"{tx.for_update} OF p" if tx.for_update else ""
+    row = tx.one(
+        "SELECT p.symbol, p.position_side, p.position_amt, p.entry_price, p.isolated_wallet, p.update_time,"
+        " c.margin_type, c.leverage, m.mark_price FROM positions p"
+        " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
+        " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
+        " WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?" + lock,
+        (account_id, symbol, side),
+    )
+    if row is None:
+        return None
+    config = None if row[6] is None else SymbolConfig(str(row[0]), str(row[6]), int(row[7]))
+    return PositionForChange(_position(row), config, None if row[8] is None else Decimal(row[8]))
+
+
 def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[PositionRow]:
     if symbol is None:
         rows = tx.all(

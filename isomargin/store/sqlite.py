@@ -7,17 +7,34 @@ means transactions of one process never interleave, and ``BEGIN IMMEDIATE`` take
 database's write lock up front, so transactions of several processes on one file serialize
 without deadlocks or lost updates.
 
+Group commit: ``write()`` does not commit each request on its own. Writes that arrive in the
+same turn of the event loop run back to back in ONE ``BEGIN IMMEDIATE`` … ``COMMIT``; a
+rejected request still rolls back alone (see ``_commit_batch``), and no caller resumes before
+the COMMIT that made its change durable. Under concurrent load the COMMIT (the
+WAL write, the largest single cost of a transfer in the profile, docs/BENCHMARKS.md) is then
+shared by every request of the batch; a lone request pays one extra loop hop.
+
 Money columns are TEXT (see the migrations): SQLite's NUMERIC affinity would turn them into
 binary floats.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from isomargin.store.base import Row, Store, T, Tx
+
+WAL_AUTOCHECKPOINT_PAGES = 50_000
+CHECKPOINT_INTERVAL_S = 0.5
+
+
+class _WroteThenFailed(Exception):
+    """A batched request raised after writing: the batch is re-run with savepoints."""
 
 
 class SqliteTx:
@@ -26,15 +43,28 @@ class SqliteTx:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        #: bumped by every statement of this connection that may change ``api_keys``
+        self.api_keys_epoch = 0
+        #: statements that may have written (anything but SELECT), for the group commit
+        self.writes = 0
+
+    def _note(self, sql: str) -> None:
+        if not sql.startswith("SELECT"):
+            self.writes += 1
+            if "api_keys" in sql:
+                self.api_keys_epoch += 1
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        self._note(sql)
         row: Row | None = self._conn.execute(sql, params).fetchone()
         return row
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        self._note(sql)
         return self._conn.execute(sql, params).fetchall()
 
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        self._note(sql)
         return self._conn.execute(sql, params).rowcount
 
 
@@ -65,7 +95,33 @@ class SqliteStore(Store):
             raise ValueError(f"bad SQLite synchronous mode {synchronous!r}")
         self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self._conn.execute("PRAGMA foreign_keys = ON")
+        # Checkpoints (copying the WAL back into the database file, with an fsync) would run
+        # inside whichever COMMIT crossed the threshold, stalling the event loop for every
+        # request in flight; the profile showed COMMIT at 18% of a transfer. A background
+        # thread checkpoints instead (PASSIVE: it never blocks a writer); the automatic one
+        # stays only as a backstop, at ~200 MB of WAL. See docs/BENCHMARKS.md.
+        self._conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         self._tx = SqliteTx(self._conn)
+        self._pending: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]] = []
+        #: (loop, data_version) read in the current turn of that loop
+        self._turn: tuple[asyncio.AbstractEventLoop, int] | None = None
+        self._closing = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, args=(path,), name="isomargin-sqlite-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoint_loop(self, path: str) -> None:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            while not self._closing.wait(CHECKPOINT_INTERVAL_S):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:
+                    continue  # busy (another process checkpoints) or closing: try again later
+        finally:
+            conn.close()
 
     def _transaction(self, fn: Callable[[Tx], T], begin: str) -> T:
         conn = self._conn
@@ -85,10 +141,105 @@ class SqliteStore(Store):
         return self._transaction(fn, "BEGIN")
 
     async def write(self, fn: Callable[[Tx], T]) -> T:
-        return self._transaction(fn, "BEGIN IMMEDIATE")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._pending.append((fn, future))
+        if len(self._pending) == 1:
+            loop.call_soon(self._commit_batch)
+        return await future
+
+    def _commit_batch(self) -> None:
+        """Run every queued write in one transaction, then answer all.
+
+        Fast path: no savepoints. A request rejected before it wrote anything (every check of
+        a margin transfer comes before its writes) needs nothing undone. Only when a request
+        fails AFTER writing is the whole batch rolled back and run again, each request in its
+        own savepoint, so that its statements alone are undone.
+        """
+        batch, self._pending = self._pending, []
+        conn = self._conn
+        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                outcomes = self._run_batch(batch, savepoints=False)
+            except _WroteThenFailed:
+                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                outcomes = self._run_batch(batch, savepoints=True)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            # BEGIN or COMMIT failed (e.g. the database stayed locked): nothing of the batch is stored.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            outcomes = [(future, False, exc) for _, future in batch]
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for future, ok, value in outcomes:
+                if future.done():  # its caller went away; its change is committed all the same
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+    def _run_batch(
+        self, batch: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]], *, savepoints: bool
+    ) -> list[tuple[asyncio.Future[Any], bool, Any]]:
+        conn, tx = self._conn, self._tx
+        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        for fn, future in batch:
+            if savepoints:
+                conn.execute("SAVEPOINT request")
+            writes_before = tx.writes
+            try:
+                result = fn(tx)
+            except Exception as exc:
+                if savepoints:  # this request only: undo its statements, keep the others'
+                    conn.execute("ROLLBACK TO request")
+                    conn.execute("RELEASE request")
+                elif tx.writes != writes_before:
+                    raise _WroteThenFailed from exc
+                outcomes.append((future, False, exc))
+            else:
+                if savepoints:
+                    conn.execute("RELEASE request")
+                outcomes.append((future, True, result))
+        return outcomes
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
         return self._transaction(fn, "BEGIN")
 
+    def api_keys_token(self) -> object | None:
+        # data_version changes when ANOTHER connection (another worker process, a CLI) commits;
+        # the epoch when this one writes to api_keys. Together: no api_keys write went unseen.
+        return (self._data_version(), self._tx.api_keys_epoch)
+
+    def _data_version(self) -> int:
+        """``PRAGMA data_version``, read once per turn of the event loop.
+
+        Every request handled in one turn was read off its socket in that turn's I/O poll,
+        before the first of them asks: a commit another process finished before any of those
+        requests was sent is already visible in the value read. Reading it again for each
+        request of the same turn would show nothing new (and cost ~8% of a transfer, profiled).
+        """
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None  # outside an event loop: no turn to share the value with
+        if loop is not None and self._turn is not None and self._turn[0] is loop:
+            return self._turn[1]
+        value = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        if loop is not None:
+            self._turn = (loop, value)
+            loop.call_soon(self._end_turn)
+        return value
+
+    def _end_turn(self) -> None:
+        self._turn = None
+
     def close(self) -> None:
+        self._closing.set()
+        self._checkpointer.join(timeout=5)
         self._conn.close()

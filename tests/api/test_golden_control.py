@@ -126,14 +126,12 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "body", "status", "message"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
-)
+@pytest.mark.parametrize(("name", "method", "path", "body", "status", "message"), ERRORS, ids=[e[0] for e in ERRORS])
 async def test_control_errors(
-    api: Api, method: str, path: str, body: bytes, status: int, message: str | None, request: pytest.FixtureRequest
+    api: Api, name: str, method: str, path: str, body: bytes, status: int, message: str | None
 ) -> None:
     r = await api.http.request(method, f"{CONTROL}{path}", content=body)
-    snapshot.check(f"control-error-{request.node.callspec.id}", r)
+    snapshot.check(f"control-error-{name}", r)
     assert r.status_code == status
     assert list(r.json()) == ["error"] and isinstance(r.json()["error"], str)
     if message is not None:

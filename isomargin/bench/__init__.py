@@ -1,0 +1,1 @@
+"""``isomargin bench``: throughput and latency of the signed hot path against the stack's ceiling."""
