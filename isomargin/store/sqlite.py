@@ -29,6 +29,7 @@ from typing import Any
 
 from isomargin.store.base import Row, Store, T, Tx
 
+PAGE_CACHE_KIB = 64 * 1024
 WAL_AUTOCHECKPOINT_PAGES = 50_000
 CHECKPOINT_INTERVAL_S = 0.5
 
@@ -95,6 +96,9 @@ class SqliteStore(Store):
             raise ValueError(f"bad SQLite synchronous mode {synchronous!r}")
         self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self._conn.execute("PRAGMA foreign_keys = ON")
+        # 64 MiB of page cache instead of SQLite's 2 MiB default: a large database (100,000
+        # accounts, a million history rows) keeps the B-tree pages a transfer touches in memory.
+        self._conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         # Checkpoints (copying the WAL back into the database file, with an fsync) would run
         # inside whichever COMMIT crossed the threshold, stalling the event loop for every
         # request in flight; the profile showed COMMIT at 18% of a transfer. A background
