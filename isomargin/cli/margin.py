@@ -198,6 +198,10 @@ def _opt_plain(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+#: Below this many terminal columns the positions table would fold its numbers.
+WIDE_TABLE_COLUMNS = 100
+
+
 def positions(
     symbol: Annotated[str | None, typer.Argument(help="Only this symbol.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Include empty sides.")] = False,
@@ -219,13 +223,9 @@ def positions(
             # maxRemovable is ours (not Binance's): a decimal string like Binance's amounts, or null.
             emit([{**r.raw, "maxRemovable": _opt_plain(removable[(r.symbol, r.position_side)])} for r in rows])
             return
-        table = Table(title="positions", box=box.SIMPLE_HEAD, collapse_padding=True)
         columns = ["position", "size", "entry", "mark", "wallet", "PnL", "liq. price", "to liq.", "lev.", "removable"]
-        for column in columns:
-            # Fold rather than cut: a truncated number ("45,180.…") would be worse than none.
-            table.add_column(column, justify="left" if column == "position" else "right", overflow="fold")
-        for r in rows:
-            table.add_row(
+        cells = [
+            [
                 r.symbol if r.position_side.value == "BOTH" else f"{r.symbol} {r.position_side.value}",
                 str(r.raw["positionAmt"]),
                 price_text(r.entry_price),
@@ -238,8 +238,30 @@ def positions(
                 distance_text(r.liquidation_price, r.mark_price, _is_long(r)),
                 f"{r.leverage}x" if r.leverage else "-",
                 number_text(removable[(r.symbol, r.position_side)]),
-            )
-        Console().print(table if rows else "no open positions")
+            ]
+            for r in rows
+        ]
+        console = Console()
+        if not rows:
+            console.print("no open positions")
+            return
+        if console.width >= WIDE_TABLE_COLUMNS:
+            table = Table(title="positions", box=box.SIMPLE_HEAD, collapse_padding=True)
+            for column in columns:
+                # Fold rather than cut: a truncated number ("45,180.…") would be worse than none.
+                table.add_column(column, justify="left" if column == "position" else "right", overflow="fold")
+            for row in cells:
+                table.add_row(*row)
+            console.print(table)
+            return
+        # A narrow terminal would fold every number in two: one small table per position instead.
+        for row in cells:
+            table = Table(title=row[0], box=box.SIMPLE_HEAD, show_header=False)
+            table.add_column("field")
+            table.add_column("value", justify="right")
+            for column, value in zip(columns[1:], row[1:], strict=True):
+                table.add_row(column, value)
+            console.print(table)
 
 
 def balance(

@@ -196,3 +196,17 @@ async def test_the_installed_command_adds_margin(live_api: Api, live_server: Liv
     assert done.returncode == 0, done.stderr
     assert "45,180.723" in done.stdout and "35,140.562" in done.stdout
     assert "Successfully modify position margin." in done.stdout
+
+
+@pytest.mark.parametrize(("columns", "wide"), [("120", True), ("80", False)])
+async def test_positions_fit_the_terminal(live_api: Api, live_server: LiveServer, columns: str, wide: bool) -> None:
+    """A wide terminal gets one table; a narrow one a small table per position, numbers never folded."""
+    creds = await one_way(live_api)
+
+    code, out, err = run(live_server, creds, "positions", env={"COLUMNS": columns})
+
+    assert code == 0, err
+    # iw 50 → liquidation 45180.72289157 (see one_way), shown whole on one line either way
+    assert "45,180.72" in out and "11.41%" in out
+    assert ("liq. price" in out.splitlines()[2]) is wide  # the header row of the wide table
+    assert all(len(line) <= int(columns) for line in out.splitlines())
