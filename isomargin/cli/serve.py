@@ -48,7 +48,10 @@ def _banner(settings: Settings, scenario: Path | None) -> str:
         data = yaml.safe_load(scenario.read_text()) or {}
         accounts = data.get("accounts") or []
         first = next((a for a in accounts if a.get("apiKey") and a.get("secretKey")), None)
-        if first:
+        if first and not settings.is_loopback:
+            # Beyond this machine the scenario's keys are real credentials: keep them out of logs.
+            lines += ["", f"scenario accounts loaded; their API keys and secrets are in {scenario}"]
+        elif first:
             key, secret = first["apiKey"], first["secretKey"]
             lines += [
                 "",
@@ -66,6 +69,10 @@ def _banner(settings: Settings, scenario: Path | None) -> str:
                 "  call POST 'symbol=BTCUSDT&amount=100&type=1' /fapi/v1/positionMargin",
                 "  call POST 'symbol=BTCUSDT&amount=50&type=2' /fapi/v1/positionMargin",
                 "  call GET  'symbol=BTCUSDT' /fapi/v1/positionMargin/history",
+                "  # or with the isomargin CLI (tables with the liquidation price before and after):",
+                f"  export ISOMARGIN_BASE_URL={base} ISOMARGIN_API_KEY=$BINANCE_API_KEY"
+                " ISOMARGIN_API_SECRET=$BINANCE_API_SECRET",
+                "  .venv/bin/isomargin margin add BTCUSDT 100 && .venv/bin/isomargin positions",
             ]
     lines += ["", f"control plane: {base}/_isomargin/v1  (docs/control-plane.md)"]
     return "\n".join(lines)
