@@ -88,7 +88,8 @@ def account_create(
     if as_json:
         typer.echo(json.dumps(data))
         return
-    Console().print(_table("account created", [data], ["accountId", "apiKey", "secretKey"]))
+    # Plain lines, not a table: a table folds or cuts the 64-character key and secret on a narrow terminal.
+    typer.echo(f"account {data['accountId']} created\napiKey:    {data['apiKey']}\nsecretKey: {data['secretKey']}")
 
 
 @account_app.command("show")

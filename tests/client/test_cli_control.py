@@ -1,0 +1,19 @@
+"""``isomargin account create`` against a live isomargin, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from isomargin.cli.main import app
+from tests.support import LiveServer
+
+
+def test_account_create_prints_the_whole_key_and_secret_on_a_narrow_terminal(live_server: LiveServer) -> None:
+    result = CliRunner().invoke(app, ["account", "create", "--url", live_server.base_url], env={"COLUMNS": "80"})
+
+    assert result.exit_code == 0, result.output
+    found = dict(re.findall(r"^(apiKey|secretKey):\s+(\S+)$", result.stdout, re.MULTILINE))
+    assert len(found["apiKey"]) == 64 and len(found["secretKey"]) == 64, result.stdout
+    assert re.match(r"account \d+ created$", result.stdout.splitlines()[0])
