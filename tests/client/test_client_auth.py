@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from isomargin.client import (
     ApiKeyFormatInvalid,
@@ -17,33 +15,17 @@ from isomargin.client import (
     TimestampOutsideRecvWindow,
 )
 from tests.client.conftest import Clients, shift_clock
+from tests.keypairs import new_pair
 from tests.support import CONTROL, Api, Creds
 
 HOUR_MS = 3_600_000
-
-
-def _pem_pair(kind: str) -> tuple[str, str]:
-    key = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        if kind == "RSA"
-        else ed25519.Ed25519PrivateKey.generate()
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
 
 
 @pytest.mark.parametrize("key_type", ["RSA", "ED25519"])
 async def test_asymmetric_keys_sign_margin_changes(live_api: Api, clients: Clients, key_type: str) -> None:
     creds = await live_api.account("1000")
     await live_api.position(creds, amt="0.01", entry="50000", leverage=10)
-    private, public = _pem_pair(key_type)
+    private, public = new_pair(key_type)
     r = await live_api.http.post(
         f"{CONTROL}/accounts/{creds.account_id}/apiKeys", json={"type": key_type, "publicKey": public}
     )

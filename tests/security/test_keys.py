@@ -17,7 +17,7 @@ import pytest
 from isomargin.api.app import create_app
 from isomargin.auth.signing import KeyType, sign
 from isomargin.config import Settings
-from tests.security.keypairs import ed25519_pair, rsa_pair
+from tests.keypairs import ed25519_pair, rsa_pair
 from tests.support import CONTROL, FORM, Api, Creds, LiveServer
 
 REJECTED = {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}

@@ -17,7 +17,7 @@ from binance_sdk_derivatives_trading_usds_futures.derivatives_trading_usds_futur
     DerivativesTradingUsdsFutures,
 )
 
-from tests.security.keypairs import ed25519_pair, fresh_private_pem, rsa_pair
+from tests.keypairs import ed25519_pair, new_pair, rsa_pair
 from tests.support import CONTROL, LiveServer
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,7 @@ def test_a_different_key_of_the_same_type_is_rejected_with_1022(live_server: Liv
         auth["api_secret"] = "f" * 64
     else:
         # a fresh pair of the same kind: the server holds the other public key
-        auth["private_key"] = fresh_private_pem(key_type)
+        auth["private_key"] = new_pair(key_type)[0]
     client = DerivativesTradingUsdsFutures(
         config_rest_api=ConfigurationRestAPI(base_path=live_server.base_url, timeout=10_000, retries=0, **auth)
     )

@@ -8,10 +8,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from isomargin.auth.signing import KeyType, hmac_sha256_hex, sign, signed_payload, verify
+from tests.keypairs import new_pair
 
 # The secret of Binance's General-Info examples [GI].
 GI_SECRET = "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"
@@ -147,40 +146,14 @@ def test_a_parameter_merely_ending_in_signature_is_not_removed() -> None:
 # --- RSA and Ed25519 --------------------------------------------------------------------------
 
 
-def _rsa_pems() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
-
-
-def _ed25519_pems() -> tuple[str, str]:
-    key = ed25519.Ed25519PrivateKey.generate()
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
-
-
 @pytest.fixture(scope="module")
 def rsa_pems() -> tuple[str, str]:
-    return _rsa_pems()
+    return new_pair("RSA")
 
 
 @pytest.fixture(scope="module")
 def ed25519_pems() -> tuple[str, str]:
-    return _ed25519_pems()
+    return new_pair("ED25519")
 
 
 @pytest.mark.parametrize("key_type", [KeyType.RSA, KeyType.ED25519])
@@ -199,7 +172,7 @@ def test_asymmetric_round_trip_through_the_wire(
 @pytest.mark.parametrize("key_type", [KeyType.RSA, KeyType.ED25519])
 def test_asymmetric_rejections(key_type: KeyType, rsa_pems: tuple[str, str], ed25519_pems: tuple[str, str]) -> None:
     private, public = rsa_pems if key_type is KeyType.RSA else ed25519_pems
-    other_private, other_public = _rsa_pems() if key_type is KeyType.RSA else _ed25519_pems()
+    other_private, other_public = new_pair(key_type.value)
     payload = b"symbol=BTCUSDT&amount=100&type=1&timestamp=1"
     signature = sign(key_type, private, payload)
     assert not verify(key_type, public, payload + b"0", signature)  # payload changed
