@@ -16,7 +16,7 @@ import pytest
 from isomargin.api.app import IsomarginApp, create_app
 from isomargin.config import Settings
 from tests.backends import POSTGRES_ENV, backend_params, database_url
-from tests.support import Api, LiveServer
+from tests.support import Api, LiveServer, asgi_api
 
 
 @pytest.fixture(params=backend_params())
@@ -45,9 +45,8 @@ async def app(settings: Settings) -> AsyncIterator[IsomarginApp]:
 
 @pytest.fixture
 async def api(app: IsomarginApp) -> AsyncIterator[Api]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield Api(http, now_ms=app.state.clock.now_ms)
+    async with asgi_api(app) as client:
+        yield client
 
 
 @pytest.fixture(scope="module", params=backend_params())

@@ -11,13 +11,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+
+from isomargin.api.app import IsomarginApp, create_app
+from isomargin.config import Settings
 
 CONTROL = "/_isomargin/v1"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -171,6 +174,24 @@ class Api:
             creds,
             {"symbol": symbol, **{k: str(v) for k, v in params.items()}},
         )
+
+
+@contextlib.asynccontextmanager
+async def asgi_api(app: IsomarginApp) -> AsyncIterator[Api]:
+    """An Api speaking to ``app`` in process (no sockets), on the app's own clock."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+        yield Api(http, now_ms=app.state.clock.now_ms)
+
+
+@contextlib.asynccontextmanager
+async def in_process_api(settings: Settings) -> AsyncIterator[Api]:
+    """A new app on ``settings`` and an Api speaking to it; the app's store is closed afterwards."""
+    app = create_app(settings)
+    try:
+        async with asgi_api(app) as api:
+            yield api
+    finally:
+        app.state.store.close()
 
 
 def free_port() -> int:

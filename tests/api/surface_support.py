@@ -1,4 +1,4 @@
-"""Helpers for the account/position surface tests: signed calls, custom symbol tables, SDK models."""
+"""Shortcuts for the account/position surface tests: signed calls, custom symbol tables, SDK models."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from typing import Any
 import httpx
 from binance_sdk_derivatives_trading_usds_futures.rest_api import models
 
-from isomargin.api.app import create_app
 from isomargin.config import Settings
 from isomargin.symbols import load_symbols
-from tests.support import Api, Creds
+from tests.support import Api, Creds, in_process_api
 
 
 async def call(api: Api, creds: Creds, method: str, path: str, **params: Any) -> httpx.Response:
@@ -39,12 +38,8 @@ async def api_with_symbols(tmp_path: Path, symbols_yaml: str) -> AsyncIterator[A
     """An in-process app whose symbol table comes from a YAML file, as ``--symbols FILE`` loads it."""
     path = tmp_path / "symbols.yaml"
     path.write_text(symbols_yaml)
-    app = create_app(Settings(db_url=f"sqlite:///{tmp_path}/isomargin.db", symbols=load_symbols(path)))
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-            yield Api(http, now_ms=app.state.clock.now_ms)
-    finally:
-        app.state.store.close()
+    async with in_process_api(Settings(db_url=f"sqlite:///{tmp_path}/isomargin.db", symbols=load_symbols(path))) as api:
+        yield api
 
 
 def sdk_model(name: str) -> Any:

@@ -14,11 +14,10 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 
-from isomargin.api.app import create_app
 from isomargin.auth.signing import KeyType, sign
 from isomargin.config import Settings
 from tests.keypairs import ed25519_pair, rsa_pair
-from tests.support import CONTROL, FORM, Api, Creds, LiveServer
+from tests.support import CONTROL, FORM, Api, Creds, LiveServer, in_process_api
 
 REJECTED = {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}
 
@@ -214,10 +213,8 @@ async def test_key_created_with_permissions(api: Api) -> None:
 @pytest.fixture
 async def proxied(tmp_path: Path) -> AsyncIterator[Api]:
     settings = Settings(db_url=f"sqlite:///{tmp_path}/p.db", trusted_proxies=("127.0.0.1", "10.0.0.0/8"))
-    app = create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-        yield Api(http, now_ms=app.state.clock.now_ms)
-    app.state.store.close()
+    async with in_process_api(settings) as api:
+        yield api
 
 
 async def test_forwarded_for_is_believed_only_from_trusted_proxies(api: Api, proxied: Api) -> None:

@@ -30,7 +30,7 @@ from isomargin.api.ratelimit import (
     ban_duration_ms,
 )
 from isomargin.config import Settings
-from tests.support import CONTROL, Api
+from tests.support import CONTROL, Api, in_process_api
 
 LIMIT_MSG = (
     "Too many requests; current limit is 5 requests per minute. Please use the websocket for live updates "
@@ -97,11 +97,9 @@ async def test_a_heavy_request_past_the_limit_is_refused_not_split(limiter: Limi
 
 @pytest.fixture
 async def limited_api(tmp_path: Path) -> AsyncIterator[Api]:
-    app = create_app(Settings(db_url=f"sqlite:///{tmp_path}/rl.db", weight_limit_per_minute=5, ban_after_429s=2))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield Api(http, now_ms=app.state.clock.now_ms)
-    app.state.store.close()
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/rl.db", weight_limit_per_minute=5, ban_after_429s=2)
+    async with in_process_api(settings) as api:
+        yield api
 
 
 async def test_200_then_429_then_418_with_binance_headers_and_bodies(limited_api: Api) -> None:

@@ -19,16 +19,13 @@ from isomargin.api.app import create_app
 from isomargin.auth.keystore import MasterKeyError, new_master_key
 from isomargin.config import Settings
 from isomargin.store.migrate import upgrade
-from tests.support import CONTROL, Api, Creds, LiveServer, hmac_hex
+from tests.support import CONTROL, Api, Creds, LiveServer, asgi_api, hmac_hex, in_process_api
 
 
 async def _account_with_secret(app_settings: Settings, secret: str) -> tuple[str, Api]:
-    app = create_app(app_settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-        api = Api(http, now_ms=app.state.clock.now_ms)
+    async with in_process_api(app_settings) as api:
         creds = await api.account("100", apiKey="k-sealed-0001", secretKey=secret)
         assert (await api.history(creds)).status_code == 200
-    app.state.store.close()
     return creds.api_key, api
 
 
@@ -88,8 +85,7 @@ async def test_plaintext_secrets_from_before_are_sealed_at_start(tmp_path: Path)
     with sqlite3.connect(tmp_path / "old.db") as db:
         stored, futures = db.execute("SELECT secret, futures_enabled FROM api_keys").fetchone()
     assert stored.startswith("aesgcm1:") and futures == 1
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-        api = Api(http, now_ms=app.state.clock.now_ms)
+    async with asgi_api(app) as api:
         r = await api.history(Creds(1, "old-key", "old-plaintext-secret-0000"))
         assert r.status_code == 200, r.text
     app.state.store.close()
