@@ -57,8 +57,8 @@ def test_assumed_markers_are_found_in_comments_and_docstrings(tmp_path: Path) ->
     ]
 
 
-def test_the_guesses_of_the_brief_are_listed() -> None:
-    """The assumed section covers each GUESS the core implements (reference open questions)."""
+def test_every_assumed_behaviour_is_listed() -> None:
+    """The assumed section covers each behaviour Binance leaves open that the core implements."""
     text = coverage.render().split("## Assumed", 1)[1]
     for needle in (
         "Order of checks (Binance does not document it",  # api/auth.py

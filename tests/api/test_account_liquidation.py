@@ -1,6 +1,6 @@
 """Liquidation price and maintenance margin golden vectors, through the API, with symbol files.
 
-- The real captured GASUSDT short (reference §6.4; issue 3): entry 8.616, mark 8.736, 15x,
+- The real captured GASUSDT short (Binance reference notes §6.4): entry 8.616, mark 8.736, 15x,
   isolatedWallet 1.57109202, MMR 0.015, cum 0 → isolatedMargin 1.45109202, liquidationPrice 10.03654386.
 - Binance's liquidation FAQ [FAQ-LIQ] (https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93)
   with its BTCUSDT tiers of the time: "264,000 USDT → MMR 1%", "500,000 USDT → maintenance amount

@@ -1,4 +1,4 @@
-"""Done-criterion of issue 3: the official Binance SDK drives a real ``isomargin serve``.
+"""The official Binance SDK drives a real ``isomargin serve`` through the whole account/position surface.
 
 Switch to hedge mode, set ISOLATED and leverage, read positionRisk v2 and v3, add and reduce margin
 on LONG and SHORT legs (opened through the control plane), and every read shows the numbers

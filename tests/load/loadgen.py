@@ -132,7 +132,7 @@ async def until_answered(outcomes: Outcomes, count: int, timeout: float = 60) ->
 
 
 def check_database(url: str, accounts: list[Creds], outcomes: Outcomes) -> dict[str, int]:
-    """Every invariant of the issue, read straight from the database after the load; a summary."""
+    """Every money invariant the load tests promise, read straight from the database afterwards; a summary."""
     store = open_store(url, migrate=False)
     try:
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-#: issue4-security's Redis database; other suites use other numbers (BRIEF: shared Redis).
+#: Redis database 4, so that the tests leave other users of a shared local Redis alone.
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/4"
 
 
@@ -27,7 +27,7 @@ def redis_url() -> str:
 
 @pytest.fixture
 def redis_prefix(redis_url: str) -> Iterator[str]:
-    """A key prefix no other test (or helper) uses; its keys are deleted afterwards."""
+    """A key prefix no other test uses; its keys are deleted afterwards."""
     prefix = f"isomargin-test:{uuid.uuid4().hex[:12]}:"
     yield prefix
     client = redis.Redis.from_url(redis_url)
