@@ -10,10 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from isomargin.cli.profile import DEFAULT_BASE_URL
+
 UrlOption = Annotated[str, typer.Option("--url", envvar="ISOMARGIN_URL", help="Server base URL.")]
 TokenOption = Annotated[str | None, typer.Option("--admin-token", envvar="ISOMARGIN_ADMIN_TOKEN")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply (for scripts).")]
-DEFAULT_URL = "http://127.0.0.1:8765"
 PREFIX = "/_isomargin/v1"
 
 account_app = typer.Typer(help="Create and inspect accounts (control plane).", no_args_is_help=True)
@@ -74,7 +75,7 @@ def account_create(
     hedge: Annotated[bool, typer.Option("--hedge", help="Hedge mode (dualSidePosition).")] = False,
     api_key: Annotated[str | None, typer.Option(help="Fixed API key (default: generated).")] = None,
     secret_key: Annotated[str | None, typer.Option(help="Fixed secret (default: generated).")] = None,
-    url: UrlOption = DEFAULT_URL,
+    url: UrlOption = DEFAULT_BASE_URL,
     admin_token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -94,7 +95,7 @@ def account_create(
 
 @account_app.command("show")
 def account_show(
-    account_id: int, url: UrlOption = DEFAULT_URL, admin_token: TokenOption = None, as_json: JsonOption = False
+    account_id: int, url: UrlOption = DEFAULT_BASE_URL, admin_token: TokenOption = None, as_json: JsonOption = False
 ) -> None:
     """Wallet, cross wallet, positions and keys of one account."""
     data = _call("GET", url, f"/accounts/{account_id}", admin_token)
@@ -105,7 +106,9 @@ def account_show(
 
 
 @account_app.command("list")
-def account_list(url: UrlOption = DEFAULT_URL, admin_token: TokenOption = None, as_json: JsonOption = False) -> None:
+def account_list(
+    url: UrlOption = DEFAULT_BASE_URL, admin_token: TokenOption = None, as_json: JsonOption = False
+) -> None:
     """Every account with its balances."""
     data = _call("GET", url, "/accounts", admin_token)
     if as_json:
@@ -126,7 +129,7 @@ def position_open(
     leverage: Annotated[int, typer.Option(help="Initial leverage.")] = 10,
     side: Annotated[str, typer.Option(help="BOTH (one-way) or LONG/SHORT (hedge).")] = "BOTH",
     isolated_wallet: Annotated[str | None, typer.Option(help="Margin to put in (default: initial margin).")] = None,
-    url: UrlOption = DEFAULT_URL,
+    url: UrlOption = DEFAULT_BASE_URL,
     admin_token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -151,7 +154,7 @@ def position_open(
 def mark(
     symbol: str,
     price: str,
-    url: UrlOption = DEFAULT_URL,
+    url: UrlOption = DEFAULT_BASE_URL,
     admin_token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -163,7 +166,7 @@ def mark(
         Console().print(f"{data['symbol']} mark price is now [bold]{data['markPrice']}[/bold]")
 
 
-def reset(url: UrlOption = DEFAULT_URL, admin_token: TokenOption = None) -> None:
+def reset(url: UrlOption = DEFAULT_BASE_URL, admin_token: TokenOption = None) -> None:
     """Delete every account, key, position, price and history row."""
     _call("POST", url, "/reset", admin_token)
     Console().print("state reset")
