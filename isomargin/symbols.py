@@ -1,8 +1,8 @@
 """The symbols a server lists: exchange metadata, leverage brackets and a starting mark price.
 
 Defaults are BTCUSDT and ETHUSDT with Binance's published filters and the bracket snapshot of
-reference §6.6. A YAML file (``--symbols FILE`` / ``ISOMARGIN_SYMBOLS``) replaces them; see
-docs/control-plane.md for its format.
+reference §6.6. A YAML file (``--symbols FILE`` / ``ISOMARGIN_SYMBOLS``) replaces them; its format is
+documented in examples/symbols.yaml.
 """
 
 from __future__ import annotations
@@ -113,4 +113,15 @@ def load_symbols(path: Path) -> dict[str, SymbolSpec]:
     raw = yaml.safe_load(path.read_text())
     if not isinstance(raw, Mapping) or not raw:
         raise ValueError(f"{path}: expected a mapping of symbol names to settings")
-    return {str(name).upper(): symbol_from_mapping(str(name).upper(), body) for name, body in raw.items()}
+    symbols = {}
+    for name, body in raw.items():
+        symbol = str(name).upper()
+        try:
+            if not isinstance(body, Mapping):
+                raise ValueError("expected a mapping of settings")
+            symbols[symbol] = symbol_from_mapping(symbol, body)
+        except KeyError as exc:  # a missing field: one line naming it, not a traceback at start-up
+            raise ValueError(f"{path}: {symbol}: missing {exc}") from None
+        except (TypeError, ValueError, ArithmeticError) as exc:  # ArithmeticError: decimal's InvalidOperation
+            raise ValueError(f"{path}: {symbol}: {exc}") from None
+    return symbols

@@ -53,6 +53,25 @@ def test_a_symbols_file_breaking_the_tier_rules_is_refused(tmp_path: Path) -> No
         load_symbols(bad)
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{baseAsset: BTC}", "BTCUSDT: missing 'brackets'"),
+        ("[1, 2]", "BTCUSDT: expected a mapping of settings"),
+        ("{brackets: [{bracket: 1, initialLeverage: x}]}", "BTCUSDT: invalid literal"),
+        (
+            "{brackets: [{bracket: 1, initialLeverage: 20, notionalFloor: 0, notionalCap: lots, maintMarginRatio: 0}]}",
+            "BTCUSDT: ",
+        ),
+    ],
+)
+def test_a_malformed_symbols_file_is_one_error_naming_file_and_symbol(tmp_path: Path, body: str, message: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"BTCUSDT: {body}\n")
+    with pytest.raises(ValueError, match=f"^{bad}: {message}"):
+        load_symbols(bad)
+
+
 @pytest.mark.parametrize(("dual", "side"), [(False, "BOTH"), (True, "SHORT")])
 async def test_gasusdt_captured_short(tmp_path: Path, dual: bool, side: str) -> None:
     async with api_with_symbols(tmp_path, EXAMPLE.read_text()) as api:
