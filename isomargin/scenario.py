@@ -88,7 +88,8 @@ def _apply(tx: Tx, ctx: ServiceContext, data: dict[str, Any]) -> LoadReport:
                     position_side=side,
                     position_amt=_decimal(position["positionAmt"], f"{p_where}.positionAmt"),
                     entry_price=_decimal(position["entryPrice"], f"{p_where}.entryPrice"),
-                    leverage=int(position.get("leverage", 20)),
+                    # without "leverage": the symbol's leverage, as POST /_isomargin/v1/positions does
+                    leverage=int(position["leverage"]) if "leverage" in position else None,
                     isolated_wallet=(
                         _decimal(position["isolatedWallet"], f"{p_where}.isolatedWallet")
                         if "isolatedWallet" in position

@@ -51,6 +51,30 @@ def test_a_bad_scenario_loads_nothing(tmp_path: Path) -> None:
         store.close()
 
 
+def test_a_scenario_position_without_leverage_takes_the_symbols_leverage(tmp_path: Path) -> None:
+    """As POST /positions: the second hedge leg shares the first leg's 10x (a fixed 20x would conflict)."""
+    scenario = tmp_path / "hedge.yaml"
+    scenario.write_text(
+        "accounts:\n"
+        "  - balance: '10000'\n"
+        "    dualSidePosition: true\n"
+        "    positions:\n"
+        "      - {symbol: ETHUSDT, positionSide: LONG, positionAmt: '1', entryPrice: '3000', leverage: 10}\n"
+        "      - {symbol: ETHUSDT, positionSide: SHORT, positionAmt: '-1', entryPrice: '3000'}\n"
+    )
+    store = open_store(f"sqlite:///{tmp_path}/s.db")
+    try:
+        ctx = ServiceContext(DEFAULT_SYMBOLS, 1_700_000_000_000, SecretBox(os.urandom(32)))
+        assert load_scenario(store, ctx, scenario).positions_opened == 2
+        rows = store.read_sync(lambda tx: repo.list_positions(tx, 1))
+        assert sorted((r.position_side, r.isolated_wallet) for r in rows) == [
+            ("LONG", Decimal("300")),
+            ("SHORT", Decimal("300")),
+        ]
+    finally:
+        store.close()
+
+
 @pytest.mark.slow
 def test_serve_refuses_a_public_address_without_an_admin_token(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "ISOMARGIN_ADMIN_TOKEN"}
