@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from isomargin.cli.profile import DEFAULT_BASE_URL
@@ -59,6 +60,21 @@ POSITION_COLUMNS = [
 ]
 
 
+def _print_positions(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
+    table = _table(title, rows, POSITION_COLUMNS)
+    if Measurement.get(console, console.options.update_width(10_000), table).maximum <= console.width:
+        console.print(table)
+        return
+    # Too narrow for ten columns, which Rich would cut to "4518…": one field/value table per position.
+    for row in rows:
+        one = Table(title=f"{title}: {row.get('symbol')} {row.get('positionSide')}", show_header=False)
+        one.add_column("field")
+        one.add_column("value", justify="right")
+        for column in POSITION_COLUMNS[2:]:
+            one.add_row(column, str(row.get(column, "")))
+        console.print(one)
+
+
 def _print_account(data: dict[str, Any]) -> None:
     console = Console()
     console.print(
@@ -66,7 +82,7 @@ def _print_account(data: dict[str, Any]) -> None:
         f"wallet: {data['walletBalance']}  cross wallet: {data['crossWalletBalance']}"
     )
     if data.get("positions"):
-        console.print(_table("isolated positions", data["positions"], POSITION_COLUMNS))
+        _print_positions(console, "isolated positions", data["positions"])
 
 
 @account_app.command("create")
@@ -148,7 +164,7 @@ def position_open(
     if as_json:
         typer.echo(json.dumps(data))
     else:
-        Console().print(_table("position opened", [data], POSITION_COLUMNS))
+        _print_positions(Console(), "position opened", [data])
 
 
 def mark(
