@@ -53,6 +53,13 @@ def _decimal(value: Any, where: str) -> Decimal:
     return number
 
 
+def _bool(value: Any, where: str) -> bool:
+    """A YAML boolean (a quoted "false" would be truthy to ``bool()``)."""
+    if not isinstance(value, bool):
+        raise ScenarioError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def _apply(tx: Tx, ctx: ServiceContext, data: dict[str, Any]) -> LoadReport:
     report = LoadReport()
     for symbol, price in (data.get("markPrices") or {}).items():
@@ -68,7 +75,7 @@ def _apply(tx: Tx, ctx: ServiceContext, data: dict[str, Any]) -> LoadReport:
             tx,
             ctx,
             balance=_decimal(account.get("balance", "0"), f"{where}.balance"),
-            dual_side_position=bool(account.get("dualSidePosition", False)),
+            dual_side_position=_bool(account.get("dualSidePosition", False), f"{where}.dualSidePosition"),
             api_key=None if api_key is None else str(api_key),
             secret_key=None if account.get("secretKey") is None else str(account["secretKey"]),
         )

@@ -96,3 +96,16 @@ def test_serve_refuses_a_public_address_without_an_admin_token(tmp_path: Path) -
     )
     assert done.returncode == 2
     assert "ISOMARGIN_ADMIN_TOKEN" in done.stderr
+
+
+def test_a_quoted_boolean_is_refused(tmp_path: Path) -> None:
+    """``dualSidePosition: "false"`` must not open a hedge-mode account (bool("false") is True)."""
+    bad = tmp_path / "quoted.yaml"
+    bad.write_text("accounts:\n  - {balance: '100', dualSidePosition: 'false'}\n")
+    store = open_store(f"sqlite:///{tmp_path}/s.db")
+    try:
+        with pytest.raises(ScenarioError, match=r"accounts\[0\]\.dualSidePosition: expected true or false"):
+            load_scenario(store, ServiceContext(DEFAULT_SYMBOLS, 1, SecretBox(os.urandom(32))), bad)
+        assert store.read_sync(repo.list_accounts) == []
+    finally:
+        store.close()

@@ -13,7 +13,11 @@ from rich.table import Table
 
 from isomargin.cli.profile import DEFAULT_BASE_URL
 
-UrlOption = Annotated[str, typer.Option("--url", envvar="ISOMARGIN_URL", help="Server base URL.")]
+# --base-url / ISOMARGIN_BASE_URL too, as the trading commands (isomargin margin …) spell it.
+UrlOption = Annotated[
+    str,
+    typer.Option("--url", "--base-url", envvar=["ISOMARGIN_URL", "ISOMARGIN_BASE_URL"], help="Server base URL."),
+]
 TokenOption = Annotated[str | None, typer.Option("--admin-token", envvar="ISOMARGIN_ADMIN_TOKEN")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply (for scripts).")]
 PREFIX = "/_isomargin/v1"

@@ -83,7 +83,9 @@ def _check_public_key(key_type: KeyType, pem: str | None) -> str:
     try:
         key = load_public_key(pem)
     except ValueError as exc:
-        raise AdminError(f"publicKey is not a valid PEM public key: {exc}") from None
+        # cryptography's message runs to several lines with a URL; its first line says what failed
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise AdminError(f"publicKey is not a valid PEM public key: {reason}") from None
     if key_type is KeyType.RSA:
         if not isinstance(key, rsa.RSAPublicKey):
             raise AdminError("type RSA needs an RSA public key")
