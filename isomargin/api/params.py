@@ -102,7 +102,8 @@ class Params:
 
     def __init__(self, query: bytes, body: bytes) -> None:
         merged = _parse_source(body)
-        merged.update(_parse_source(query))  # the query string wins [GI]
+        if query:  # a POST's parameters are usually all in its body: nothing to merge then
+            merged.update(_parse_source(query))  # the query string wins [GI]
         self.values = merged
 
     def __contains__(self, name: str) -> bool:

@@ -70,14 +70,15 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     """
     spec = ctx.symbol(change.symbol)
     check_amount(change.amount)
-    account = repo.get_account(tx, account_id, lock=True)  # account before position, always
-    if account is None:
-        raise errors.REJECTED_MBX_KEY.error()
     side = change.position_side or PositionSide.BOTH
+    # account and position read (and locked) together; checked in the order above
+    read = repo.get_account_for_change(tx, account_id, spec.symbol, side.value)
+    if read is None:
+        raise errors.REJECTED_MBX_KEY.error()
+    account, found = read
     if not account.dual_side_position and side is not PositionSide.BOTH:
         raise errors.POSITION_SIDE_NOT_MATCH.error()
 
-    found = repo.get_position_for_change(tx, account_id, spec.symbol, side.value)  # locks the position
     if found is None or found.position.position_amt == 0:
         raise (
             errors.ADD_ISOLATED_MARGIN_NO_POSITION_REJECT
