@@ -173,6 +173,10 @@ def serve(
         "access_log": settings.access_log,
         "timeout_graceful_shutdown": 10,
         "server_header": False,
+        # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 and rewrite the peer
+        # address before isomargin sees it: any local client could pick its IP for rate limits
+        # and key IP allow-lists. isomargin decides itself, from --trusted-proxy only.
+        "proxy_headers": False,
     }
     if settings.workers > 1:
         _env_for_workers(settings, symbols)

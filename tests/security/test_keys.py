@@ -255,3 +255,19 @@ def test_serve_trusted_proxy_flag(tmp_path: Path) -> None:
             for n in (1, 2, 1)
         ]
     assert used == ["1", "1", "2"]  # counted per forwarded client, not per proxy
+
+
+@pytest.mark.slow
+def test_serve_ignores_forwarded_for_without_trusted_proxies(tmp_path: Path) -> None:
+    """A real server (uvicorn in front) must not let a local client pick its IP with a header."""
+    with (
+        LiveServer(f"sqlite:///{tmp_path}/t.db") as server,
+        httpx.Client(base_url=server.base_url) as http,
+    ):
+        used = [
+            http.get("/fapi/v1/ping", headers={"X-Forwarded-For": f"198.51.100.{n}"}).headers["x-mbx-used-weight-1m"]
+            for n in (1, 2, 3)
+        ]
+    # one client (the socket's 127.0.0.1, which also sent the start-up ping), whatever the header says
+    first = int(used[0])
+    assert used == [str(first), str(first + 1), str(first + 2)]
