@@ -16,25 +16,37 @@ from isomargin.cli.profile import ProfileError, resolve
 from isomargin.client import Client
 from isomargin.client.errors import BinanceAPIError, ClientError, ExecutionStatusUnknown, TransportError
 
+# No ``envvar=`` on the connection options: resolve() reads the environment itself, so a flag
+# always beats every environment variable (see isomargin.cli.profile.resolve). The help names them.
 BaseUrl = Annotated[
     str | None,
     typer.Option(
         "--base-url",
-        envvar="ISOMARGIN_BASE_URL",
-        help="Server: a URL, or binance / testnet / local. Default: profile, else http://127.0.0.1:8765.",
+        help="Server: a URL, or binance / testnet / local. Default: profile, else http://127.0.0.1:8765."
+        " \\[env var: ISOMARGIN_BASE_URL]",
     ),
 ]
-ApiKey = Annotated[str | None, typer.Option("--api-key", envvar="ISOMARGIN_API_KEY", help="X-MBX-APIKEY.")]
+ApiKey = Annotated[str | None, typer.Option("--api-key", help="X-MBX-APIKEY. \\[env var: ISOMARGIN_API_KEY]")]
 ApiSecret = Annotated[
     str | None,
-    typer.Option("--api-secret", envvar="ISOMARGIN_API_SECRET", help="HMAC secret (prefer env or a key file)."),
+    typer.Option(
+        "--api-secret",
+        help="HMAC secret (prefer env or a key file). \\[env var: ISOMARGIN_API_SECRET]",
+    ),
 ]
 KeyFile = Annotated[
     str | None,
-    typer.Option("--key-file", envvar="ISOMARGIN_KEY_FILE", help="File holding the secret or a PEM private key."),
+    typer.Option(
+        "--key-file",
+        help="File holding the secret or a PEM private key. \\[env var: ISOMARGIN_KEY_FILE]",
+    ),
 ]
 KeyTypeOpt = Annotated[
-    str | None, typer.Option("--key-type", envvar="ISOMARGIN_KEY_TYPE", help="HMAC, RSA or ED25519.")
+    str | None,
+    typer.Option(
+        "--key-type",
+        help="HMAC, RSA or ED25519 (default: read from the key). \\[env var: ISOMARGIN_KEY_TYPE]",
+    ),
 ]
 Profile = Annotated[
     str | None,

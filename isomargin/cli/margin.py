@@ -38,7 +38,8 @@ from isomargin.client.ops import removable_now
 
 CONNECTION_HELP = (
     "Server and key: flags, else ISOMARGIN_BASE_URL / ISOMARGIN_API_KEY / ISOMARGIN_API_SECRET /"
-    " ISOMARGIN_KEY_FILE, else a profile in ~/.config/isomargin/profiles.toml (\\[default] or --profile),"
+    " ISOMARGIN_KEY_FILE / ISOMARGIN_KEY_TYPE, else a profile in ~/.config/isomargin/profiles.toml"
+    " (\\[default] or --profile),"
     " else http://127.0.0.1:8765. Exit status: 0 done, 1 refused, 2 bad usage, 3 outcome unknown."
 )
 margin_app = typer.Typer(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,16 @@ def _guess_key_type(secret: str) -> KeyType:
     return KeyType.ED25519
 
 
+#: The environment variable of each connection setting (read here, not by Typer: see resolve()).
+ENV_VARS = {
+    "base_url": "ISOMARGIN_BASE_URL",
+    "api_key": "ISOMARGIN_API_KEY",
+    "api_secret": "ISOMARGIN_API_SECRET",
+    "key_file": "ISOMARGIN_KEY_FILE",
+    "key_type": "ISOMARGIN_KEY_TYPE",
+}
+
+
 def resolve(
     *,
     base_url: str | None,
@@ -112,30 +123,45 @@ def resolve(
     key_type: str | None,
     profile: str | None,
     recv_window: int | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Connection:
-    """Flags/env (already merged by Typer's ``envvar``) over the profile over the defaults."""
+    """Flags over the environment (``environ``, default ``os.environ``) over the profile over the defaults.
+
+    The arguments are the command-line flags only. The environment is read here rather than
+    merged in by Typer's ``envvar``, because the secret has two sources per layer (``api_secret``
+    and ``key_file``): a merged value could not tell ``--key-file`` from ``ISOMARGIN_API_SECRET``,
+    and the env secret would beat the flag. An empty value counts as unset.
+    """
+    env = os.environ if environ is None else environ
     table = load_profile(profile)
+    flags = {
+        "base_url": base_url,
+        "api_key": api_key,
+        "api_secret": api_secret,
+        "key_file": key_file,
+        "key_type": key_type,
+    }
+    layers: list[Mapping[str, Any]] = [flags, {name: env.get(var) for name, var in ENV_VARS.items()}, table]
 
-    def pick(value: Any, key: str) -> Any:
-        return value if value not in (None, "") else table.get(key)
+    def pick(key: str) -> Any:
+        return next((layer[key] for layer in layers if layer.get(key) not in (None, "")), None)
 
-    url = str(pick(base_url, "base_url") or DEFAULT_BASE_URL)
+    url = str(pick("base_url") or DEFAULT_BASE_URL)
     url = URL_ALIASES.get(url.lower(), url)
-    # Flag/env secret, flag/env key file, profile secret, profile key file: first one set wins.
-    if api_secret:
-        secret: str | None = api_secret
-    elif key_file:
-        secret = _read_key_file(key_file)
-    elif table.get("api_secret"):
-        secret = str(table["api_secret"])
-    elif table.get("key_file"):
-        secret = _read_key_file(str(table["key_file"]))
-    else:
-        secret = None
-    kind_text = pick(key_type, "key_type")
+    # Per layer, a secret before a key file; the first layer that has either wins.
+    secret: str | None = None
+    for layer in layers:
+        if layer.get("api_secret") not in (None, ""):
+            secret = str(layer["api_secret"])
+            break
+        if layer.get("key_file") not in (None, ""):
+            secret = _read_key_file(str(layer["key_file"]))
+            break
+    kind_text = pick("key_type")
     try:
         kind = key_type_of(str(kind_text)) if kind_text else _guess_key_type(secret) if secret else KeyType.HMAC_SHA256
     except ValueError as exc:
         raise ProfileError(str(exc)) from exc
-    window = pick(recv_window, "recv_window") or DEFAULT_RECV_WINDOW_MS
-    return Connection(url, pick(api_key, "api_key"), secret, kind, int(window))
+    window = recv_window or table.get("recv_window") or DEFAULT_RECV_WINDOW_MS
+    key = pick("api_key")
+    return Connection(url, None if key is None else str(key), secret, kind, int(window))

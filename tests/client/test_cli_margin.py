@@ -210,3 +210,39 @@ async def test_positions_fit_the_terminal(live_api: Api, live_server: LiveServer
     assert "45,180.72" in out and "11.41%" in out
     assert ("liq. price" in out.splitlines()[2]) is wide  # the header row of the wide table
     assert all(len(line) <= int(columns) for line in out.splitlines())
+
+
+async def test_a_key_file_flag_beats_a_secret_in_the_environment(
+    live_api: Api, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Flags, then env: ``--key-file`` must not lose to ``ISOMARGIN_API_SECRET`` (a different option)."""
+    creds = await one_way(live_api)
+    env = {
+        "ISOMARGIN_PROFILES": "/nonexistent",
+        "ISOMARGIN_BASE_URL": live_server.base_url,
+        "ISOMARGIN_API_KEY": creds.api_key,
+        "ISOMARGIN_API_SECRET": creds.secret_key,
+    }
+    (tmp_path / "wrong.txt").write_text("wrong-secret\n")
+    (tmp_path / "right.txt").write_text(creds.secret_key + "\n")
+
+    by_env = runner.invoke(app, ["balance", "--json"], env=env)
+    wrong = runner.invoke(app, ["balance", "--key-file", str(tmp_path / "wrong.txt")], env=env)
+    missing = runner.invoke(app, ["balance", "--key-file", str(tmp_path / "absent.txt")], env=env)
+    right = runner.invoke(
+        app, ["balance", "--json", "--key-file", str(tmp_path / "right.txt")], env={**env, "ISOMARGIN_API_SECRET": "x"}
+    )
+
+    assert by_env.exit_code == 0, by_env.stderr
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("error -1022: Signature for this request is not valid.")
+    assert missing.exit_code == 1 and "cannot read key file" in missing.stderr
+    assert right.exit_code == 0, right.stderr
+    assert json.loads(right.stdout) == json.loads(by_env.stdout)
+
+
+def test_help_names_the_environment_variables() -> None:
+    result = runner.invoke(app, ["balance", "--help"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0
+    for name in ("BASE_URL", "API_KEY", "API_SECRET", "KEY_FILE", "KEY_TYPE", "PROFILE"):
+        assert f"ISOMARGIN_{name}" in result.stdout

@@ -9,10 +9,17 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from isomargin.auth.signing import KeyType
-from isomargin.cli.profile import DEFAULT_BASE_URL, ProfileError, resolve
+from isomargin.cli.profile import DEFAULT_BASE_URL, ENV_VARS, ProfileError, resolve
 from isomargin.client import BINANCE_TESTNET_URL, BINANCE_URL
 
 NOTHING = {"base_url": None, "api_key": None, "api_secret": None, "key_file": None, "key_type": None}
+
+
+@pytest.fixture(autouse=True)
+def no_connection_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """resolve() reads os.environ: a developer's own ISOMARGIN_API_KEY must not leak into these tests."""
+    for var in ENV_VARS.values():
+        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture
@@ -68,3 +75,65 @@ def test_bad_settings_say_what_is_wrong(profiles: Path, tmp_path: Path) -> None:
         resolve(**{**NOTHING, "key_file": str(tmp_path / "missing.pem")}, profile=None)
     with pytest.raises(ProfileError, match="key type"):
         resolve(**{**NOTHING, "key_type": "DSA"}, profile=None)
+
+
+def test_flags_then_env_then_profile_for_every_setting(profiles: Path, tmp_path: Path) -> None:
+    """Each setting on its own: the flag, else its environment variable, else the profile, else the default.
+
+    The secret has two sources per layer (a secret or a key file): a key file flag beats a secret in
+    the environment, and a key file in the environment beats the profile's secret.
+    """
+    (tmp_path / "flag.txt").write_text("flag-file-secret\n")
+    (tmp_path / "env.txt").write_text("env-file-secret\n")
+    env = {
+        "ISOMARGIN_BASE_URL": "binance",
+        "ISOMARGIN_API_KEY": "env-key",
+        "ISOMARGIN_API_SECRET": "env-secret",
+        "ISOMARGIN_KEY_FILE": str(tmp_path / "env.txt"),
+        "ISOMARGIN_KEY_TYPE": "HMAC",
+    }
+    flags = {
+        "base_url": "http://127.0.0.1:9999",
+        "api_key": "flag-key",
+        "api_secret": None,
+        "key_file": str(tmp_path / "flag.txt"),
+        "key_type": "HMAC_SHA256",
+    }
+
+    all_flags = resolve(**flags, profile=None, environ=env)
+    env_only = resolve(**NOTHING, profile=None, environ=env)
+    env_file = resolve(**NOTHING, profile=None, environ={**env, "ISOMARGIN_API_SECRET": ""})
+    profile_only = resolve(**NOTHING, profile=None, environ={})
+    flag_secret = resolve(**{**NOTHING, "api_secret": "flag-secret"}, profile=None, environ=env)
+
+    assert (all_flags.base_url, all_flags.api_key, all_flags.api_secret) == (
+        "http://127.0.0.1:9999",
+        "flag-key",
+        "flag-file-secret",
+    )
+    assert (env_only.base_url, env_only.api_key, env_only.api_secret) == (BINANCE_URL, "env-key", "env-secret")
+    assert env_file.api_secret == "env-file-secret"  # the env key file beats the profile's api_secret
+    assert (profile_only.base_url, profile_only.api_key, profile_only.api_secret) == (
+        BINANCE_TESTNET_URL,
+        "profile-key",
+        "profile-secret",
+    )
+    assert flag_secret.api_secret == "flag-secret" and flag_secret.api_key == "env-key"
+    with pytest.raises(ProfileError, match="key type"):
+        resolve(**{**NOTHING, "key_type": "DSA"}, profile=None, environ=env)  # the flag's type, not env's
+    with pytest.raises(ProfileError, match="key type"):
+        resolve(**NOTHING, profile=None, environ={**env, "ISOMARGIN_KEY_TYPE": "DSA"})  # env's, not the profile's
+
+
+def test_an_rsa_key_file_flag_beats_an_hmac_secret_in_the_environment(profiles: Path, tmp_path: Path) -> None:
+    conn = resolve(
+        **{**NOTHING, "key_file": str(tmp_path / "rsa.pem")}, profile=None, environ={"ISOMARGIN_API_SECRET": "hmac"}
+    )
+
+    assert conn.key_type is KeyType.RSA and conn.api_secret is not None and conn.api_secret.startswith("-----BEGIN")
+
+
+def test_the_environment_is_os_environ_by_default(profiles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISOMARGIN_API_KEY", "from-os-environ")
+
+    assert resolve(**NOTHING, profile=None).api_key == "from-os-environ"
