@@ -178,12 +178,19 @@ def _retry_after(headers: Mapping[str, str], msg: str, now: float) -> float | No
 def error_for(
     http_status: int, code: int, msg: str, request: RequestInfo, headers: Mapping[str, str]
 ) -> BinanceAPIError:
-    """The most specific exception for one error answer (``headers`` with lower-case names)."""
+    """The most specific exception for one error answer (``headers`` with lower-case names).
+
+    The code's own class when it has one; otherwise the HTTP status decides: 401 → :class:`AuthError`,
+    429 → :class:`RateLimitError`, 418 → :class:`IPBanned`, anything else :class:`BinanceAPIError`.
+    """
     if http_status == 503 and (msg == UNKNOWN_503_MSG or code in (-1006, -1007)):
         return ExecutionStatusUnknown(code, msg, http_status, request, headers)
     if http_status == 418:
         return IPBanned(code, msg, http_status, request, headers, _retry_after(headers, msg, time.time()))
     if http_status == 429 or code == -1003:
         return RateLimitError(code, msg, http_status, request, headers, _retry_after(headers, msg, time.time()))
-    cls = _BY_CODE.get(code, BinanceAPIError)
+    cls = _BY_CODE.get(code)
+    if cls is None:
+        # A code without a class of its own (or no JSON at all): the HTTP status still says what it is.
+        cls = AuthError if http_status == 401 else BinanceAPIError
     return cls(code, msg, http_status, request, headers)

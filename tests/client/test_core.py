@@ -14,6 +14,7 @@ import pytest
 from isomargin.auth.signing import KeyType, signed_payload, verify
 from isomargin.client import (
     AsyncClient,
+    AuthError,
     BinanceAPIError,
     Client,
     ExecutionStatusUnknown,
@@ -116,6 +117,22 @@ def test_error_for_maps_codes_to_classes() -> None:
     info = RequestInfo("POST", "/fapi/v1/positionMargin")
     assert error_for(400, -4049, "m", info, {}).__class__.__name__ == "IsolatedMarginOnly"
     assert error_for(400, -9999, "m", info, {}).__class__ is BinanceAPIError
+
+
+def test_the_http_status_decides_when_the_code_has_no_class() -> None:
+    """A 401 is an auth refusal whatever its code (or body); 429/418 are rate limits likewise."""
+    info = RequestInfo("GET", "/fapi/v2/positionRisk")
+    odd_401 = error_for(401, -1099, "Not found, unauthenticated, or unauthorized.", info, {})
+    html_401 = _answer(401, b"<html>401 Authorization Required</html>", "GET")
+    html_429 = _answer(429, b"<html>Too Many Requests</html>", "GET", {"retry-after": "3"})
+    html_418 = _answer(418, b"<html>I'm a teapot</html>", "GET")
+
+    assert type(odd_401) is AuthError and odd_401.code == -1099 and odd_401.http_status == 401
+    assert type(html_401) is AuthError and html_401.code == 0
+    assert type(error_for(401, -2015, "m", info, {})).__name__ == "ApiKeyRejected"  # the code's class first
+    assert type(error_for(401, -1022, "m", info, {})).__name__ == "InvalidSignature"
+    assert type(html_429) is RateLimitError and html_429.retry_after == 3.0
+    assert type(html_418) is IPBanned
 
 
 def test_sync_and_async_clients_offer_the_same_calls() -> None:
