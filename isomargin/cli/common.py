@@ -12,9 +12,15 @@ import orjson
 import typer
 from rich.console import Console
 
-from isomargin.cli.profile import ProfileError, resolve
+from isomargin.cli.profile import ProfileError, profiles_path, resolve
 from isomargin.client import Client
-from isomargin.client.errors import BinanceAPIError, ClientError, ExecutionStatusUnknown, TransportError
+from isomargin.client.errors import (
+    BinanceAPIError,
+    ClientError,
+    ExecutionStatusUnknown,
+    MissingCredentials,
+    TransportError,
+)
 
 # No ``envvar=`` on the connection options: resolve() reads the environment itself, so a flag
 # always beats every environment variable (see isomargin.cli.profile.resolve). The help names them.
@@ -109,8 +115,19 @@ def reported(client: Client, as_json: bool) -> Iterator[None]:
         fail(f"error {exc.code}: {exc.msg} ({status}, {exc.request}, {client.base_url})")
     except TransportError as exc:
         fail(f"error: cannot reach {client.base_url}: {exc}")
+    except MissingCredentials as exc:
+        fail(f"error: {exc}: {how_to_give_a_key()}")
     except (ClientError, ValueError) as exc:
         fail(f"error: {exc}")
+
+
+def how_to_give_a_key() -> str:
+    """The CLI's ways to give a key, for the library's library-neutral MissingCredentials message."""
+    return (
+        "pass --api-key and --api-secret (or --key-file), set ISOMARGIN_API_KEY and ISOMARGIN_API_SECRET"
+        f" (or ISOMARGIN_KEY_FILE), or put api_key and api_secret (or key_file) in a profile in {profiles_path()}"
+        " ([default], or --profile NAME)"
+    )
 
 
 def _json_default(value: Any) -> Any:

@@ -168,12 +168,17 @@ class Core:
         self._synced_at = after
 
     # --- requests -----------------------------------------------------------------------------
+    def _require_credentials(self, call: Call) -> None:
+        if self.api_key is None or self._secret is None:
+            missing = ("API key",) * (self.api_key is None) + ("API secret",) * (self._secret is None)
+            raise errors.MissingCredentials(RequestInfo(call.method, call.path, call.params), missing)
+
     def build(self, call: Call) -> HttpRequest:
         params = list(call.params)
         headers = {"User-Agent": USER_AGENT}
         if call.signed:
-            if self.api_key is None or self._secret is None:
-                raise ClientError(f"{call.method} {call.path} needs an API key and secret")
+            self._require_credentials(call)
+            assert self.api_key is not None and self._secret is not None
             if self.recv_window is not None:
                 params.append(("recvWindow", str(self.recv_window)))
             params.append(("timestamp", str(self.server_now_ms())))
@@ -237,6 +242,8 @@ class Core:
             except StopIteration as done:
                 result: T = done.value
                 return result
+            if isinstance(step, Call) and step.signed:
+                self._require_credentials(step)  # before the time sync: nothing is sent at all
             if (isinstance(step, ServerNow) or step.signed) and self._sync_due():
                 yield from self._sync()
             if isinstance(step, ServerNow):

@@ -46,6 +46,18 @@ class TransportError(ClientError):
         self.request = request
 
 
+class MissingCredentials(ClientError):
+    """A signed endpoint was called on a client made without an API key or secret; nothing was sent.
+
+    ``request`` is the call; ``missing`` names what was not given (``"API key"``, ``"API secret"``).
+    """
+
+    def __init__(self, request: RequestInfo, missing: tuple[str, ...]) -> None:
+        super().__init__(f"{request} needs an API key and secret (no {' and no '.join(missing)} given)")
+        self.request = request
+        self.missing = missing
+
+
 @dataclass(eq=False)
 class BinanceAPIError(ClientError):
     """An error answer from Binance (or isomargin): ``code``, ``msg``, HTTP status, the request.

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from typer.testing import CliRunner
 
 from isomargin.cli.main import app
+from isomargin.client import Client, ClientError, MissingCredentials
 from tests.client.conftest import Clients
 from tests.support import CONTROL, Api, Creds, LiveServer
 
@@ -246,3 +247,27 @@ def test_help_names_the_environment_variables() -> None:
     assert result.exit_code == 0
     for name in ("BASE_URL", "API_KEY", "API_SECRET", "KEY_FILE", "KEY_TYPE", "PROFILE"):
         assert f"ISOMARGIN_{name}" in result.stdout
+
+
+async def test_no_key_says_how_to_give_one(live_api: Api, live_server: LiveServer, tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles.toml"
+    env = {"ISOMARGIN_PROFILES": str(profiles), "ISOMARGIN_BASE_URL": live_server.base_url}
+
+    result = runner.invoke(app, ["positions"], env=env)
+    key_only = runner.invoke(app, ["balance", "--api-key", "k"], env=env)
+
+    assert result.exit_code == 1 and result.stdout == ""
+    line = result.stderr.strip()
+    assert "\n" not in line
+    assert line.startswith("error: GET /fapi/v2/positionRisk needs an API key and secret")
+    for way in ("--api-key", "--api-secret", "--key-file", "ISOMARGIN_API_KEY", "ISOMARGIN_API_SECRET", str(profiles)):
+        assert way in line
+    assert key_only.exit_code == 1 and "(no API secret given)" in key_only.stderr
+
+
+def test_the_library_error_names_no_cli_flag() -> None:
+    with pytest.raises(MissingCredentials) as caught, Client("http://127.0.0.1:9", "key") as client:
+        client.position_risk("BTCUSDT")
+
+    assert str(caught.value) == "GET /fapi/v2/positionRisk needs an API key and secret (no API secret given)"
+    assert caught.value.missing == ("API secret",) and isinstance(caught.value, ClientError)
