@@ -106,6 +106,8 @@ def sign(key_type: KeyType, secret_or_private_pem: str, payload: bytes) -> str:
 def verify(key_type: KeyType, secret_or_public_pem: str, payload: bytes, signature: str) -> bool:
     """True when ``signature`` is valid for ``payload``; comparisons are constant-time."""
     if key_type is KeyType.HMAC_SHA256:
+        if not signature.isascii():
+            return False  # compare_digest refuses non-ASCII str (TypeError); never a valid hex digest
         expected = hmac_sha256_hex(secret_or_public_pem, payload)
         return hmac.compare_digest(expected, signature.lower())
     try:

@@ -99,8 +99,8 @@ class Request:
     route: Route | None
     pairs: list[tuple[str, str]]  # already encoded
     where: str  # query | body | split
-    signing: str  # none | valid | bad | unknown_key | stale | fuzzed_timestamp
-    timestamp: str
+    signing: str  # none | valid | bad | unknown_key | stale | fuzzed (timestamp) | garbled (signature)
+    fuzzed: str  # the hostile timestamp or signature value, already encoded
 
 
 @st.composite
@@ -124,9 +124,13 @@ def requests(draw: st.DrawFn) -> Request:
     for i in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # unknown parameters
         pairs.append((f"x{i}" + encoded(draw(st.text(max_size=8))), encoded(draw(st.text(max_size=8)))))
     pairs = draw(st.permutations(pairs))
-    signing = draw(st.sampled_from(["none", "valid", "valid", "valid", "bad", "unknown_key", "stale", "fuzzed"]))
-    timestamp = draw(st.sampled_from(HOSTILE).map(encoded)) if signing == "fuzzed" else ""
-    return Request(method, path, route, pairs, draw(st.sampled_from(["query", "body", "split"])), signing, timestamp)
+    signing = draw(
+        st.sampled_from(["none", "valid", "valid", "valid", "bad", "unknown_key", "stale", "fuzzed", "garbled"])
+    )
+    fuzzed = ""
+    if signing in ("fuzzed", "garbled"):
+        fuzzed = draw(st.sampled_from(HOSTILE).map(encoded) | st.text(min_size=1, max_size=70).map(encoded))
+    return Request(method, path, route, pairs, draw(st.sampled_from(["query", "body", "split"])), signing, fuzzed)
 
 
 @dataclass
@@ -141,7 +145,7 @@ def build(req: Request, account: Account) -> tuple[str, bytes, dict[str, str]]:
     pairs = list(req.pairs)
     if req.signing != "none":
         now = int(time.time() * 1000)
-        stamp = {"stale": str(now - 120_000), "fuzzed": req.timestamp}.get(req.signing, str(now))
+        stamp = {"stale": str(now - 120_000), "fuzzed": req.fuzzed}.get(req.signing, str(now))
         pairs.append(("timestamp", stamp))
     text = [f"{k}={v}" for k, v in pairs]
     cut = {"query": len(text), "body": 0, "split": len(text) // 2}[req.where]
@@ -153,6 +157,8 @@ def build(req: Request, account: Account) -> tuple[str, bytes, dict[str, str]]:
         headers["X-MBX-APIKEY"] = "no-such-key-123" if req.signing == "unknown_key" else account.api_key
         secret = "0" * 64 if req.signing == "bad" else account.secret
         signature = hmac.new(secret.encode(), (query + body).encode(), hashlib.sha256).hexdigest()
+        if req.signing == "garbled":
+            signature = req.fuzzed
         if body:
             body += f"&signature={signature}"
         else:

@@ -71,6 +71,8 @@ def test_hmac_signature_is_not_case_sensitive() -> None:
         GI_PLAIN_SIG + "00",  # too long
         "",
         "not-hex-at-all",
+        "é" + GI_PLAIN_SIG[1:],  # non-ASCII: hmac.compare_digest would raise TypeError on it
+        "\u0660" * 64,  # Arabic-Indic digits
         GI_MIXED_SIG,  # a valid signature of another payload
     ],
 )
