@@ -8,7 +8,16 @@ two renderers: :func:`decimal_string` and :func:`json_number`.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 
 import orjson
 
@@ -24,6 +33,11 @@ _NEGATIVE_ZERO_RE = re.compile(r"-(?:0+\.?0*|\.0+)")
 ASSET_PLACES = 8
 ASSET_QUANTUM = Decimal(1).scaleb(-ASSET_PLACES)
 MAX_DECIMAL_CHARS = 64
+#: Rendering and place checks run in this context, never in the thread's default one (28 digits):
+#: quantizing a 30-digit value to 8 places there raises InvalidOperation, and normalize() would
+#: silently round. 200 digits hold every value a 64-character parameter or a product of two of
+#: them can carry, so these operations are exact.
+EXACT_CONTEXT = Context(prec=200, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -54,17 +68,29 @@ def decimal_string(value: Decimal) -> str:
     """Binance's plain decimal string with no trailing zeros: ``Decimal("100.00")`` → ``"100"``."""
     if value.is_zero():
         return "0"
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(EXACT_CONTEXT), "f")
 
 
 def fixed(value: Decimal, digits: int = ASSET_PLACES) -> str:
-    """A decimal string with exactly ``digits`` places (half up), as Binance shows balances."""
-    return format(value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
+    """A decimal string with exactly ``digits`` places (half up), as Binance shows balances.
+
+    A value that rounds to zero is shown without a sign: a PnL of -0.000000004 is "0.00000000",
+    never "-0.00000000" (a client parsing it would get a negative zero).
+    """
+    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=EXACT_CONTEXT)
+    return format(abs(rounded) if rounded.is_zero() else rounded, "f")
 
 
 def truncate(value: Decimal, digits: int = ASSET_PLACES) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
+    """``value`` cut towards zero to ``digits`` places."""
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN, context=EXACT_CONTEXT)
+
+
+def significant_places(value: Decimal) -> int:
+    """Places after the point that carry a non-zero digit: ``1.2300`` → 2, ``100`` → 0."""
+    if value.is_zero():
+        return 0
+    return places(value.normalize(EXACT_CONTEXT))
 
 
 def json_number(value: Decimal) -> orjson.Fragment:

@@ -12,11 +12,25 @@ from decimal import ROUND_UP, Decimal
 from isomargin.auth.signing import KeyType
 from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.position import PositionSide
-from isomargin.money import ASSET_QUANTUM
+from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
 from isomargin.service.keys import Credentials, add_api_key
 from isomargin.store import Tx, repo
+
+#: Every balance, wallet and price the control plane takes stays below 10^18 with at most 8
+#: decimals (positionAmt: the symbol's quantityPrecision). Beyond that a sum no longer fits the
+#: 28 significant digits Decimal arithmetic keeps by default, and money would silently round.
+MAX_INTEGER_DIGITS = 18
+_LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
+
+
+def check_decimal(name: str, value: Decimal, *, max_places: int = ASSET_PLACES) -> None:
+    """AdminError unless ``abs(value) < 10^18`` with at most ``max_places`` significant decimals."""
+    if abs(value) >= _LIMIT:
+        raise AdminError(f"{name} must be below 10^{MAX_INTEGER_DIGITS}")
+    if significant_places(value) > max_places:
+        raise AdminError(f"{name} has more than {max_places} decimals")
 
 
 def create_account(
@@ -30,6 +44,7 @@ def create_account(
 ) -> tuple[int, Credentials]:
     if balance < 0:
         raise AdminError("balance must not be negative")
+    check_decimal("balance", balance)
     account_id = repo.insert_account(tx, cross_wallet=balance, dual_side_position=dual_side_position, now_ms=ctx.now_ms)
     creds = add_api_key(tx, ctx, account_id, KeyType.HMAC_SHA256, api_key=api_key, secret=secret_key)
     return account_id, creds
@@ -70,6 +85,10 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
         raise AdminError("the account is in hedge mode: positionSide must be LONG or SHORT")
     if not account.dual_side_position and side is not PositionSide.BOTH:
         raise AdminError("the account is in one-way mode: positionSide must be BOTH")
+    check_decimal("positionAmt", req.position_amt, max_places=spec.quantity_precision)
+    check_decimal("entryPrice", req.entry_price)
+    if req.isolated_wallet is not None:
+        check_decimal("isolatedWallet", req.isolated_wallet)
     if req.position_amt == 0:
         raise AdminError("positionAmt must not be zero")
     if side is PositionSide.LONG and req.position_amt < 0:
@@ -131,6 +150,7 @@ def set_mark_price(tx: Tx, ctx: ServiceContext, symbol: str, price: Decimal) -> 
         raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
     if price <= 0:
         raise AdminError("markPrice must be positive")
+    check_decimal("markPrice", price)
     repo.set_mark_price(tx, symbol, price, ctx.now_ms)
 
 

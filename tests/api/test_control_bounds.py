@@ -1,0 +1,92 @@
+"""The control plane refuses numbers money can't be kept exactly in; Binance reads stay exact.
+
+Before these bounds a balance of 10^30 + 0.12345678 lost its cents on the first transfer (the
+default Decimal context keeps 28 digits) and a mark price of 10^25 made premiumIndex answer 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support import CONTROL, Api
+
+HUGE = "1000000000000000000000000000000.12345678"
+
+
+async def _post(api: Api, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    r = await api.http.post(f"{CONTROL}{path}", json=body)
+    return r.status_code, r.json()
+
+
+@pytest.mark.parametrize(
+    ("balance", "message"),
+    [
+        (HUGE, "balance must be below 10^18"),
+        ("1000000000000000000", "balance must be below 10^18"),
+        ("1.123456789", "balance has more than 8 decimals"),
+    ],
+)
+async def test_account_balance_out_of_bounds(api: Api, balance: str, message: str) -> None:
+    status, body = await _post(api, "/accounts", {"balance": balance})
+    assert (status, body) == (400, {"error": message})
+
+
+async def test_largest_balance_is_kept_to_the_last_decimal(api: Api) -> None:
+    creds = await api.account("999999999999999999.99999999")
+    await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
+    r = await api.margin(creds, "0.00000001", 1)
+    assert r.status_code == 200, r.text
+    r = await api.signed("GET", "/fapi/v2/balance", creds)
+    (usdt,) = r.json()
+    # 50 of initial margin + 0.00000001 moved out of the cross wallet; the wallet total unchanged
+    assert (usdt["balance"], usdt["crossWalletBalance"]) == (
+        "999999999999999999.99999999",
+        "999999999999999949.99999998",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("positionAmt", "0.0001", "positionAmt has more than 3 decimals"),
+        ("entryPrice", "1" + "0" * 18, "entryPrice must be below 10^18"),
+        ("entryPrice", "50000.000000001", "entryPrice has more than 8 decimals"),
+        ("isolatedWallet", "100.000000001", "isolatedWallet has more than 8 decimals"),
+    ],
+)
+async def test_position_numbers_out_of_bounds(api: Api, field: str, value: str, message: str) -> None:
+    creds = await api.account("10000")
+    body: dict[str, Any] = {
+        "accountId": creds.account_id,
+        "symbol": "BTCUSDT",
+        "positionSide": "BOTH",
+        "positionAmt": "0.01",
+        "entryPrice": "50000",
+        "leverage": 10,
+        field: value,
+    }
+    status, answer = await _post(api, "/positions", body)
+    assert (status, answer) == (400, {"error": message})
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [("1" + "0" * 25, "markPrice must be below 10^18"), ("1.000000001", "markPrice has more than 8 decimals")],
+)
+async def test_mark_price_out_of_bounds(api: Api, price: str, message: str) -> None:
+    r = await api.http.put(f"{CONTROL}/markPrices/BTCUSDT", json={"markPrice": price})
+    assert (r.status_code, r.json()) == (400, {"error": message})
+    r = await api.http.get("/fapi/v1/premiumIndex", params={"symbol": "BTCUSDT"})
+    assert r.status_code == 200
+
+
+async def test_huge_amounts_on_the_binance_side_are_refused_not_crashed(api: Api) -> None:
+    """A 40-digit amount with 9 decimals: -1111, not a 500 from quantizing past 28 digits."""
+    creds = await api.account("10000")
+    await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
+    r = await api.margin(creds, "1" + "0" * 30 + ".000000001", 1)
+    assert (r.status_code, r.json()["code"]) == (400, -1111)
+    r = await api.margin(creds, "1" + "0" * 40, 2)
+    assert (r.status_code, r.json()["code"]) == (400, -4051)
