@@ -6,15 +6,21 @@ numbers where it sends numbers. Number formats follow the doc examples and captu
 - balances, PnL, margins: 8 decimals ("0.76427700" [PR3], "195.16329420" [obs I239]);
 - a zero shown as "0" where Binance shows "0" (``notional``, ``isolatedWallet``, ``liquidationPrice``
   of an empty row [PR2]; ``isolatedMargin`` of a cross row in v3 [PR3]);
-- ``notional`` cut (not rounded) to 8 decimals: the v2 doc row has 0.001 × 21123.05052574 =
-  21.12305052574 shown as "21.12305052" [PR2].
+- ``notional``, ``initialMargin`` and ``maintMargin`` cut (not rounded) to 8 decimals: the v2 doc
+  row has 0.001 × 21123.05052574 = 21.12305052574 shown as "21.12305052" [PR2]; the v3 doc's
+  hedge COMPUSDT row has notional -49.72023376 at 20x and MMR 0.01, i.e. IM 2.486011688 and MM
+  0.4972023376, shown as "2.48601168" and "0.49720233" [PR3]; a real /fapi/v2/account row
+  (https://github.com/ccxt/ccxt/issues/15833) shows notional 58.95299065 at 2x, MMR 0.0065 as
+  IM "29.47649532", MM "0.38319443" — cut both times.
+- ``liquidationPrice`` rounded half up to 8 decimals (assumed: no published figure tells rounding
+  from cutting apart; the captured GASUSDT row, 10.036543862…, shows "10.03654386" either way).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-from isomargin.money import decimal_string, fixed
+from isomargin.money import decimal_string, fixed, truncate
 from isomargin.service.positions import PositionView
 
 EMPTY_PRICE = "0.0"  # entryPrice / breakEvenPrice of an empty row [PR2][PR3]
@@ -30,11 +36,9 @@ def amount8(value: Decimal) -> str:
     return "0" if value == 0 else fixed(value, 8)
 
 
-def notional8(value: Decimal) -> str:
-    """``notional``: 8 decimals cut towards zero, or "0" [PR2]."""
-    if value == 0:
-        return "0"
-    return format(value.quantize(Decimal("1E-8"), rounding=ROUND_DOWN), "f")
+def cut8(value: Decimal) -> str:
+    """``notional``, ``initialMargin``, ``maintMargin``: 8 decimals cut towards zero, or "0" [PR2][PR3]."""
+    return "0" if value == 0 else format(truncate(value, 8), "f")
 
 
 def entry_price(view: PositionView) -> str:
@@ -66,7 +70,7 @@ def position_risk_v2(view: PositionView) -> dict[str, object]:
         "isolatedMargin": fixed(view.isolated_margin, 8),
         "isAutoAddMargin": "false",
         "positionSide": view.position_side.value,
-        "notional": notional8(view.notional),
+        "notional": cut8(view.notional),
         "isolatedWallet": amount8(view.isolated_wallet),
         "updateTime": view.update_time,
     }

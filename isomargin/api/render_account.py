@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import orjson
 
-from isomargin.api.render import amount8, break_even_price, entry_price, notional8, position_amt
+from isomargin.api.render import amount8, break_even_price, cut8, entry_price, position_amt
 from isomargin.domain.brackets import Bracket
-from isomargin.money import decimal_string, fixed
+from isomargin.money import decimal_string, fixed, truncate
 from isomargin.service.account import WalletView
 from isomargin.service.positions import PositionView
 from isomargin.store import repo
@@ -36,12 +36,12 @@ def position_risk_v3(view: PositionView) -> dict[str, object]:
         "unRealizedProfit": fixed(view.unrealized_pnl, 8),
         "liquidationPrice": amount8(view.liquidation_price),
         "isolatedMargin": amount8(view.isolated_margin),
-        "notional": notional8(view.notional),
+        "notional": cut8(view.notional),
         "marginAsset": view.spec.margin_asset,
         "isolatedWallet": amount8(view.isolated_wallet),
-        "initialMargin": amount8(view.initial_margin),
-        "maintMargin": amount8(view.maint_margin),
-        "positionInitialMargin": amount8(view.initial_margin),
+        "initialMargin": cut8(view.initial_margin),
+        "maintMargin": cut8(view.maint_margin),
+        "positionInitialMargin": cut8(view.initial_margin),
         "openOrderInitialMargin": "0",
         # ADL quantile: isomargin ranks no counterparties, so 0 (assumed).
         "adl": 0,
@@ -66,14 +66,19 @@ def balance_row(wallet: WalletView) -> dict[str, object]:
     }
 
 
+def margin_total(value: Decimal) -> str:
+    """A sum of margins with 8 decimals, cut like each position's margins (assumed for the sums)."""
+    return format(truncate(value), "f")
+
+
 def _totals(wallet: WalletView) -> dict[str, object]:
     return {
-        "totalInitialMargin": fixed(wallet.initial_margin),
-        "totalMaintMargin": fixed(wallet.maint_margin),
+        "totalInitialMargin": margin_total(wallet.initial_margin),
+        "totalMaintMargin": margin_total(wallet.maint_margin),
         "totalWalletBalance": fixed(wallet.wallet_balance),
         "totalUnrealizedProfit": fixed(wallet.unrealized),
         "totalMarginBalance": fixed(wallet.margin_balance),
-        "totalPositionInitialMargin": fixed(wallet.initial_margin),
+        "totalPositionInitialMargin": margin_total(wallet.initial_margin),
         "totalOpenOrderInitialMargin": fixed(Decimal(0)),
         "totalCrossWalletBalance": fixed(wallet.cross_wallet),
         "totalCrossUnPnl": fixed(wallet.cross_unrealized),
@@ -88,9 +93,9 @@ def _asset(wallet: WalletView) -> dict[str, object]:
         "walletBalance": fixed(wallet.wallet_balance),
         "unrealizedProfit": fixed(wallet.unrealized),
         "marginBalance": fixed(wallet.margin_balance),
-        "maintMargin": fixed(wallet.maint_margin),
-        "initialMargin": fixed(wallet.initial_margin),
-        "positionInitialMargin": fixed(wallet.initial_margin),
+        "maintMargin": margin_total(wallet.maint_margin),
+        "initialMargin": margin_total(wallet.initial_margin),
+        "positionInitialMargin": margin_total(wallet.initial_margin),
         "openOrderInitialMargin": fixed(Decimal(0)),
         "crossWalletBalance": fixed(wallet.cross_wallet),
         "crossUnPnl": fixed(wallet.cross_unrealized),
@@ -115,10 +120,10 @@ def account_v3(wallet: WalletView) -> dict[str, object]:
                 "positionAmt": position_amt(p),
                 "unrealizedProfit": fixed(p.unrealized_pnl, 8),
                 "isolatedMargin": amount8(p.isolated_margin),
-                "notional": notional8(p.notional),
+                "notional": cut8(p.notional),
                 "isolatedWallet": amount8(p.isolated_wallet),
-                "initialMargin": amount8(p.initial_margin),
-                "maintMargin": amount8(p.maint_margin),
+                "initialMargin": cut8(p.initial_margin),
+                "maintMargin": cut8(p.maint_margin),
                 "updateTime": p.update_time,
             }
             for p in wallet.positions
@@ -128,7 +133,12 @@ def account_v3(wallet: WalletView) -> dict[str, object]:
 
 def account_v2(wallet: WalletView, rows: Sequence[PositionView]) -> dict[str, object]:
     """``GET /fapi/v2/account`` [ACC2]: account flags, totals, the USDT asset, and a position row
-    for every symbol (each side the position mode has, empty ones included)."""
+    for every symbol (each side the position mode has, empty ones included).
+
+    Position rows in the field order of a real 2025 reply, which also carries ``breakEvenPrice``,
+    ``notional`` and ``isolatedWallet`` that the doc example leaves out (observed:
+    https://github.com/ccxt/go-binance/pull/748).
+    """
     return {
         "feeTier": FEE_TIER,
         "feeBurn": False,
@@ -143,21 +153,23 @@ def account_v2(wallet: WalletView, rows: Sequence[PositionView]) -> dict[str, ob
         "positions": [
             {
                 "symbol": p.symbol,
-                "initialMargin": amount8(p.initial_margin),
-                "maintMargin": amount8(p.maint_margin),
+                "initialMargin": cut8(p.initial_margin),
+                "maintMargin": cut8(p.maint_margin),
                 "unrealizedProfit": fixed(p.unrealized_pnl, 8),
-                "positionInitialMargin": amount8(p.initial_margin),
+                "positionInitialMargin": cut8(p.initial_margin),
                 "openOrderInitialMargin": "0",
                 "leverage": str(p.leverage),
                 "isolated": p.isolated,
                 "entryPrice": entry_price(p),
                 "breakEvenPrice": break_even_price(p),
                 "maxNotional": decimal_string(p.max_notional),
-                "bidNotional": "0",
-                "askNotional": "0",
                 "positionSide": p.position_side.value,
                 "positionAmt": position_amt(p),
+                "notional": cut8(p.notional),
+                "isolatedWallet": amount8(p.isolated_wallet),
                 "updateTime": p.update_time,
+                "bidNotional": "0",
+                "askNotional": "0",
             }
             for p in rows
         ],

@@ -87,3 +87,45 @@ async def test_position_risk_v3_one_way_example(tmp_path: Path) -> None:
             "askNotional": "0",
         }
         assert {k: row[k] for k in expected} == expected
+
+
+COMP = """
+COMPUSDT:
+  baseAsset: COMP
+  quoteAsset: USDT
+  defaultMarkPrice: "50"
+  pricePrecision: 2
+  quantityPrecision: 3
+  tickSize: "0.01"
+  stepSize: "0.001"
+  minQty: "0.001"
+  brackets:
+    - {bracket: 1, initialLeverage: 20, notionalFloor: 0, notionalCap: 10000, maintMarginRatio: 0.01, cum: 0}
+"""
+
+
+async def test_position_risk_v3_hedge_example_cuts_margins(tmp_path: Path) -> None:
+    """[PR3] hedge row: short 1 COMPUSDT, entry 70.92841, mark 49.72023376, 20x, MMR 0.01.
+
+    Binance cuts initialMargin and maintMargin to 8 decimals, it does not round them.
+    """
+    async with api_with_symbols(tmp_path, COMP) as api:
+        creds = await api.account("1000", dual=True)
+        await api.position(creds, "COMPUSDT", "1", "70.92841", leverage=20, side="SHORT")
+        await api.mark("COMPUSDT", "49.72023376")
+        (row,) = await risk(api, creds, 3)
+        # upnl = -1 × (49.72023376 − 70.92841) = 21.20817624
+        # IM = 49.72023376 / 20 = 2.486011688 → "2.48601168" (rounding would give ...69)
+        # MM = 49.72023376 × 0.01 = 0.4972023376 → "0.49720233" (rounding would give ...34)
+        expected = {
+            "positionSide": "SHORT",
+            "positionAmt": "-1.000",
+            "entryPrice": "70.92841",
+            "markPrice": "49.72023376",
+            "unRealizedProfit": "21.20817624",
+            "notional": "-49.72023376",
+            "initialMargin": "2.48601168",
+            "maintMargin": "0.49720233",
+            "positionInitialMargin": "2.48601168",
+        }
+        assert {k: row[k] for k in expected} == expected
