@@ -13,7 +13,7 @@ from decimal import Decimal
 from isomargin import errors
 from isomargin.domain.margin import max_addable, max_removable
 from isomargin.domain.position import IsolatedPosition, PositionSide
-from isomargin.money import ASSET_PLACES, places
+from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.store import Tx, repo
 
@@ -50,7 +50,7 @@ def check_amount(amount: Decimal) -> None:
     """
     if amount <= 0:
         raise errors.AMOUNT_MUST_BE_POSITIVE.error()
-    if places(amount) > ASSET_PLACES and amount != amount.quantize(Decimal(1).scaleb(-ASSET_PLACES)):
+    if significant_places(amount) > ASSET_PLACES:
         raise errors.BAD_PRECISION.error()
 
 
@@ -60,11 +60,14 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     Order of checks (one place; docs/COVERAGE.md lists it):
     1. -1121 unknown symbol (documented code, assumed for this endpoint);
     2. -4055 amount ≤ 0, -1111 more than 8 decimals;
-    3. -4061 LONG/SHORT in one-way mode (assumed; hedge mode with BOTH or no side falls through
-       to 4, because BOTH holds nothing there — observed [I150]);
-    4. the targeted side holds no position: -4054 for add, -4051 for reduce (observed [I150][I239]);
-    5. -4049 the symbol is not ISOLATED (assumed);
-    6. -4050 add above max addable / -4051 reduce above max removable (reference §6.2, §6.3;
+    3. -4061 LONG/SHORT in one-way mode (assumed);
+    4. hedge mode with BOTH or no side: -4054 for add, -4051 for reduce, whatever the symbol's
+       margin type — BOTH holds nothing in hedge mode (observed [I150]; [I239] got -4054 so on a
+       symbol it had never touched, i.e. a CROSSED one);
+    5. -4049 the symbol is not ISOLATED (assumed; with no position either: a CROSSED symbol can
+       hold no isolated margin at all);
+    6. the targeted side holds no position: -4054 for add, -4051 for reduce (observed [I239]);
+    7. -4050 add above max addable / -4051 reduce above max removable (reference §6.2, §6.3;
        both codes assumed for these cases, reference open questions 3 and 4).
     Then the cross wallet, the isolated wallet and one history row change together.
     """
@@ -78,13 +81,14 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     account, found = read
     if not account.dual_side_position and side is not PositionSide.BOTH:
         raise errors.POSITION_SIDE_NOT_MATCH.error()
+    if account.dual_side_position and side is PositionSide.BOTH:
+        raise _no_position(change)
 
     if found is None or found.position.position_amt == 0:
-        raise (
-            errors.ADD_ISOLATED_MARGIN_NO_POSITION_REJECT
-            if change.type == ADD
-            else errors.ISOLATED_BALANCE_INSUFFICIENT
-        ).error()
+        # the rejection path only: the hot path reads the config with the position
+        if ctx.symbol_config(tx, account_id, spec.symbol).margin_type != "ISOLATED":
+            raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
+        raise _no_position(change)
     row = found.position
     config = found.config or ctx.default_symbol_config(spec.symbol)
     if config.margin_type != "ISOLATED":
@@ -109,6 +113,12 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
         repo.HistoryRow(spec.symbol, change.type, change.amount, WALLET_ASSET, ctx.now_ms, side.value),
     )
     return change.amount
+
+
+def _no_position(change: MarginChange) -> errors.ApiError:
+    """The targeted side holds nothing: -4054 for add, -4051 for reduce (observed [I150][I239])."""
+    spec = errors.ADD_ISOLATED_MARGIN_NO_POSITION_REJECT if change.type == ADD else errors.ISOLATED_BALANCE_INSUFFICIENT
+    return spec.error()
 
 
 @dataclass(frozen=True, slots=True)

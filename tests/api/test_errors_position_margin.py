@@ -71,7 +71,12 @@ async def world(api: Api, app: IsomarginApp) -> World:
     )
     hedge = w.accounts["hedge"] = await api.account("10000", dual=True)
     await api.position(hedge, "BTCUSDT", "0.01", "50000", leverage=10, side="LONG")
-    w.accounts["empty"] = await api.account("10000")
+    # empty: BTCUSDT switched to ISOLATED through Binance's own endpoint, but no position
+    empty = w.accounts["empty"] = await api.account("10000")
+    r = await api.signed("POST", "/fapi/v1/marginType", empty, {"symbol": "BTCUSDT", "marginType": "ISOLATED"})
+    assert r.status_code == 200, r.text
+    # fresh: never configured anything, so every symbol is CROSSED (Binance's default)
+    w.accounts["fresh"] = await api.account("10000")
     return w
 
 
@@ -233,6 +238,8 @@ CASES = [
     ),
     # hedge mode with positionSide omitted: observed [I150]
     Case("hedge-no-side-add", f"{OK}&{TS}", -4054, NO_POS, account="hedge"),
+    # [I239]: hedge mode, no side, a symbol never touched (CROSSED): still -4054
+    Case("hedge-no-side-crossed-symbol-add", f"symbol=ETHUSDT&amount=1&type=1&{TS}", -4054, NO_POS, account="hedge"),
     Case("hedge-no-side-reduce", f"symbol=BTCUSDT&amount=1&type=2&{TS}", -4051, IM, account="hedge"),
     Case("hedge-BOTH-add", f"{OK}&positionSide=BOTH&{TS}", -4054, NO_POS, account="hedge"),
     Case("hedge-empty-SHORT-add", f"{OK}&positionSide=SHORT&{TS}", -4054, NO_POS, account="hedge"),
@@ -246,6 +253,14 @@ CASES = [
     # --- no position, not isolated, balances ----------------------------------------------------
     Case("no-position-add", f"{OK}&{TS}", -4054, NO_POS, account="empty"),
     Case("no-position-reduce", f"symbol=BTCUSDT&amount=1&type=2&{TS}", -4051, IM, account="empty"),
+    Case("fresh-crossed-add", f"{OK}&{TS}", -4049, "Add margin only support for isolated position.", account="fresh"),
+    Case(
+        "fresh-crossed-reduce",
+        f"symbol=BTCUSDT&amount=1&type=2&{TS}",
+        -4049,
+        "Add margin only support for isolated position.",
+        account="fresh",
+    ),
     Case(
         "crossed-symbol-add",
         f"symbol=ETHUSDT&amount=1&type=1&{TS}",
@@ -402,10 +417,11 @@ async def test_unexpected_exception_is_a_binance_500_without_traceback(
 
 
 async def test_crossed_symbol_setup(world: World) -> None:
-    """-4049 needs a CROSSED symbol holding a position. The control plane opens isolated positions
-    only and has no margin-type call (POST /fapi/v1/marginType is not served yet, and Binance
-    refuses to change the margin type of a symbol with a position, -4048), so the world sets the
-    symbol config through the store. This checks that the setup really is what -4049 is about."""
+    """-4049 on a CROSSED symbol that holds a position needs a state no API reaches: the control
+    plane opens isolated positions only, and Binance refuses to change the margin type of a symbol
+    with a position (-4048). So the world sets that symbol config through the store (the usual
+    -4049, on a CROSSED symbol with no position, is the "fresh" account's). This checks that the
+    setup really is what the crossed-symbol cases are about."""
     creds = world.accounts["oneway"]
     config = await world.app.state.store.read(lambda tx: repo.get_symbol_config(tx, creds.account_id, "ETHUSDT"))
     assert config is not None and config.margin_type == "CROSSED"
@@ -467,6 +483,14 @@ ORDER = [
         account="empty",
     ),
     Case("no-position-beats-balance", f"symbol=BTCUSDT&amount=100000&type=1&{TS}", -4054, NO_POS, account="empty"),
+    Case(
+        "crossed-beats-no-position",
+        f"symbol=BTCUSDT&amount=100000&type=1&{TS}",
+        -4049,
+        "Add margin only support for isolated position.",
+        account="fresh",
+    ),
+    Case("hedge-BOTH-beats-crossed", f"symbol=ETHUSDT&amount=1&type=2&{TS}", -4051, IM, account="hedge"),
     Case(
         "crossed-beats-balance",
         f"symbol=ETHUSDT&amount=100000&type=1&{TS}",
