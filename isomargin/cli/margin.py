@@ -102,7 +102,9 @@ def _change(
         row = before.position
         if dry_run:
             if as_json:
-                emit({"before": row.raw, "liquidationPriceAfter": before.liquidation_price_after, "dryRun": True})
+                # liquidationPriceAfter is ours: a decimal string, as Binance writes liquidationPrice.
+                after_text = _opt_plain(before.liquidation_price_after)
+                emit({"before": row.raw, "liquidationPriceAfter": after_text, "dryRun": True})
             else:
                 Console().print(_change_table(before, None, sign, amount))
             return

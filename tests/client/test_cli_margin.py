@@ -271,3 +271,16 @@ def test_the_library_error_names_no_cli_flag() -> None:
 
     assert str(caught.value) == "GET /fapi/v2/positionRisk needs an API key and secret (no API secret given)"
     assert caught.value.missing == ("API secret",) and isinstance(caught.value, ClientError)
+
+
+async def test_dry_run_json_has_decimal_strings(live_api: Api, live_server: LiveServer, clients: Clients) -> None:
+    creds = await one_way(live_api)
+
+    code, out, err = run(live_server, creds, "margin", "add", "BTCUSDT", "100", "--dry-run", "--json")
+
+    assert code == 0, err
+    data = json.loads(out)
+    # Binance style: every decimal a string. iw 50 + 100 = 150 → (500 − 150) / 0.00996
+    assert data["liquidationPriceAfter"] == "35140.56224900"
+    assert data["before"]["liquidationPrice"] == "45180.72289157" and data["dryRun"] is True
+    assert clients.sync(creds).margin_history("BTCUSDT") == []
