@@ -71,11 +71,15 @@ TOO_MANY_REQUESTS = _spec(
     "updates to avoid polling the API.",
     429,
 )
+# The error-code page prints "IP banned until %s"; real fapi replies name the IP:
+# "Way too many requests; IP(xxx.xxx.xxx.xxx) banned until 1713399718937. …" [obs I10094]
+# (also https://github.com/zyairelai/futures-hero/issues/10), so the observed text is used.
 IP_BANNED = _spec(
     -1003,
     "TOO_MANY_REQUESTS",
-    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.",
+    "Way too many requests; IP(%s) banned until %s. Please use the websocket for live updates to avoid bans.",
     418,
+    "observed",
 )
 UNSUPPORTED_OPERATION = _spec(-1020, "UNSUPPORTED_OPERATION", "This operation is not supported.", 405, "assumed")
 TIMESTAMP_OUTSIDE_RECV_WINDOW = _spec(
@@ -123,7 +127,8 @@ INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid", 
 NO_NEED_TO_CHANGE_MARGIN_TYPE = _spec(
     -4046, "NO_NEED_TO_CHANGE_MARGIN_TYPE", "No need to change margin type.", 400, "observed"
 )
-# -4047 and -4067 are never emitted: isomargin has no order book, so no account has open orders.
+# -4047 is never emitted: isomargin has no order book, so no account has open orders. -4067 is,
+# where the real server was seen to send it without orders (service/account_settings.py).
 THERE_EXISTS_OPEN_ORDERS = _spec(
     -4047, "THERE_EXISTS_OPEN_ORDERS", "Margin type cannot be changed if there exists open orders."
 )
@@ -152,6 +157,8 @@ POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS = _spec(
     -4067,
     "POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS",
     "Position side cannot be changed if there exists open orders.",
+    400,
+    "observed",
 )
 POSITION_SIDE_CHANGE_EXISTS_QUANTITY = _spec(
     -4068, "POSITION_SIDE_CHANGE_EXISTS_QUANTITY", "Position side cannot be changed if there exists position."

@@ -62,7 +62,10 @@ async def read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def client_ip(scope: Scope, headers: dict[str, str], trusted: tuple[str, ...]) -> str:
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def client_ip(scope: Scope, headers: dict[str, str], trusted: tuple[Network, ...]) -> str:
     """The socket's peer; ``X-Forwarded-For`` only when that peer is a trusted proxy."""
     peer = scope.get("client")
     ip = peer[0] if peer else "unknown"
@@ -77,12 +80,12 @@ def client_ip(scope: Scope, headers: dict[str, str], trusted: tuple[str, ...]) -
     return ip
 
 
-def _is_trusted(ip: str, trusted: tuple[str, ...]) -> bool:
+def _is_trusted(ip: str, trusted: tuple[Network, ...]) -> bool:
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return any(address in ipaddress.ip_network(net, strict=False) for net in trusted)
+    return any(address in net for net in trusted)
 
 
 class IsomarginApp:
@@ -91,6 +94,8 @@ class IsomarginApp:
         self.routes = route_table(ROUTES)
         self.known_paths = {path for _, path in self.routes}
         self.control = control_plane(state)
+        # parsed once (Settings has checked every entry): X-Forwarded-For costs no parsing per request
+        self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in state.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -121,7 +126,7 @@ class IsomarginApp:
     async def binance(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = self.state
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        ip = client_ip(scope, headers, state.settings.trusted_proxies)
+        ip = client_ip(scope, headers, self.trusted_proxies)
         route = self.routes.get((scope["method"], scope["path"]))
         weight = 1
         used = 0
@@ -138,7 +143,7 @@ class IsomarginApp:
             verdict = await state.weights.hit(ip, weight, now_ms)
             used = verdict.used
             if verdict.status != ratelimit.OK:
-                raise rate_limit_error(verdict, state.weights.limit)
+                raise rate_limit_error(verdict, state.weights.limit, ip)
             if error is not None:
                 raise error
             assert route is not None and params is not None
@@ -193,11 +198,11 @@ class IsomarginApp:
         return await route.handler(state, ctx, request)
 
 
-def rate_limit_error(verdict: ratelimit.Verdict, limit: int) -> errors.ApiError:
+def rate_limit_error(verdict: ratelimit.Verdict, limit: int, ip: str) -> errors.ApiError:
     """429 -1003 with ``Retry-After`` until the minute ends, or 418 -1003 until the ban ends [GI]."""
     headers = {"Retry-After": str(verdict.retry_after_s)}
     if verdict.status == ratelimit.BANNED:
-        return errors.IP_BANNED.error(verdict.banned_until_ms, headers=headers)
+        return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=headers)
     return errors.TOO_MANY_REQUESTS.error(limit, headers=headers)
 
 

@@ -38,7 +38,7 @@ def test_two_workers_and_a_second_host_share_one_budget(tmp_path: Path, redis_ur
                 assert r.json()["msg"].startswith(f"Too many requests; current limit is {LIMIT} requests per minute.")
                 assert int(r.headers["retry-after"]) >= 1
             if r.status_code == 418:
-                assert r.json()["msg"].startswith("Way too many requests; IP banned until ")
+                assert r.json()["msg"].startswith("Way too many requests; IP(127.0.0.1) banned until ")
                 assert 115 <= int(r.headers["retry-after"]) <= 120
         # LocalServer's readiness probe (one ping per server) counted too: the budget starts at 2
         assert used == list(range(3, LIMIT + 6))
