@@ -5,6 +5,7 @@ Flags win over environment variables, which win over the defaults here.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,13 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     log_level: str = "info"
     access_log: bool = False
+
+    def __post_init__(self) -> None:
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted proxy {proxy!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
 
     @property
     def is_loopback(self) -> bool:
