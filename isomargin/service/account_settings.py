@@ -41,7 +41,12 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str
 
     Order of checks (assumed; Binance documents none):
     1. -1121 unknown symbol;
-    2. -4046 the symbol already has that margin type (observed: ccxt quotes the reply);
+    2. the symbol already has that margin type: -4046 when it holds a position (observed: ccxt
+       quotes the reply), and -4067 "Position side cannot be changed if there exists open orders."
+       when it holds none — what the real server answered in 2026-05, with no orders either
+       (observed twice: https://github.com/binance/binance-connector-python/issues/538,
+       https://github.com/ccxt/ccxt/issues/28703; ccxt swallows -4046 but raises on -4067, so a
+       bot meets it);
     3. -4048 any side of the symbol holds a position [EC].
     -4047 (open orders) can never be raised: isomargin has no order book, so no account ever has
     open orders. -4168 (Multi-Assets mode) likewise: accounts are always single-asset.
@@ -51,9 +56,12 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str
     ctx.symbol(symbol)
     _lock_account(tx, account_id)
     config = ctx.symbol_config(tx, account_id, symbol)
+    has_position = bool(_open_positions(tx, account_id, symbol))
     if config.margin_type == margin_type.value:
-        raise errors.NO_NEED_TO_CHANGE_MARGIN_TYPE.error()
-    if _open_positions(tx, account_id, symbol):
+        if has_position:
+            raise errors.NO_NEED_TO_CHANGE_MARGIN_TYPE.error()
+        raise errors.POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS.error()
+    if has_position:
         raise errors.THERE_EXISTS_QUANTITY.error()
     repo.upsert_symbol_config(tx, account_id, repo.SymbolConfig(symbol, margin_type.value, config.leverage))
 

@@ -15,6 +15,7 @@ from tests.api.surface_support import call, ok
 from tests.support import Api, Creds
 
 MARGIN_TYPE_SAME = (400, -4046, "No need to change margin type.")
+MARGIN_TYPE_SAME_NO_POSITION = (400, -4067, "Position side cannot be changed if there exists open orders.")
 MARGIN_TYPE_POSITION = (400, -4048, "Margin type cannot be changed if there exists position.")
 MODE_SAME = (400, -4059, "No need to change position side.")
 MODE_POSITION = (400, -4068, "Position side cannot be changed if there exists position.")
@@ -58,12 +59,23 @@ async def expect(api: Api, creds: Creds, method: str, path: str, error: tuple[in
 # --- margin type ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("symbol", "margin_type"), [("ETHUSDT", "CROSSED"), ("BTCUSDT", "ISOLATED")])
-async def test_margin_type_unchanged_is_4046(api: Api, symbol: str, margin_type: str) -> None:
+async def test_margin_type_unchanged_with_a_position_is_4046(api: Api) -> None:
     creds = await api.account("10000")
     await api.position(creds, "BTCUSDT", "0.1", "50000", leverage=10)  # BTCUSDT is ISOLATED with a position
-    # ETHUSDT starts CROSSED; BTCUSDT already ISOLATED: "no need" wins over "position exists"
-    await expect(api, creds, "POST", "/fapi/v1/marginType", MARGIN_TYPE_SAME, symbol=symbol, marginType=margin_type)
+    # "no need" wins over "position exists"
+    await expect(api, creds, "POST", "/fapi/v1/marginType", MARGIN_TYPE_SAME, symbol="BTCUSDT", marginType="ISOLATED")
+
+
+@pytest.mark.parametrize(("symbol", "margin_type"), [("ETHUSDT", "CROSSED"), ("BTCUSDT", "ISOLATED")])
+async def test_margin_type_unchanged_without_a_position_is_4067(api: Api, symbol: str, margin_type: str) -> None:
+    """What the real server answered in 2026-05 (binance-connector-python#538, ccxt#28703)."""
+    creds = await api.account("10000")
+    # ETHUSDT starts CROSSED; BTCUSDT set ISOLATED through the endpoint itself, no position on either
+    r = await call(api, creds, "POST", "/fapi/v1/marginType", symbol="BTCUSDT", marginType="ISOLATED")
+    assert r.status_code == 200, r.text
+    await expect(
+        api, creds, "POST", "/fapi/v1/marginType", MARGIN_TYPE_SAME_NO_POSITION, symbol=symbol, marginType=margin_type
+    )
 
 
 @pytest.mark.parametrize(("dual", "side", "amt"), [(False, "BOTH", "0.1"), (True, "SHORT", "-0.1")])

@@ -170,7 +170,13 @@ async def test_error_shape(api: Api, funded: Creds) -> None:
 #: compare the new tests/golden/<name>.json with Binance's doc example, commit it.
 SIMPLE: list[tuple[str, str, str, dict[str, str], bool]] = [
     ("premiumIndex-ETHUSDT", "GET", "/fapi/v1/premiumIndex", {"symbol": "ETHUSDT"}, False),
-    ("error-no-position", "POST", "/fapi/v1/positionMargin", {"symbol": "ETHUSDT", "amount": "1", "type": "1"}, True),
+    (
+        "error-crossed-symbol",
+        "POST",
+        "/fapi/v1/positionMargin",
+        {"symbol": "ETHUSDT", "amount": "1", "type": "1"},
+        True,
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from isomargin.client import (
     AmountMustBePositive,
     CrossBalanceInsufficient,
     IsolatedBalanceInsufficient,
+    IsolatedMarginOnly,
     MarginChange,
     MarginChangeType,
     NoPositionToAddMargin,
@@ -186,7 +187,7 @@ async def test_a_failed_request_is_reported_as_sent_without_its_signature(live_a
     creds = await live_api.account("1000")
     client = clients.sync(creds, recv_window=7000)
 
-    with pytest.raises(NoPositionToAddMargin) as caught:
+    with pytest.raises(IsolatedMarginOnly) as caught:  # ETHUSDT is CROSSED: -4049
         client.add_margin("ETHUSDT", "3", side=None)
 
     sent = dict(caught.value.request.params)

@@ -109,7 +109,7 @@ async def test_history(live_api: Api, make_sdk: Any) -> None:
         ({"symbol": "BTCUSDT", "amount": 1, "type": 3}, -1130, "Data sent for parameter 'type' is not valid."),
         ({"symbol": "BTCUSDT", "amount": 1000000, "type": 1}, -4050, "Cross balance insufficient."),
         ({"symbol": "BTCUSDT", "amount": 49, "type": 2}, -4051, "Isolated balance insufficient."),
-        ({"symbol": "ETHUSDT", "amount": 1, "type": 1}, -4054, "Cannot add position margin: position is 0."),
+        ({"symbol": "ETHUSDT", "amount": 1, "type": 1}, -4049, "Add margin only support for isolated position."),
         (
             {"symbol": "BTCUSDT", "amount": 1, "type": 1, "position_side": "LONG"},
             -4061,
