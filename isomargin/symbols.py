@@ -91,9 +91,12 @@ def _bracket(row: Mapping[str, Any]) -> Bracket:
 def symbol_from_mapping(symbol: str, data: Mapping[str, Any]) -> SymbolSpec:
     """One symbol from the YAML file. ``brackets`` use Binance's leverageBracket field names."""
     brackets = tuple(_bracket(b) for b in data["brackets"])
-    if not all("cum" in b for b in data["brackets"]):
-        cums = derive_cum((b.notional_floor, b.maint_margin_ratio) for b in brackets)
-        brackets = tuple(replace(b, cum=cum) for b, cum in zip(brackets, cums, strict=True))
+    # A tier without ``cum`` gets the derived one; a given ``cum`` is kept, so validate_brackets
+    # rejects a wrong one instead of it being silently replaced.
+    cums = derive_cum((b.notional_floor, b.maint_margin_ratio) for b in brackets)
+    brackets = tuple(
+        b if "cum" in row else replace(b, cum=cum) for b, row, cum in zip(brackets, data["brackets"], cums, strict=True)
+    )
     validate_brackets(brackets)
     known = {f for f in SymbolSpec.__dataclass_fields__ if f not in {"symbol", "brackets", "extra"}}
     kwargs: dict[str, Any] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from isomargin import errors
@@ -12,7 +12,8 @@ from isomargin.domain.brackets import max_leverage
 from isomargin.store import Tx, repo
 from isomargin.symbols import SymbolSpec
 
-#: Binance's default leverage for a symbol the account never configured (symbolConfig shows 20).
+#: Leverage of a symbol the account never configured: 20x, Binance's usual default for new
+#: accounts (assumed: the docs give none; the symbolConfig example shows an account's own 21).
 DEFAULT_LEVERAGE = 20
 #: Margin type of a symbol the account never configured: Binance accounts start CROSSED.
 DEFAULT_MARGIN_TYPE = "CROSSED"
@@ -39,7 +40,17 @@ class ServiceContext:
 
     def symbol_config(self, tx: Tx, account_id: int, symbol: str) -> repo.SymbolConfig:
         config = repo.get_symbol_config(tx, account_id, symbol)
-        return config or self.default_symbol_config(symbol)
+        return self.within_limits(config) if config else self.default_symbol_config(symbol)
+
+    def within_limits(self, config: repo.SymbolConfig) -> repo.SymbolConfig:
+        """A stored config with its leverage capped at the symbol's current maximum.
+
+        When Binance lowers a symbol's maximum leverage, its users' leverage comes down with it;
+        here the same happens when a symbols file lowers a maximum under a stored leverage
+        (which would otherwise have no max notional, and no answer).
+        """
+        top = max_leverage(self.symbol(config.symbol).brackets)
+        return config if config.leverage <= top else replace(config, leverage=top)
 
     def default_symbol_config(self, symbol: str) -> repo.SymbolConfig:
         """CROSSED at 20x, or at the symbol's maximum when that is lower (a configured symbol may cap at 10x)."""

@@ -90,7 +90,7 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
             raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
         raise _no_position(change)
     row = found.position
-    config = found.config or ctx.default_symbol_config(spec.symbol)
+    config = ctx.within_limits(found.config) if found.config else ctx.default_symbol_config(spec.symbol)
     if config.margin_type != "ISOLATED":
         raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
 

@@ -93,7 +93,7 @@ def position_views(
     views = []
     for name in names:
         spec = ctx.symbol(name)
-        config = configs.get(name) or ctx.symbol_config(tx, account_id, name)
+        config = ctx.within_limits(configs[name]) if name in configs else ctx.default_symbol_config(name)
         mark = marks[name][0] if name in marks else spec.default_mark_price
         for side in sides:
             row = rows.get((name, side.value))

@@ -68,7 +68,7 @@ async def symbol_config(app: AppState, ctx: RequestContext, req: SymbolParam) ->
         stored = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
         rows = []
         for name in names:
-            config = stored.get(name) or service.default_symbol_config(name)
+            config = service.within_limits(stored[name]) if name in stored else service.default_symbol_config(name)
             cap = max_notional_for_leverage(service.symbol(name).brackets, config.leverage)
             rows.append(render_account.symbol_config(config, cap))
         return rows
