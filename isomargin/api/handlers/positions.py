@@ -34,7 +34,8 @@ async def position_risk_v2_rows(app: AppState, ctx: RequestContext, req: SymbolP
 
 async def position_risk_v3_rows(app: AppState, ctx: RequestContext, req: SymbolParam) -> object:
     """Only sides holding a position: v3 "only returns symbols that have positions or open orders" [PR3];
-    the doc's hedge example lists single legs, so an empty leg of an open symbol is left out too."""
+    the doc's hedge example lists single legs, so an empty leg of an open symbol is left out too
+    (assumed from that example)."""
     account_id = ctx.require_account()
     service = app.service_context(ctx.now_ms)
     views = await app.store.read(lambda tx: position_views(tx, service, account_id, req.symbol, include_empty=False))
