@@ -178,6 +178,11 @@ class IsomarginApp:
             except BodyTooLarge:
                 # assumed: Binance's front end answers this itself; we answer in its format
                 raise errors.TOO_MANY_PARAMETERS.error() from None
+            if scope["method"] == "GET":
+                # "For GET endpoints, parameters must be sent as a query string" [GI]: a body is
+                # read (and its size limited) but neither parsed nor signed, so a client that puts
+                # a GET's parameters in the body fails here as it would on Binance (-1102).
+                body = b""
             return body, Params(query, body), None
         except errors.ApiError as exc:
             return body, None, exc

@@ -10,6 +10,11 @@ answers in Binance's format: -1102 (missing, empty or malformed), -1100 (illegal
 -1100 and -1101 are the codes Binance's error page gives for these cases; that fapi answers them
 for positionMargin's parameters is assumed (reference §2.1). Whitespace around a value or an
 empty value is -1102 naming the parameter (assumed, from the 2023-06-16 notice [CL]).
+
+Lenient where Binance's rule is unknown and strictness would refuse real clients (assumed): the
+body is read as a form whatever its Content-Type says (the official connector labels its empty
+bodies ``application/json``), and ``signature`` may stand anywhere in the query or body, not only
+last; the signed payload is always every received byte but the signature pair.
 """
 
 from __future__ import annotations

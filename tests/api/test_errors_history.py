@@ -175,3 +175,14 @@ async def test_history_timestamp_follows_the_shifted_clock(api: Api, creds: Cred
 def assert_error(r: httpx.Response, status: int, code: int, msg: str) -> None:
     assert r.status_code == status, r.text
     assert r.text == json.dumps({"code": code, "msg": msg}, separators=(",", ":"))
+
+
+async def test_a_get_reads_its_parameters_from_the_query_only(api: Api, creds: Creds) -> None:
+    """[GI] "For GET endpoints, parameters must be sent as a query string": a correctly signed
+    GET with everything in a form body finds no parameters, as a client would find on Binance."""
+    stamp = f"timestamp={NOW + 20 * DAY}"
+    r = await api.raw("GET", PATH, creds, body=f"symbol=BTCUSDT&{stamp}")
+    assert_error(r, 400, -1102, M1102 % "symbol")
+    # the same parameters in the query: the account's two changes
+    r = await api.raw("GET", PATH, creds, f"symbol=BTCUSDT&{stamp}")
+    assert r.status_code == 200 and [row["amount"] for row in r.json()] == ["10", "3"]
