@@ -1,5 +1,5 @@
 """Rate limits reach the caller as RateLimitError / IPBanned with ``retry_after`` (a live server
-with a tiny weight budget). The client does not wait or retry by itself."""
+with a tiny weight budget, on each database backend). The client does not wait or retry by itself."""
 
 from __future__ import annotations
 
@@ -8,17 +8,25 @@ from pathlib import Path
 
 import pytest
 
+from isomargin.auth.keystore import new_master_key
 from isomargin.client import Client, IPBanned, RateLimitError
+from tests.backends import backend_params, database_url
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def tight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module", params=backend_params())
+def tight_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp: Path = tmp_path_factory.mktemp("ratelimit")
-    env = {"ISOMARGIN_WEIGHT_LIMIT": "25", "ISOMARGIN_BAN_AFTER_429S": "1", "ISOMARGIN_LOG_LEVEL": "warning"}
-    with LiveServer(f"sqlite:///{tmp}/rl.db", env=env) as server:
+    env = {
+        "ISOMARGIN_WEIGHT_LIMIT": "25",
+        "ISOMARGIN_BAN_AFTER_429S": "1",
+        "ISOMARGIN_LOG_LEVEL": "warning",
+        # a key of its own: on PostgreSQL the default key file is ./isomargin-master.key
+        "ISOMARGIN_MASTER_KEY": new_master_key(),
+    }
+    with database_url(str(request.param), tmp, tag="ratelimit_") as url, LiveServer(url, env=env) as server:
         yield server
 
 

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
+import os
 import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from isomargin.store import Tx, open_store, repo
-from tests.support import CONTROL, Api, Creds
+from tests.support import CONTROL, FORM, Api, Creds, hmac_hex
 
 START_BALANCE = Decimal("1000")
 #: (symbol, positionAmt, entry = mark, leverage): initial margin 50 and 30 leave the cross wallet.
@@ -34,23 +39,37 @@ class Request:
     amount: Decimal
 
 
+class Result(NamedTuple):
+    request: Request
+    #: HTTP status and Binance code, or ``None`` when the connection failed (outcome unknown)
+    status: int | None
+    code: int | None
+    #: ``time.monotonic()`` when the client began sending it and when it had the answer (or the error)
+    sent: float
+    done: float
+
+
 @dataclass
 class Outcomes:
-    """What the clients saw: an HTTP status, or ``None`` when the connection failed (outcome unknown)."""
+    """What the clients saw, request by request."""
 
-    results: list[tuple[Request, int | None, int | None]] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
 
     def acked(self) -> list[Request]:
-        return [r for r, status, _ in self.results if status == 200]
+        return [r.request for r in self.results if r.status == 200]
 
     def rejected(self) -> list[Request]:
-        return [r for r, status, _ in self.results if status is not None and status != 200]
+        return [r.request for r in self.results if r.status is not None and r.status != 200]
 
     def unknown(self) -> list[Request]:
-        return [r for r, status, _ in self.results if status is None]
+        return [r.request for r in self.results if r.status is None]
+
+    def lost_in_flight(self, moment: float) -> list[Request]:
+        """Requests begun before ``moment`` that never got an answer: outstanding when it came."""
+        return [r.request for r in self.results if r.sent < moment and r.status is None]
 
     def codes(self) -> Counter[int | None]:
-        return Counter(code for _, _, code in self.results)
+        return Counter(r.code for r in self.results)
 
 
 async def set_up(base_url: str, accounts: int = 3) -> list[Creds]:
@@ -81,11 +100,17 @@ async def drive(
     first_seq: int = 1,
     min_requests: int = 0,
     outcomes: Outcomes | None = None,
+    stagger: float = 0.02,
 ) -> Outcomes:
     """``clients`` concurrent connections sending random add/reduce until time is up or ``stop`` is set.
 
     On a busy machine a few seconds may hold few requests: the load then goes on until
     ``min_requests`` were answered (at most 60 s). Pass ``outcomes`` to watch progress.
+
+    Client ``i`` opens its connection ``i * stagger`` seconds after the first. Connections that
+    arrive in one burst all go to the one worker that wakes first (it accepts until the backlog
+    is empty): measured, 16 simultaneous connects often all landed on one of 2 or 4 workers,
+    which turns a multi-worker test into a single-worker one.
     """
     outcomes = Outcomes() if outcomes is None else outcomes
     rng = random.Random(seed)
@@ -98,8 +123,9 @@ async def drive(
         enough = elapsed >= seconds and len(outcomes.results) >= min_requests
         return not stop.is_set() and not enough and elapsed < 60
 
-    async def client() -> None:
-        # A fresh connection per client, so the kernel spreads them over uvicorn's workers.
+    async def client(index: int) -> None:
+        await asyncio.sleep(index * stagger)
+        # A connection of its own per client, so the kernel spreads them over uvicorn's workers.
         async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
             api = Api(http)
             while going():
@@ -108,19 +134,127 @@ async def drive(
                 type_ = rng.choice((1, 2))
                 amount = Decimal(rng.randint(1, 40)) + Decimal(next(seq)).scaleb(-8)
                 request = Request(creds.account_id, symbol, type_, amount)
+                sent = time.monotonic()
                 try:
                     r = await api.margin(creds, str(amount), type_, symbol, where=rng.choice(("query", "body")))
                 except httpx.HTTPError:
-                    outcomes.results.append((request, None, None))
+                    outcomes.results.append(Result(request, None, None, sent, time.monotonic()))
                     if stop.is_set():
                         return
                     await asyncio.sleep(0.05)  # the server may be restarting
                     continue
                 code = 200 if r.status_code == 200 else int(r.json()["code"])
-                outcomes.results.append((request, r.status_code, code))
+                outcomes.results.append(Result(request, r.status_code, code, sent, time.monotonic()))
 
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(i) for i in range(clients)))
     return outcomes
+
+
+class HeldRequest:
+    """A signed add-margin request the server has begun but cannot finish until :meth:`finish`.
+
+    Its headers go out with ``Expect: 100-continue``; uvicorn answers ``100 Continue`` only when
+    the app asks for the body, so once :meth:`open` returns, the request is provably in the
+    server's hands and waiting. Its body is sent by :meth:`finish`, which returns the status
+    (``None`` if the connection failed). Raw sockets: an HTTP client would send the body at once.
+    """
+
+    def __init__(self, base_url: str, creds: Creds, request: Request) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = str(parts.hostname), int(parts.port or 80)
+        self.creds, self.request = creds, request
+        params = [("symbol", request.symbol), ("amount", str(request.amount)), ("type", str(request.type))]
+        payload = urlencode([*params, ("timestamp", str(int(time.time() * 1000)))])
+        self.body = f"{payload}&signature={hmac_hex(creds.secret_key, payload)}".encode()
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.sent = 0.0
+
+    async def open(self) -> HeldRequest:
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        self._streams = reader, writer
+        self.sent = time.monotonic()
+        head = [
+            "POST /fapi/v1/positionMargin HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"X-MBX-APIKEY: {self.creds.api_key}",
+            f"Content-Type: {FORM['Content-Type']}",
+            f"Content-Length: {len(self.body)}",
+            "Expect: 100-continue",
+        ]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+        await writer.drain()
+        interim = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        assert interim.startswith(b"HTTP/1.1 100 "), interim
+        return self
+
+    async def finish(self) -> Result:
+        """Send the body; the answer, or status ``None`` if the connection failed."""
+        assert self._streams is not None, "open() first"
+        reader, writer = self._streams
+        status: int | None = None
+        code: int | None = None
+        try:
+            writer.write(self.body)
+            await writer.drain()
+            head = (await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 20)).decode("latin-1")
+            lines = head.split("\r\n")
+            headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+            length = int({k.strip().lower(): v.strip() for k, v in headers.items()}["content-length"])
+            answer = json.loads(await asyncio.wait_for(reader.readexactly(length), 20))
+            status = int(lines[0].split(" ", 2)[1])
+            code = 200 if status == 200 else int(answer["code"])
+        except (OSError, asyncio.IncompleteReadError):  # TimeoutError is an OSError
+            status = code = None
+        finally:
+            writer.close()
+        return Result(self.request, status, code, self.sent, time.monotonic())
+
+
+def group_pids(pgid: int) -> list[int]:
+    """Every live process in a process group (Linux /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp, counted after the ")" of the command name
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def connection_owners(port: int, pgid: int) -> Counter[int]:
+    """How many established client connections to ``port`` each process of group ``pgid`` holds.
+
+    Linux /proc: the server side of a connection (local port ``port``) is a socket inode in
+    /proc/net/tcp, and the process holding it has that inode among its descriptors. uvicorn's
+    worker that accepted a connection serves every request sent on it.
+    """
+    owner_of: dict[str, int] = {}
+    for pid in group_pids(pgid):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                owner_of[target[len("socket:[") : -1]] = pid
+    owners: Counter[int] = Counter()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+            if local_port == port and state == "01" and inode in owner_of:  # 01: ESTABLISHED
+                owners[owner_of[inode]] += 1
+    return owners
 
 
 async def until_answered(outcomes: Outcomes, count: int, timeout: float = 60) -> None:

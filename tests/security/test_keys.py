@@ -14,8 +14,10 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 
+from isomargin.auth.keystore import new_master_key
 from isomargin.auth.signing import KeyType, sign
 from isomargin.config import Settings
+from tests.backends import database_url
 from tests.keypairs import ed25519_pair, rsa_pair
 from tests.support import CONTROL, FORM, Api, Creds, LiveServer, in_process_api
 
@@ -211,10 +213,13 @@ async def test_key_created_with_permissions(api: Api) -> None:
 
 
 @pytest.fixture
-async def proxied(tmp_path: Path) -> AsyncIterator[Api]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path}/p.db", trusted_proxies=("127.0.0.1", "10.0.0.0/8"))
-    async with in_process_api(settings) as api:
-        yield api
+async def proxied(backend: str, tmp_path: Path) -> AsyncIterator[Api]:
+    """An app that trusts two proxies, on a fresh database of the same backend as ``api``."""
+    (tmp_path / "proxied").mkdir()
+    with database_url(backend, tmp_path / "proxied", tag="proxied_") as url:
+        settings = Settings(db_url=url, trusted_proxies=("127.0.0.1", "10.0.0.0/8"))
+        async with in_process_api(settings) as api:
+            yield api
 
 
 async def test_forwarded_for_is_believed_only_from_trusted_proxies(api: Api, proxied: Api) -> None:
@@ -242,10 +247,11 @@ async def test_weight_is_counted_per_forwarded_client(proxied: Api) -> None:
 
 
 @pytest.mark.slow
-def test_serve_trusted_proxy_flag(tmp_path: Path) -> None:
+def test_serve_trusted_proxy_flag(db_url: str) -> None:
     args = ["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8"]
+    # a master key of its own: on PostgreSQL the default key file is ./isomargin-master.key
     with (
-        LiveServer(f"sqlite:///{tmp_path}/t.db", extra_args=args) as server,
+        LiveServer(db_url, extra_args=args, env={"ISOMARGIN_MASTER_KEY": new_master_key()}) as server,
         httpx.Client(base_url=server.base_url) as http,
     ):
         used = [
@@ -258,10 +264,10 @@ def test_serve_trusted_proxy_flag(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_serve_ignores_forwarded_for_without_trusted_proxies(tmp_path: Path) -> None:
+def test_serve_ignores_forwarded_for_without_trusted_proxies(db_url: str) -> None:
     """A real server (uvicorn in front) must not let a local client pick its IP with a header."""
     with (
-        LiveServer(f"sqlite:///{tmp_path}/t.db") as server,
+        LiveServer(db_url, env={"ISOMARGIN_MASTER_KEY": new_master_key()}) as server,
         httpx.Client(base_url=server.base_url) as http,
     ):
         used = [

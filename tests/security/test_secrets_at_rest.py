@@ -1,6 +1,9 @@
 """HMAC secrets at rest: sealed with a master key kept outside the database, never logged.
 
-A copy of the database alone must not hand out working secrets (docs/security.md).
+A copy of the database alone must not hand out working secrets (docs/security.md), on SQLite
+and on PostgreSQL alike. "A copy" is what a thief has: SQLite's files, or PostgreSQL's tables
+read directly (psycopg, bypassing isomargin). Every test runs in a directory of its own, so
+PostgreSQL's default key file ``./isomargin-master.key`` lands there too.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ import shutil
 import sqlite3
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,84 +25,191 @@ from isomargin.api.app import create_app
 from isomargin.auth.keystore import MasterKeyError, new_master_key
 from isomargin.config import Settings
 from isomargin.store.migrate import upgrade
-from tests.support import CONTROL, Api, Creds, LiveServer, asgi_api, hmac_hex, in_process_api
+from tests.backends import postgres_schema, postgres_server_url
+from tests.support import CONTROL, Creds, LiveServer, asgi_api, hmac_hex, in_process_api
 
 
-async def _account_with_secret(app_settings: Settings, secret: str) -> tuple[str, Api]:
-    async with in_process_api(app_settings) as api:
-        creds = await api.account("100", apiKey="k-sealed-0001", secretKey=secret)
+@pytest.fixture(autouse=True)
+def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths (PostgreSQL's default key file) resolve in the test's own directory."""
+    monkeypatch.chdir(tmp_path)
+
+
+def sqlite_path(url: str) -> Path | None:
+    return Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
+
+
+def default_key_file(url: str) -> Path:
+    """Where docs/security.md says the key is made: ``<db>.key``, or ``./isomargin-master.key``."""
+    path = sqlite_path(url)
+    return Path(f"{path}.key") if path else Path.cwd() / "isomargin-master.key"
+
+
+@contextmanager
+def raw_db(url: str) -> Iterator[Any]:
+    """A plain DB-API connection to the database itself, bypassing isomargin."""
+    path = sqlite_path(url)
+    if path is not None:
+        conn = sqlite3.connect(path)
+        try:
+            with conn:
+                yield conn
+        finally:
+            conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as pg:
+            yield pg
+
+
+def tables(conn: Any) -> list[str]:
+    if isinstance(conn, sqlite3.Connection):
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    return sorted(str(name) for (name,) in rows)
+
+
+def everything_stored(url: str) -> str:
+    """Every row of every table, as text: all a copy of the database holds."""
+    with raw_db(url) as conn:
+        names = tables(conn)
+        assert "api_keys" in names, names
+        return "\n".join(repr(row) for name in names for row in conn.execute(f'SELECT * FROM "{name}"').fetchall())
+
+
+def stored_secret(url: str, api_key: str) -> str:
+    with raw_db(url) as conn:
+        (secret,) = conn.execute(f"SELECT secret FROM api_keys WHERE api_key = '{api_key}'").fetchone()
+    return str(secret)
+
+
+@contextmanager
+def copy_of_database(url: str, elsewhere: Path) -> Iterator[str]:
+    """A copy of the database at ``url`` (its key left behind); yields the copy's URL.
+
+    SQLite: the file, copied into the directory ``elsewhere``. PostgreSQL: every table, rows and
+    all, copied into a fresh schema.
+    """
+    elsewhere.mkdir()
+    path = sqlite_path(url)
+    if path is not None:
+        shutil.copy(path, elsewhere / path.name)
+        yield f"sqlite:///{elsewhere / path.name}"
+        return
+    import psycopg
+
+    with postgres_schema("copy_") as copy_url:
+        with raw_db(url) as conn:
+            (source,) = conn.execute("SELECT current_schema()").fetchone()
+            names = tables(conn)
+        with raw_db(copy_url) as conn:
+            (target,) = conn.execute("SELECT current_schema()").fetchone()
+        assert source != target
+        with psycopg.connect(postgres_server_url(), autocommit=True, connect_timeout=5) as pg, pg.transaction():
+            for name in names:
+                pg.execute(f'CREATE TABLE "{target}"."{name}" (LIKE "{source}"."{name}" INCLUDING ALL)')
+                pg.execute(f'INSERT INTO "{target}"."{name}" SELECT * FROM "{source}"."{name}"')
+        yield copy_url
+
+
+async def _account_with_secret(settings: Settings, secret: str, api_key: str = "k-sealed-0001") -> Creds:
+    async with in_process_api(settings) as api:
+        creds = await api.account("100", apiKey=api_key, secretKey=secret)
         assert (await api.history(creds)).status_code == 200
-    return creds.api_key, api
+    return creds
 
 
-async def test_the_database_holds_no_secret_and_the_key_file_is_private(tmp_path: Path) -> None:
+async def test_the_database_holds_no_secret_and_the_key_file_is_private(db_url: str) -> None:
     secret = "s3cret-" + "q" * 40
-    await _account_with_secret(Settings(db_url=f"sqlite:///{tmp_path}/a.db"), secret)
-    for path in tmp_path.glob("a.db*"):
-        if path.suffix != ".key":
-            assert secret.encode() not in path.read_bytes(), path
-    with sqlite3.connect(tmp_path / "a.db") as db:
-        (stored,) = db.execute("SELECT secret FROM api_keys").fetchone()
+    await _account_with_secret(Settings(db_url=db_url), secret)
+    path = sqlite_path(db_url)
+    if path is not None:  # every file of it, the WAL included
+        files = [p for p in path.parent.glob(f"{path.name}*") if p.suffix != ".key"]
+        assert files
+        for file in files:
+            assert secret.encode() not in file.read_bytes(), file
+    assert secret not in everything_stored(db_url)
+    stored = stored_secret(db_url, "k-sealed-0001")
     assert stored.startswith("aesgcm1:") and secret not in stored
-    key_file = tmp_path / "a.db.key"
+    key_file = default_key_file(db_url)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(base64.b64decode(key_file.read_text().strip())) == 32
 
 
-async def test_a_copy_of_the_database_without_its_key_is_refused(tmp_path: Path) -> None:
-    await _account_with_secret(Settings(db_url=f"sqlite:///{tmp_path}/a.db"), "x" * 32)
-    stolen = tmp_path / "elsewhere"
-    stolen.mkdir()
-    shutil.copy(tmp_path / "a.db", stolen / "a.db")
-    # a server started on the copy makes itself a new key, which cannot open the secrets
-    with pytest.raises(MasterKeyError, match="wrong master key"):
-        create_app(Settings(db_url=f"sqlite:///{stolen}/a.db"))
-    # with the original key (here through ISOMARGIN_MASTER_KEY's setting) it works
-    original = (tmp_path / "a.db.key").read_text().strip()
-    app = create_app(Settings(db_url=f"sqlite:///{stolen}/a.db", master_key=original))
-    app.state.store.close()
+async def test_a_copy_of_the_database_without_its_key_is_refused(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "x" * 32
+    creds = await _account_with_secret(Settings(db_url=db_url), secret)
+    original = default_key_file(db_url).read_text().strip()
+    with copy_of_database(db_url, tmp_path / "elsewhere") as copy_url:
+        # what the copy holds in place of the secret (below: it does not sign a request)
+        sealed = stored_secret(copy_url, creds.api_key)
+        # a server started on the copy elsewhere (no key there) makes itself a new key, which
+        # cannot open the secrets
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        with pytest.raises(MasterKeyError, match="wrong master key"):
+            create_app(Settings(db_url=copy_url))
+        assert default_key_file(copy_url).read_text().strip() != original  # a new key, not the original
+        # with the original key (here through ISOMARGIN_MASTER_KEY's setting) the copy works:
+        # it was complete, so what stopped the first start was the key alone
+        app = create_app(Settings(db_url=copy_url, master_key=original))
+        try:
+            async with asgi_api(app) as api:
+                assert (await api.history(creds)).status_code == 200
+                r = await api.history(Creds(creds.account_id, creds.api_key, sealed))
+                assert (r.status_code, r.json()["code"]) == (400, -1022), r.text
+        finally:
+            app.state.store.close()
 
 
-def test_serve_refuses_to_start_with_a_wrong_master_key(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path}/s.db"
+def test_serve_refuses_to_start_with_a_wrong_master_key(db_url: str, tmp_path: Path) -> None:
     env = {"ISOMARGIN_MASTER_KEY": new_master_key()}
-    with LiveServer(db, env=env) as server, httpx.Client(base_url=server.base_url) as http:
-        assert http.post(f"{CONTROL}/accounts", json={"balance": "1"}).status_code == 201
-    wrong = LiveServer(db, env={"ISOMARGIN_MASTER_KEY": new_master_key()}, log_path=tmp_path / "wrong.log")
+    with LiveServer(db_url, env=env) as server, httpx.Client(base_url=server.base_url) as http:
+        r = http.post(f"{CONTROL}/accounts", json={"balance": "1"})
+        assert r.status_code == 201  # an HMAC key with a sealed secret: what the wrong key must fail to open
+    wrong = LiveServer(db_url, env={"ISOMARGIN_MASTER_KEY": new_master_key()}, log_path=tmp_path / "wrong.log")
     with pytest.raises(RuntimeError, match="exited with 2"):
         wrong.start(timeout=20)
     assert "wrong master key" in (tmp_path / "wrong.log").read_text()
-    assert not (tmp_path / "s.db.key").exists()  # the env key was used; no key file was made
+    assert not default_key_file(db_url).exists()  # the env key was used; no key file was made
 
 
-async def test_plaintext_secrets_from_before_are_sealed_at_start(tmp_path: Path) -> None:
+async def test_plaintext_secrets_from_before_are_sealed_at_start(db_url: str) -> None:
     """A database at the initial schema with a plaintext secret migrates and keeps working."""
-    url = f"sqlite:///{tmp_path}/old.db"
-    upgrade(url, "0001")
-    with sqlite3.connect(tmp_path / "old.db") as db:
+    upgrade(db_url, "0001")
+    with raw_db(db_url) as db:  # TRUE/FALSE: booleans on PostgreSQL, 1/0 on SQLite
         db.execute(
-            "INSERT INTO accounts (dual_side_position, cross_wallet, created_at, update_time) VALUES (0, '5', 1, 1)"
+            "INSERT INTO accounts (dual_side_position, cross_wallet, created_at, update_time) VALUES (FALSE, '5', 1, 1)"
         )
         db.execute(
             "INSERT INTO api_keys (api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist, created_at)"
-            " VALUES ('old-key', 1, 'HMAC_SHA256', 'old-plaintext-secret-0000', 1, 1, NULL, 1)"
+            " VALUES ('old-key', 1, 'HMAC_SHA256', 'old-plaintext-secret-0000', TRUE, TRUE, NULL, 1)"
         )
-    app = create_app(Settings(db_url=url))
-    with sqlite3.connect(tmp_path / "old.db") as db:
-        stored, futures = db.execute("SELECT secret, futures_enabled FROM api_keys").fetchone()
-    assert stored.startswith("aesgcm1:") and futures == 1
-    async with asgi_api(app) as api:
-        r = await api.history(Creds(1, "old-key", "old-plaintext-secret-0000"))
-        assert r.status_code == 200, r.text
-    app.state.store.close()
+    app = create_app(Settings(db_url=db_url))
+    try:
+        with raw_db(db_url) as db:
+            stored, futures = db.execute("SELECT secret, futures_enabled FROM api_keys").fetchone()
+        assert stored.startswith("aesgcm1:") and futures == 1
+        assert "old-plaintext-secret-0000" not in everything_stored(db_url)
+        async with asgi_api(app) as api:
+            r = await api.history(Creds(1, "old-key", "old-plaintext-secret-0000"))
+            assert r.status_code == 200, r.text
+    finally:
+        app.state.store.close()
 
 
-def test_no_secret_reaches_the_logs_of_a_full_server_run(tmp_path: Path) -> None:
+def test_no_secret_reaches_the_logs_of_a_full_server_run(db_url: str, tmp_path: Path) -> None:
     """Debug logging and the access log on; every secret this run created is searched for."""
     master = new_master_key()
     log_path = tmp_path / "server.log"
     server = LiveServer(
-        f"sqlite:///{tmp_path}/logs.db",
+        db_url,
         extra_args=["--access-log", "--log-level", "debug"],
         env={"ISOMARGIN_MASTER_KEY": master},
         log_path=log_path,
