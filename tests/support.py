@@ -203,6 +203,9 @@ def free_port() -> int:
 class LiveServer:
     """``isomargin serve`` in a subprocess, as a user runs it."""
 
+    #: what start() polls until it answers 200
+    ready_path = "/fapi/v1/ping"
+
     def __init__(
         self,
         db_url: str,
@@ -248,7 +251,7 @@ class LiveServer:
                 self.stop()
                 raise RuntimeError(f"isomargin serve exited with {self.proc.returncode}: {self.args}")
             try:
-                if httpx.get(f"{self.base_url}/fapi/v1/ping", timeout=0.5).status_code == 200:
+                if httpx.get(f"{self.base_url}{self.ready_path}", timeout=0.5).status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)

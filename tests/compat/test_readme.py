@@ -95,26 +95,7 @@ class WeightlessStart(LiveServer):
     fresh ``make serve`` has no such request, and the README shows the used weight.
     """
 
-    def start(self, timeout: float = 30.0) -> LiveServer:
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        try:
-            self.proc = subprocess.Popen(
-                self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True
-            )
-        finally:
-            if out is not subprocess.DEVNULL:
-                out.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"isomargin serve exited with {self.proc.returncode}: {self.args}")
-            try:
-                if httpx.get(f"{self.base_url}{CONTROL}/health", timeout=0.5).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"isomargin serve did not answer within {timeout}s")
+    ready_path = f"{CONTROL}/health"
 
 
 @pytest.fixture
