@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,7 @@ from isomargin.service.positions import get_position_view, position_views
 from isomargin.store import Tx, repo
 
 PREFIX = "/_isomargin/v1"
+log = logging.getLogger("isomargin.control")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -128,6 +130,20 @@ def _path_int(request: Request, name: str) -> int:
         raise AdminError(f"{name} must be an integer", 404) from None
 
 
+#: account ids are 64-bit database integers: beyond that no account exists (and SQLite would
+#: refuse to even look: OverflowError)
+_MAX_ID = 2**63 - 1
+#: the clock may be shifted by up to 100 years either way: enough for any recvWindow or 30-day
+#: history test, and serverTime stays a 13-digit millisecond time Binance clients parse
+MAX_CLOCK_OFFSET_MS = 100 * 365 * 86_400_000
+
+
+def _account_id(value: int) -> int:
+    if not 1 <= value <= _MAX_ID:
+        raise AdminError(f"account {value} does not exist", 404)
+    return value
+
+
 def control_plane(state: AppState) -> Starlette:
     document = openapi_document()  # built once: the route table does not change at run time
 
@@ -142,6 +158,10 @@ def control_plane(state: AppState) -> Starlette:
                 return await endpoint(request)
             except AdminError as exc:
                 return _error(exc.message, exc.status)
+            except Exception:
+                # JSON like every other answer, never a traceback; the operator finds it in the log
+                log.exception("unexpected error on %s %s", request.method, request.url.path)
+                return _error("internal error: see the server log", 500)
 
         return wrapper
 
@@ -164,7 +184,7 @@ def control_plane(state: AppState) -> Starlette:
         )
 
     async def add_api_key(request: Request) -> Response:
-        account_id = _path_int(request, "accountId")
+        account_id = _account_id(_path_int(request, "accountId"))
         data = await _json_object(request)
         _only(data, {"type", "apiKey", "secretKey", "publicKey", *PERMISSION_FIELDS})
         try:
@@ -226,7 +246,7 @@ def control_plane(state: AppState) -> Starlette:
         }
 
     async def get_account(request: Request) -> Response:
-        account_id = _path_int(request, "accountId")
+        account_id = _account_id(_path_int(request, "accountId"))
         return JSONResponse(await state.store.read(lambda tx: account_summary(tx, account_id)))
 
     async def list_accounts(request: Request) -> Response:
@@ -242,10 +262,12 @@ def control_plane(state: AppState) -> Starlette:
         except ValueError:
             raise AdminError("positionSide must be BOTH, LONG or SHORT") from None
         symbol = data.get("symbol")
-        if not isinstance(symbol, str):
+        if symbol is None:
             raise AdminError("symbol is required")
+        if not isinstance(symbol, str):
+            raise AdminError('symbol must be a string such as "BTCUSDT"')
         req = OpenPosition(
-            account_id=_int(data, "accountId"),
+            account_id=_account_id(_int(data, "accountId")),
             symbol=symbol,
             position_side=side,
             position_amt=_money(data, "positionAmt"),
@@ -281,6 +303,8 @@ def control_plane(state: AppState) -> Starlette:
     async def set_clock(request: Request) -> Response:
         data = await _json_object(request)
         offset = _int(data, "offsetMs")
+        if abs(offset) > MAX_CLOCK_OFFSET_MS:
+            raise AdminError(f"offsetMs must be within ±{MAX_CLOCK_OFFSET_MS} (100 years)")
         await write(lambda tx: repo.set_state(tx, CLOCK_OFFSET_KEY, str(offset)))
         state.clock.offset_ms = offset
         return JSONResponse({"offsetMs": offset, "serverTime": state.clock.now_ms()})

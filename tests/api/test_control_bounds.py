@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from isomargin.service import admin
 from tests.support import CONTROL, Api
 
 HUGE = "1000000000000000000000000000000.12345678"
@@ -90,3 +91,42 @@ async def test_huge_amounts_on_the_binance_side_are_refused_not_crashed(api: Api
     assert (r.status_code, r.json()["code"]) == (400, -1111)
     r = await api.margin(creds, "1" + "0" * 40, 2)
     assert (r.status_code, r.json()["code"]) == (400, -4051)
+
+
+@pytest.mark.parametrize("account_id", [2**63, 10**30, 0, -1])
+async def test_account_ids_beyond_the_database_do_not_exist(api: Api, account_id: int) -> None:
+    # 2**63 and beyond made SQLite raise OverflowError (a plain 500) before it could say "no such row"
+    message = {"error": f"account {account_id} does not exist"}
+    r = await api.http.get(f"{CONTROL}/accounts/{account_id}")
+    assert (r.status_code, r.json()) == (404, message)
+    body = {"accountId": account_id, "symbol": "BTCUSDT", "positionAmt": "0.01", "entryPrice": "50000"}
+    status, answer = await _post(api, "/positions", body)
+    assert (status, answer) == (404, message)
+    r = await api.http.post(f"{CONTROL}/accounts/{account_id}/apiKeys", json={})
+    assert (r.status_code, r.json()) == (404, message)
+
+
+@pytest.mark.parametrize("offset", [10**30, -(10**15), 100 * 365 * 86_400_000 + 1])
+async def test_clock_offsets_beyond_a_century_are_refused(api: Api, offset: int) -> None:
+    r = await api.http.put(f"{CONTROL}/clock", json={"offsetMs": offset})
+    assert (r.status_code, r.json()) == (400, {"error": "offsetMs must be within ±3153600000000 (100 years)"})
+    assert (await api.http.get(f"{CONTROL}/clock")).json()["offsetMs"] == 0
+
+
+async def test_a_symbol_that_is_not_a_string(api: Api) -> None:
+    creds = await api.account("10000")
+    body = {"accountId": creds.account_id, "symbol": ["BTCUSDT"], "positionAmt": "0.01", "entryPrice": "50000"}
+    assert await _post(api, "/positions", body) == (400, {"error": 'symbol must be a string such as "BTCUSDT"'})
+
+
+async def test_an_unexpected_failure_answers_json_500(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(admin, "reset", explode)
+    r = await api.http.post(f"{CONTROL}/reset")
+    assert (r.status_code, r.json()) == (500, {"error": "internal error: see the server log"})
+    assert "boom" not in r.text and "Traceback" not in r.text
+    assert "unexpected error on POST /_isomargin/v1/reset" in caplog.text
