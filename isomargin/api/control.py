@@ -348,4 +348,7 @@ def control_plane(state: AppState) -> Starlette:
         Route(f"{PREFIX}/health", health, methods=["GET"]),
         Route(f"{PREFIX}/openapi.json", openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: method_not_allowed})
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: method_not_allowed})
+    # a trailing slash is a path like any other: 404 in JSON, not an empty 307 to another URL
+    app.router.redirect_slashes = False
+    return app

@@ -130,3 +130,10 @@ async def test_an_unexpected_failure_answers_json_500(
     assert (r.status_code, r.json()) == (500, {"error": "internal error: see the server log"})
     assert "boom" not in r.text and "Traceback" not in r.text
     assert "unexpected error on POST /_isomargin/v1/reset" in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/markPrices/", "/accounts/", "/markPrices/%2F"])
+async def test_a_trailing_slash_is_a_json_404_not_a_redirect(api: Api, path: str) -> None:
+    r = await api.http.put(f"{CONTROL}{path}", json={"markPrice": "1"})
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+    assert set(r.json()) == {"error"}
