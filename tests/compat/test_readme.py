@@ -53,15 +53,18 @@ def readme_python_example() -> str:
     return match.group(1)
 
 
+def demo_at(directory: Path, kind: type[LiveServer] = LiveServer) -> LiveServer:
+    """A server on a new SQLite file in ``directory``, loaded with examples/demo.yaml as make serve does."""
+    return kind(
+        f"sqlite:///{directory}/demo.db",
+        extra_args=["--scenario", str(ROOT / "examples" / "demo.yaml")],
+        log_path=directory / "server.log",
+    )
+
+
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    tmp = tmp_path_factory.mktemp("readme")
-    server = LiveServer(
-        f"sqlite:///{tmp}/demo.db",
-        extra_args=["--scenario", str(ROOT / "examples" / "demo.yaml")],
-        log_path=tmp / "server.log",
-    )
-    with server:
+    with demo_at(tmp_path_factory.mktemp("readme")) as server:
         yield server
 
 
@@ -101,12 +104,7 @@ class WeightlessStart(LiveServer):
 @pytest.fixture
 def fresh_demo(tmp_path: Path) -> Iterator[LiveServer]:
     """A new demo server for one test: the examples start from the demo's initial state."""
-    server = WeightlessStart(
-        f"sqlite:///{tmp_path}/demo.db",
-        extra_args=["--scenario", str(ROOT / "examples" / "demo.yaml")],
-        log_path=tmp_path / "server.log",
-    )
-    with server:
+    with demo_at(tmp_path, WeightlessStart) as server:
         yield server
 
 
