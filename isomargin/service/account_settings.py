@@ -14,8 +14,10 @@ from enum import StrEnum
 
 from isomargin import errors
 from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
+from isomargin.domain.events import AccountConfigUpdate, AccountUpdateReason
 from isomargin.service.context import ServiceContext
-from isomargin.store import Tx, repo
+from isomargin.service.events import account_update
+from isomargin.store import Tx, outbox, repo
 
 
 class MarginType(StrEnum):
@@ -54,7 +56,7 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str
     ISOLATED before its position is opened through the control plane.
     """
     ctx.symbol(symbol)
-    _lock_account(tx, account_id)
+    account = _lock_account(tx, account_id)
     config = ctx.symbol_config(tx, account_id, symbol)
     has_position = bool(_open_positions(tx, account_id, symbol))
     if config.margin_type == margin_type.value:
@@ -64,6 +66,14 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str
     if has_position:
         raise errors.THERE_EXISTS_QUANTITY.error()
     repo.upsert_symbol_config(tx, account_id, repo.SymbolConfig(symbol, margin_type.value, config.leverage))
+    # ACCOUNT_UPDATE "MARGIN_TYPE_CHANGE" [doc AU]: the symbol holds no position (checked above), so
+    # only the balance row, unchanged (assumed: no capture of this event exists).
+    event = account_update(
+        AccountUpdateReason.MARGIN_TYPE_CHANGE,
+        cross_wallet=account.cross_wallet,
+        isolated_wallets=repo.sum_isolated_wallets(tx, account_id),
+    )
+    outbox.append(tx, account_id, [event], ctx.now_ms)
 
 
 def change_position_mode(tx: Tx, ctx: ServiceContext, account_id: int, dual_side_position: bool) -> None:
@@ -122,4 +132,7 @@ def change_leverage(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, l
     if any(abs(p.position_amt) * mark > cap for p in positions):
         raise errors.MAX_LEVERAGE_RATIO.error()
     repo.upsert_symbol_config(tx, account_id, repo.SymbolConfig(symbol, config.margin_type, leverage))
+    # ACCOUNT_CONFIG_UPDATE {"ac": {"s", "l"}} on every leverage change [doc ACU], unchanged ones too
+    # (assumed: Binance documents no exception).
+    outbox.append(tx, account_id, [AccountConfigUpdate(symbol, leverage)], ctx.now_ms)
     return LeverageChange(symbol, leverage, cap)

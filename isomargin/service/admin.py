@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
 from isomargin.auth.signing import KeyType
+from isomargin.domain import changes
 from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
+from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
+from isomargin.service.events import account_update, position_update
 from isomargin.service.keys import Credentials, add_api_key
-from isomargin.store import Tx, repo
+from isomargin.store import Tx, outbox, repo
+from isomargin.store.changes import write_change
 
 #: Every balance, wallet and price the control plane takes stays below 10^18 with at most 8
 #: decimals (positionAmt: the symbol's quantityPrecision). Beyond that a sum no longer fits the
@@ -47,6 +51,13 @@ def create_account(
     check_decimal("balance", balance)
     account_id = repo.insert_account(tx, cross_wallet=balance, dual_side_position=dual_side_position, now_ms=ctx.now_ms)
     creds = add_api_key(tx, ctx, account_id, KeyType.HMAC_SHA256, api_key=api_key, secret=secret_key)
+    if balance:
+        # The opening balance arrives as Binance shows a deposit: ACCOUNT_UPDATE "DEPOSIT" whose
+        # bc is the amount and whose P is empty (reference §4.4).
+        deposit = account_update(
+            AccountUpdateReason.DEPOSIT, cross_wallet=balance, isolated_wallets=Decimal(0), balance_change=balance
+        )
+        outbox.append(tx, account_id, [deposit], ctx.now_ms)
     return account_id, creds
 
 
@@ -119,10 +130,22 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     if wallet > account.cross_wallet:
         raise AdminError(f"the cross wallet ({account.cross_wallet}) cannot pay the position's margin ({wallet})", 409)
     repo.upsert_symbol_config(tx, account.id, repo.SymbolConfig(spec.symbol, "ISOLATED", leverage))
-    repo.set_cross_wallet(tx, account.id, account.cross_wallet - wallet, ctx.now_ms)
-    row = repo.PositionRow(spec.symbol, side.value, amount, req.entry_price, wallet, ctx.now_ms)
-    repo.upsert_position(tx, account.id, row)
-    return row
+    # A decree: the accounting of a fill at the entry price with no fee (domain.changes).
+    decree = changes.Fill(amount, req.entry_price, leverage, margin=wallet, decree=True)
+    outcome = changes.apply(changes.Holding.flat(spec.symbol, side), decree)
+    cross = account.cross_wallet + outcome.cross_wallet_delta
+    mark = ctx.mark_price(tx, spec)
+    event = account_update(
+        AccountUpdateReason.ORDER,
+        cross_wallet=cross,
+        isolated_wallets=repo.sum_isolated_wallets(tx, account.id) + outcome.isolated_wallet_delta,
+        positions=(position_update(outcome.after, "ISOLATED", mark),),
+    )
+    write_change(tx, account.id, outcome, cross_wallet=cross, events=[event], now_ms=ctx.now_ms)
+    after = outcome.after
+    return repo.PositionRow(
+        spec.symbol, side.value, after.position_amt, after.entry_price, after.isolated_wallet, ctx.now_ms
+    )
 
 
 def _check_shared_leverage(

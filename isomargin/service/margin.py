@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin import errors
+from isomargin.domain import changes
+from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.margin import max_addable, max_removable
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.money import ASSET_PLACES, significant_places
-from isomargin.service.context import WALLET_ASSET, ServiceContext
+from isomargin.service.context import ServiceContext
+from isomargin.service.events import account_update, position_update
 from isomargin.store import Tx, repo
+from isomargin.store.base import OutboxEvent
+from isomargin.store.changes import write_change
 
 ADD = 1
 REDUCE = 2
@@ -30,6 +35,23 @@ class MarginChange:
     amount: Decimal
     type: int  # ADD | REDUCE
     position_side: PositionSide | None  # None: not sent
+
+
+@dataclass(frozen=True, slots=True)
+class MarginTransferResult:
+    """What a margin transfer did: the amount moved, the wallets after it, the events it recorded."""
+
+    amount: Decimal
+    type: int  # ADD | REDUCE
+    cross_wallet: Decimal
+    isolated_wallet: Decimal
+    events: tuple[OutboxEvent, ...]
+
+
+def holding(row: repo.PositionRow) -> changes.Holding:
+    return changes.Holding(
+        row.symbol, PositionSide(row.position_side), row.position_amt, row.entry_price, row.isolated_wallet
+    )
 
 
 def to_domain(row: repo.PositionRow, leverage: int) -> IsolatedPosition:
@@ -54,8 +76,8 @@ def check_amount(amount: Decimal) -> None:
         raise errors.BAD_PRECISION.error()
 
 
-def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change: MarginChange) -> Decimal:
-    """Move ``amount`` between the cross wallet and one isolated position; the amount applied.
+def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change: MarginChange) -> MarginTransferResult:
+    """Move ``amount`` between the cross wallet and one isolated position.
 
     Order of checks (one place; docs/COVERAGE.md lists it):
     1. -1121 unknown symbol (documented code, assumed for this endpoint);
@@ -69,7 +91,10 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     6. the targeted side holds no position: -4054 for add, -4051 for reduce (observed [I239]);
     7. -4050 add above max addable / -4051 reduce above max removable (reference §6.2, §6.3;
        both codes assumed for these cases, reference open questions 3 and 4).
-    Then the cross wallet, the isolated wallet and one history row change together.
+    Then the change goes through the one position-change path (``domain.changes``): the cross
+    wallet, the isolated wallet, one history row and an ACCOUNT_UPDATE ``MARGIN_TRANSFER`` event
+    (wallet unchanged, cross wallet and the position's isolated wallet moved; reference §4.4) are
+    written together.
     """
     spec = ctx.symbol(change.symbol)
     check_amount(change.amount)
@@ -94,25 +119,23 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     if config.margin_type != "ISOLATED":
         raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
 
+    mark = spec.default_mark_price if found.mark_price is None else found.mark_price
     if change.type == ADD:
         if change.amount > max_addable(account.cross_wallet):
             raise errors.CROSS_BALANCE_INSUFFICIENT.error()
-        cross, isolated = account.cross_wallet - change.amount, row.isolated_wallet + change.amount
-    else:
-        position = to_domain(row, config.leverage)
-        mark = spec.default_mark_price if found.mark_price is None else found.mark_price
-        if change.amount > max_removable(position, mark, spec.brackets):
-            raise errors.ISOLATED_BALANCE_INSUFFICIENT.error()
-        cross, isolated = account.cross_wallet + change.amount, row.isolated_wallet - change.amount
+    elif change.amount > max_removable(to_domain(row, config.leverage), mark, spec.brackets):
+        raise errors.ISOLATED_BALANCE_INSUFFICIENT.error()
 
-    repo.set_cross_wallet(tx, account_id, cross, ctx.now_ms)
-    repo.set_isolated_wallet(tx, account_id, spec.symbol, side.value, isolated, ctx.now_ms)
-    repo.insert_history(
-        tx,
-        account_id,
-        repo.HistoryRow(spec.symbol, change.type, change.amount, WALLET_ASSET, ctx.now_ms, side.value),
+    outcome = changes.apply(holding(row), changes.MarginTransfer(change.amount, add=change.type == ADD))
+    cross = account.cross_wallet + outcome.cross_wallet_delta
+    event = account_update(
+        AccountUpdateReason.MARGIN_TRANSFER,
+        cross_wallet=cross,
+        isolated_wallets=repo.sum_isolated_wallets(tx, account_id) + outcome.isolated_wallet_delta,
+        positions=(position_update(outcome.after, config.margin_type, mark),),
     )
-    return change.amount
+    recorded = write_change(tx, account_id, outcome, cross_wallet=cross, events=[event], now_ms=ctx.now_ms)
+    return MarginTransferResult(change.amount, change.type, cross, outcome.after.isolated_wallet, tuple(recorded))
 
 
 def _no_position(change: MarginChange) -> errors.ApiError:

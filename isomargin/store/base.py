@@ -9,12 +9,35 @@ transaction back, so a rejected request never leaves a half-written change.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
+log = logging.getLogger("isomargin.store")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    """One committed event as the outbox table holds it (``store.outbox`` writes it).
+
+    ``seq`` counts the account's events from 1 with no gaps, so a subscriber can tell a missed or
+    repeated event; ``id`` orders all events of the database in commit order per account.
+    """
+
+    id: int
+    account_id: int
+    seq: int
+    type: str
+    time: int
+    payload: dict[str, Any]
+
+
+#: Called after COMMIT with the events the transaction appended, in the order they were appended.
+OutboxListener = Callable[[Sequence[OutboxEvent]], None]
 
 
 class Tx(Protocol):
@@ -33,10 +56,39 @@ class Tx(Protocol):
         """Execute a statement; the number of rows it changed."""
         ...
 
+    #: Events this transaction function appended to the outbox table (``store.outbox.append``).
+    #: The store hands them to its listeners after COMMIT, and only then: a transaction that
+    #: rolls back, or a SQLite group-commit batch that is re-run, publishes nothing twice.
+    outbox: list[OutboxEvent]
+
 
 class Store(ABC):
     dialect: str
     url: str
+    _listeners: tuple[OutboxListener, ...] = ()
+
+    def subscribe(self, listener: OutboxListener) -> Callable[[], None]:
+        """Call ``listener`` with every batch of committed events; returns the unsubscribe function.
+
+        Listeners run in the thread that awaited the write (the event loop for ``write``), right
+        after COMMIT and before the writer resumes: they must not block (hand off to a queue).
+        """
+        self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(x for x in self._listeners if x is not listener)
+
+        return unsubscribe
+
+    def publish(self, events: Sequence[OutboxEvent]) -> None:
+        """Hand committed events to every listener; a failing listener never undoes a commit."""
+        if not events:
+            return
+        for listener in self._listeners:
+            try:
+                listener(events)
+            except Exception:
+                log.exception("outbox listener %r failed", listener)
 
     @abstractmethod
     async def write(self, fn: Callable[[Tx], T]) -> T:

@@ -16,7 +16,7 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool
 
-from isomargin.store.base import Row, Store, T, Tx
+from isomargin.store.base import OutboxEvent, Row, Store, T, Tx
 
 
 @lru_cache(maxsize=512)
@@ -30,6 +30,7 @@ class PgTx:
 
     def __init__(self, conn: psycopg.Connection[Row]) -> None:
         self._conn = conn
+        self.outbox: list[OutboxEvent] = []
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         return self._conn.execute(_pg_sql(sql), params).fetchone()
@@ -62,24 +63,35 @@ class PostgresStore(Store):
         # anyway, they only wait for a connection and fight over the GIL while they do.
         self._limiter = anyio.CapacityLimiter(pool_max)
 
-    def _transaction(self, fn: Callable[[Tx], T], *, read_only: bool) -> T:
+    def _transaction(self, fn: Callable[[Tx], T], *, read_only: bool) -> tuple[T, list[OutboxEvent]]:
+        """``fn``'s result and the events it appended, once its transaction has committed."""
         with self._pool.connection() as conn:
             # Set on the connection, psycopg puts them in the BEGIN it sends itself: a read is one
             # round trip shorter than with a separate SET TRANSACTION. A read gets one snapshot
             # for every statement, as SQLite's BEGIN gives; a write the server's default level.
             conn.read_only = read_only
             conn.isolation_level = IsolationLevel.REPEATABLE_READ if read_only else None
+            tx = PgTx(conn)
             with conn.transaction():
-                return fn(PgTx(conn))
+                result = fn(tx)
+            return result, tx.outbox
 
     def write_sync(self, fn: Callable[[Tx], T]) -> T:
-        return self._transaction(fn, read_only=False)
+        result, events = self._transaction(fn, read_only=False)
+        self.publish(events)
+        return result
 
     def read_sync(self, fn: Callable[[Tx], T]) -> T:
-        return self._transaction(fn, read_only=True)
+        return self._transaction(fn, read_only=True)[0]
 
     async def write(self, fn: Callable[[Tx], T]) -> T:
-        return await anyio.to_thread.run_sync(self.write_sync, fn, limiter=self._limiter)
+        # The transaction runs on a worker thread; its events are published back on the event
+        # loop, where listeners (stream queues) live.
+        result, events = await anyio.to_thread.run_sync(
+            lambda: self._transaction(fn, read_only=False), limiter=self._limiter
+        )
+        self.publish(events)
+        return result
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
         return await anyio.to_thread.run_sync(self.read_sync, fn, limiter=self._limiter)

@@ -65,6 +65,8 @@ class HistoryRow:
     asset: str
     time: int
     position_side: str
+    #: what moved the margin: USER_ADJUST (positionMargin), TRADE, FUNDING_FEE (reference §2.2)
+    delta_type: str = "USER_ADJUST"
 
 
 # --- accounts ---------------------------------------------------------------------------------
@@ -370,9 +372,9 @@ def set_mark_price(tx: Tx, symbol: str, price: Decimal, now_ms: int) -> None:
 
 def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
     tx.run(
-        "INSERT INTO margin_history (account_id, symbol, position_side, type, amount, asset, time)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (account_id, row.symbol, row.position_side, row.type, _money(row.amount), row.asset, row.time),
+        "INSERT INTO margin_history (account_id, symbol, position_side, type, amount, asset, time, delta_type)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (account_id, row.symbol, row.position_side, row.type, _money(row.amount), row.asset, row.time, row.delta_type),
     )
 
 
@@ -381,7 +383,7 @@ def query_history(
 ) -> list[HistoryRow]:
     """Rows in ``[start_ms, end_ms]``, oldest first, at most ``limit``."""
     sql = (
-        "SELECT symbol, type, amount, asset, time, position_side FROM margin_history"
+        "SELECT symbol, type, amount, asset, time, position_side, delta_type FROM margin_history"
         " WHERE account_id = ? AND symbol = ? AND time >= ? AND time <= ?"
     )
     params: list[object] = [account_id, symbol, start_ms, end_ms]
@@ -391,7 +393,8 @@ def query_history(
     sql += " ORDER BY time, id LIMIT ?"
     params.append(limit)
     return [
-        HistoryRow(str(r[0]), int(r[1]), Decimal(r[2]), str(r[3]), int(r[4]), str(r[5])) for r in tx.all(sql, params)
+        HistoryRow(str(r[0]), int(r[1]), Decimal(r[2]), str(r[3]), int(r[4]), str(r[5]), str(r[6]))
+        for r in tx.all(sql, params)
     ]
 
 
@@ -422,6 +425,7 @@ def set_state(tx: Tx, key: str, value: str) -> None:
 def delete_everything(tx: Tx) -> None:
     """Empty every table (control-plane reset). Children before parents."""
     for table in (
+        "events",
         "margin_history",
         "positions",
         "symbol_configs",

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from isomargin.store.base import Row, Store, T, Tx
+from isomargin.store.base import OutboxEvent, Row, Store, T, Tx
 
 PAGE_CACHE_KIB = 64 * 1024
 WAL_AUTOCHECKPOINT_PAGES = 50_000
@@ -36,6 +36,11 @@ CHECKPOINT_INTERVAL_S = 0.5
 
 class _WroteThenFailed(Exception):
     """A batched request raised after writing: the batch is re-run with savepoints."""
+
+
+#: one request of a group-commit batch: its future, whether it succeeded, its result or
+#: exception, and the outbox events it appended
+_Outcome = tuple["asyncio.Future[Any]", bool, Any, list[OutboxEvent]]
 
 
 class SqliteTx:
@@ -48,6 +53,8 @@ class SqliteTx:
         self.api_keys_epoch = 0
         #: statements that may have written (anything but SELECT), for the group commit
         self.writes = 0
+        #: events the running transaction function appended (reset before each one)
+        self.outbox: list[OutboxEvent] = []
 
     def _note(self, sql: str) -> None:
         if not sql.startswith("SELECT"):
@@ -128,14 +135,16 @@ class SqliteStore(Store):
             conn.close()
 
     def _transaction(self, fn: Callable[[Tx], T], begin: str) -> T:
-        conn = self._conn
+        conn, tx = self._conn, self._tx
         conn.execute(begin)
+        tx.outbox = []
         try:
-            result = fn(self._tx)
+            result = fn(tx)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        self.publish(tx.outbox)
         return result
 
     def write_sync(self, fn: Callable[[Tx], T]) -> T:
@@ -162,7 +171,8 @@ class SqliteStore(Store):
         """
         batch, self._pending = self._pending, []
         conn = self._conn
-        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        outcomes: list[_Outcome] = []
+        committed = False
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -172,15 +182,20 @@ class SqliteStore(Store):
                 conn.execute("BEGIN IMMEDIATE")
                 outcomes = self._run_batch(batch, savepoints=True)
             conn.execute("COMMIT")
+            committed = True
         except BaseException as exc:
             # BEGIN or COMMIT failed (e.g. the database stayed locked): nothing of the batch is stored.
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            outcomes = [(future, False, exc) for _, future in batch]
+            outcomes = [(future, False, exc, []) for _, future in batch]
             if not isinstance(exc, Exception):
                 raise
         finally:
-            for future, ok, value in outcomes:
+            if committed:
+                # Only the run that committed publishes: a batch re-run with savepoints built its
+                # outcomes (and their events) afresh, and a rolled-back request's are dropped.
+                self.publish([event for *_, events in outcomes for event in events])
+            for future, ok, value, _ in outcomes:
                 if future.done():  # its caller went away; its change is committed all the same
                     continue
                 if ok:
@@ -190,13 +205,14 @@ class SqliteStore(Store):
 
     def _run_batch(
         self, batch: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]], *, savepoints: bool
-    ) -> list[tuple[asyncio.Future[Any], bool, Any]]:
+    ) -> list[_Outcome]:
         conn, tx = self._conn, self._tx
-        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        outcomes: list[_Outcome] = []
         for fn, future in batch:
             if savepoints:
                 conn.execute("SAVEPOINT request")
             writes_before = tx.writes
+            tx.outbox = []
             try:
                 result = fn(tx)
             except Exception as exc:
@@ -205,11 +221,11 @@ class SqliteStore(Store):
                     conn.execute("RELEASE request")
                 elif tx.writes != writes_before:
                     raise _WroteThenFailed from exc
-                outcomes.append((future, False, exc))
+                outcomes.append((future, False, exc, []))
             else:
                 if savepoints:
                     conn.execute("RELEASE request")
-                outcomes.append((future, True, result))
+                outcomes.append((future, True, result, tx.outbox))
         return outcomes
 
     async def read(self, fn: Callable[[Tx], T]) -> T:

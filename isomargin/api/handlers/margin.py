@@ -36,9 +36,14 @@ def parse_margin_change(params: Params) -> MarginChange:
 async def modify_position_margin(app: AppState, ctx: RequestContext, req: MarginChange) -> object:
     account_id = ctx.require_account()
     service = app.service_context(ctx.now_ms)
-    amount = await app.store.write(lambda tx: margin.modify_position_margin(tx, service, account_id, req))
+    result = await app.store.write(lambda tx: margin.modify_position_margin(tx, service, account_id, req))
     # Exact doc shape [PM]: amount a JSON number, code/type integers.
-    return {"amount": json_number(amount), "code": 200, "msg": "Successfully modify position margin.", "type": req.type}
+    return {
+        "amount": json_number(result.amount),
+        "code": 200,
+        "msg": "Successfully modify position margin.",
+        "type": result.type,
+    }
 
 
 def parse_history_query(params: Params) -> HistoryQuery:
@@ -62,7 +67,7 @@ async def position_margin_history(app: AppState, ctx: RequestContext, req: Histo
         {
             "symbol": r.symbol,
             "type": r.type,
-            "deltaType": "USER_ADJUST",
+            "deltaType": r.delta_type,
             "amount": decimal_string(r.amount),
             "asset": r.asset,
             "time": r.time,

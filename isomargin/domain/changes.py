@@ -1,0 +1,226 @@
+"""The one way a position and its wallets change.
+
+Every change to money held for a position — a margin transfer today; fills, funding payments,
+liquidations soon — is a value passed to :func:`apply`, which returns the position after it and
+what moved: the cross wallet's delta, realized PnL, commission, and the positionMargin/history
+rows it writes. Nothing here reads or writes storage: the service layer decides *whether* a change
+is allowed (Binance's error codes), this module decides *what it does*, and one store operation
+(``store.changes.write_change``) writes the outcome in the use case's transaction.
+
+Money invariant, for every outcome (tested by hypothesis in tests/unit/test_domain_changes.py)::
+
+    cross_wallet_delta + (after.isolated_wallet − before.isolated_wallet)
+        == realized_pnl − commission
+
+i.e. the account's wallet balance (cross wallet + Σ isolated wallets) moves only by realized PnL
+and fees; a margin transfer moves money between the two parts and never changes the sum
+(reference §6.1). Deposits, funding and liquidation clearance will add their own terms here.
+
+Fill accounting follows binance-usdm-trading-reference.md §2.2–§2.3 (a real isolated round trip,
+AAPLUSDT 2026-08-08), where it says GUESS the choice is marked *assumed*:
+
+- open or increase: the isolated wallet receives ``|q| × price / leverage`` (rounded up to the
+  asset's 8 decimals, as the control plane has always allocated it) from the cross wallet, and the
+  opening commission is taken from the isolated wallet (assumed, reference §2.2 Q2); the entry
+  price is the quantity-weighted average (assumed, §2.3), kept to 8 decimals (half-even) so it can
+  be stored exactly;
+- reduce: the closed share of the isolated wallet returns to the cross wallet (cut to 8 decimals;
+  assumed, §2.2 Q3), realized PnL ``(price − entry) × closed × direction`` (8 decimals, half-up)
+  and the commission are booked to the cross wallet; the entry price stays;
+- close: the whole isolated wallet returns; the entry price becomes 0;
+- flip (a one-way fill larger than the position): close, then open the rest at the fill price.
+A CROSSED position holds no isolated wallet: its PnL and fees go to the cross wallet directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
+from enum import IntEnum, StrEnum
+
+from isomargin.domain.position import DECIMAL_CONTEXT, PositionSide
+
+#: Wallet amounts keep the margin asset's 8 decimals [BAL2]; prices are kept to the same places.
+PLACES = Decimal("0.00000001")
+_ZERO = Decimal(0)
+
+
+class HistoryType(IntEnum):
+    """``type`` of a positionMargin/history row [PMH]: 1 money in, 2 money out."""
+
+    ADD = 1
+    REDUCE = 2
+
+
+class DeltaType(StrEnum):
+    """``deltaType`` of a positionMargin/history row: observed values (reference §2.2)."""
+
+    USER_ADJUST = "USER_ADJUST"
+    TRADE = "TRADE"
+    FUNDING_FEE = "FUNDING_FEE"
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """What is stored for one (account, symbol, side) slot, open or flat."""
+
+    symbol: str
+    position_side: PositionSide
+    position_amt: Decimal
+    entry_price: Decimal
+    isolated_wallet: Decimal
+
+    @classmethod
+    def flat(cls, symbol: str, side: PositionSide) -> Holding:
+        return cls(symbol, side, _ZERO, _ZERO, _ZERO)
+
+    @property
+    def is_open(self) -> bool:
+        return self.position_amt != 0
+
+
+@dataclass(frozen=True, slots=True)
+class MarginTransfer:
+    """``POST /fapi/v1/positionMargin``: ``amount`` (> 0) into (``add``) or out of the isolated wallet."""
+
+    amount: Decimal
+    add: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """A trade of ``quantity`` (signed: positive buys, negative sells) at ``price``.
+
+    ``margin`` replaces the computed allocation of an opening fill (the control plane's
+    ``isolatedWallet``). A ``decree`` is the control plane opening a position as if filled at its
+    entry price: the same accounting, but no positionMargin/history row (assumed, as before this
+    path existed; the trading issue decides whether a decree writes the TRADE row an open writes).
+    """
+
+    quantity: Decimal
+    price: Decimal
+    leverage: int
+    isolated: bool = True
+    commission: Decimal = _ZERO
+    margin: Decimal | None = None
+    decree: bool = False
+
+
+Change = MarginTransfer | Fill
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One positionMargin/history row a change writes (amount signed as stored)."""
+
+    type: HistoryType
+    delta_type: DeltaType
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A change applied: the position after it and what moved (see the module's invariant)."""
+
+    before: Holding
+    after: Holding
+    cross_wallet_delta: Decimal
+    realized_pnl: Decimal = _ZERO
+    commission: Decimal = _ZERO
+    history: tuple[HistoryEntry, ...] = ()
+
+    @property
+    def isolated_wallet_delta(self) -> Decimal:
+        return self.after.isolated_wallet - self.before.isolated_wallet
+
+    @property
+    def wallet_balance_delta(self) -> Decimal:
+        """How much the account's wallet balance (cross + Σ isolated) moved."""
+        return self.cross_wallet_delta + self.isolated_wallet_delta
+
+
+def apply(holding: Holding, change: Change) -> Outcome:
+    """The outcome of ``change`` on ``holding`` (pass :meth:`Holding.flat` when nothing is held)."""
+    if isinstance(change, MarginTransfer):
+        return _transfer(holding, change)
+    return _fill(holding, change)
+
+
+def _transfer(holding: Holding, change: MarginTransfer) -> Outcome:
+    if change.amount <= 0:
+        raise ValueError(f"a margin transfer moves a positive amount, got {change.amount}")
+    signed = change.amount if change.add else -change.amount
+    after = replace(holding, isolated_wallet=holding.isolated_wallet + signed)
+    entry = HistoryEntry(
+        HistoryType.ADD if change.add else HistoryType.REDUCE,
+        DeltaType.USER_ADJUST,
+        # stored positive for both directions, as positionMargin/history has always shown it
+        change.amount,
+    )
+    return Outcome(holding, after, cross_wallet_delta=-signed, history=(entry,))
+
+
+def _fill(holding: Holding, fill: Fill) -> Outcome:
+    if fill.quantity == 0 or fill.price <= 0 or fill.leverage < 1 or fill.commission < 0:
+        raise ValueError(f"not a fill: {fill}")
+    held = holding.position_amt
+    if held == 0 or (held > 0) == (fill.quantity > 0):
+        return _increase(holding, fill, fill.quantity, fill.commission)
+    if abs(fill.quantity) <= abs(held):
+        return _reduce(holding, fill, fill.quantity)
+    # Flip: close everything (the whole commission is booked there), then open the rest.
+    closing = _reduce(holding, fill, -held)
+    opening = _increase(closing.after, replace(fill, margin=None), fill.quantity + held, _ZERO)
+    return Outcome(
+        holding,
+        opening.after,
+        cross_wallet_delta=closing.cross_wallet_delta + opening.cross_wallet_delta,
+        realized_pnl=closing.realized_pnl,
+        commission=closing.commission,
+        history=closing.history + opening.history,
+    )
+
+
+def _increase(holding: Holding, fill: Fill, quantity: Decimal, commission: Decimal) -> Outcome:
+    held = abs(holding.position_amt)
+    with localcontext(DECIMAL_CONTEXT):
+        size = held + abs(quantity)
+        entry = ((held * holding.entry_price + abs(quantity) * fill.price) / size).quantize(
+            PLACES, rounding=ROUND_HALF_EVEN
+        )
+        after = replace(holding, position_amt=holding.position_amt + quantity, entry_price=entry)
+        if not fill.isolated:
+            return Outcome(holding, after, cross_wallet_delta=-commission, commission=commission)
+        margin = fill.margin
+        if margin is None:
+            margin = (abs(quantity) * fill.price / fill.leverage).quantize(PLACES, rounding=ROUND_UP)
+        after = replace(after, isolated_wallet=holding.isolated_wallet + margin - commission)
+    history = () if fill.decree else (HistoryEntry(HistoryType.ADD, DeltaType.TRADE, margin),)
+    return Outcome(holding, after, cross_wallet_delta=-margin, commission=commission, history=history)
+
+
+def _reduce(holding: Holding, fill: Fill, quantity: Decimal) -> Outcome:
+    held = holding.position_amt
+    closed = abs(quantity)
+    direction = 1 if held > 0 else -1
+    with localcontext(DECIMAL_CONTEXT):
+        pnl = ((fill.price - holding.entry_price) * closed * direction).quantize(PLACES, rounding=ROUND_HALF_UP)
+        remaining = held + quantity
+        if remaining == 0:
+            released = holding.isolated_wallet
+            after = Holding(holding.symbol, holding.position_side, _ZERO, _ZERO, _ZERO)
+        else:
+            released = (holding.isolated_wallet * closed / abs(held)).quantize(PLACES, rounding=ROUND_DOWN)
+            after = replace(holding, position_amt=remaining, isolated_wallet=holding.isolated_wallet - released)
+    if not fill.isolated:
+        released = _ZERO
+        after = replace(after, isolated_wallet=_ZERO)
+    history = () if fill.decree or released == 0 else (HistoryEntry(HistoryType.REDUCE, DeltaType.TRADE, -released),)
+    return Outcome(
+        holding,
+        after,
+        cross_wallet_delta=released + pnl - fill.commission,
+        realized_pnl=pnl,
+        commission=fill.commission,
+        history=history,
+    )

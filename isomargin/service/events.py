@@ -1,0 +1,51 @@
+"""Building the events a use case records, from values it already holds.
+
+An event is computed where its change happens (issue 9): the use case passes the wallet and the
+positions as they stand after the change, and the mark price it used, so the event never needs
+a second read — by the time a subscriber sees it, the state may have moved on.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+from isomargin.domain.changes import Holding
+from isomargin.domain.events import AccountUpdate, AccountUpdateReason, BalanceUpdate, PositionUpdate
+from isomargin.domain.position import DECIMAL_CONTEXT
+from isomargin.service.context import WALLET_ASSET
+
+_ZERO = Decimal(0)
+
+
+def position_update(holding: Holding, margin_type: str, mark_price: Decimal) -> PositionUpdate:
+    """A ``P`` row for ``holding`` as it stands, its unrealized PnL at ``mark_price``.
+
+    ``cr`` (accumulated realized PnL) is 0 until fills exist; the break-even price is the entry
+    price, as positionRisk shows it while isomargin charges no fees (assumed, docs/COVERAGE.md).
+    """
+    with localcontext(DECIMAL_CONTEXT):
+        unrealized = holding.position_amt * (mark_price - holding.entry_price)
+    return PositionUpdate(
+        symbol=holding.symbol,
+        position_amt=holding.position_amt,
+        entry_price=holding.entry_price,
+        accumulated_realized=_ZERO,
+        unrealized_pnl=unrealized,
+        margin_type=margin_type,
+        isolated_wallet=holding.isolated_wallet,
+        position_side=holding.position_side.value,
+        break_even_price=holding.entry_price,
+    )
+
+
+def account_update(
+    reason: AccountUpdateReason,
+    *,
+    cross_wallet: Decimal,
+    isolated_wallets: Decimal,
+    balance_change: Decimal = _ZERO,
+    positions: tuple[PositionUpdate, ...] = (),
+) -> AccountUpdate:
+    """An ``ACCOUNT_UPDATE`` with the one USDT balance row: wallet = cross + Σ isolated wallets."""
+    balance = BalanceUpdate(WALLET_ASSET, cross_wallet + isolated_wallets, cross_wallet, balance_change)
+    return AccountUpdate(reason, (balance,), positions)

@@ -1,0 +1,59 @@
+"""The one store operation that writes a position change (``domain.changes.Outcome``).
+
+Use cases decide a change with the pure domain and hand its outcome here: the account's cross
+wallet, the position after the change, its positionMargin/history rows and the events that
+describe it are written together, in the caller's transaction. No other code sets a money column
+of an account or a position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from isomargin.domain.changes import Outcome
+from isomargin.domain.events import Event
+from isomargin.store import outbox, repo
+from isomargin.store.base import OutboxEvent, Tx
+
+#: the margin asset every history row is in (isomargin's accounts are single-asset USDT)
+HISTORY_ASSET = "USDT"
+
+
+def write_change(
+    tx: Tx,
+    account_id: int,
+    outcome: Outcome,
+    *,
+    cross_wallet: Decimal,
+    events: Sequence[Event],
+    now_ms: int,
+) -> list[OutboxEvent]:
+    """Write ``outcome`` for ``account_id`` (whose row the caller has locked); the events appended.
+
+    ``cross_wallet`` is the wallet after the change, i.e. the locked value plus
+    ``outcome.cross_wallet_delta`` (passed in so the account row is not read twice).
+    """
+    after = outcome.after
+    side = after.position_side.value
+    repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms)
+    repo.upsert_position(
+        tx,
+        account_id,
+        repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+    )
+    for entry in outcome.history:
+        repo.insert_history(
+            tx,
+            account_id,
+            repo.HistoryRow(
+                after.symbol,
+                int(entry.type),
+                entry.amount,
+                HISTORY_ASSET,
+                now_ms,
+                side,
+                entry.delta_type.value,
+            ),
+        )
+    return outbox.append(tx, account_id, events, now_ms)

@@ -1,0 +1,78 @@
+"""The event outbox: events written in the transaction of the change that caused them.
+
+A use case appends its events here; they become visible to other connections exactly when the
+change commits, and the store hands them to in-process listeners after that COMMIT
+(``Store.subscribe``). Other workers and hosts read the same rows (docs/architecture.md: an
+outbox poll by id, PostgreSQL LISTEN/NOTIFY or Redis pub/sub carry the wake-up, never the data).
+
+Each account numbers its events 1, 2, 3, … without gaps (``accounts.event_seq``, bumped under the
+account's row lock), so a subscriber can prove it missed nothing and saw nothing twice. Rows older
+than the retention are pruned (:func:`prune`), so the table does not grow without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+
+from isomargin.domain.events import Event, to_payload
+from isomargin.store.base import OutboxEvent, Row, Tx
+
+_COLS = "id, account_id, seq, type, time, payload"
+
+
+def append(tx: Tx, account_id: int, events: Sequence[Event], now_ms: int) -> list[OutboxEvent]:
+    """Append one account's events; they publish when ``tx`` commits.
+
+    The caller holds the account's row lock (every write use case takes it first), so the
+    sequence numbers handed out here cannot interleave with another transaction's.
+    """
+    if not events:
+        return []
+    row = tx.one(
+        "UPDATE accounts SET event_seq = event_seq + ? WHERE id = ? RETURNING event_seq", (len(events), account_id)
+    )
+    if row is None:
+        raise LookupError(f"account {account_id} does not exist")
+    first = int(row[0]) - len(events) + 1
+    appended = []
+    for seq, event in enumerate(events, start=first):
+        payload = to_payload(event)
+        inserted = tx.one(
+            "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode()),
+        )
+        assert inserted is not None
+        appended.append(OutboxEvent(int(inserted[0]), account_id, seq, event.type, now_ms, payload))
+    tx.outbox.extend(appended)
+    return appended
+
+
+def _event(row: Row) -> OutboxEvent:
+    return OutboxEvent(int(row[0]), int(row[1]), int(row[2]), str(row[3]), int(row[4]), orjson.loads(row[5]))
+
+
+def after_id(tx: Tx, last_id: int, limit: int = 1000) -> list[OutboxEvent]:
+    """Events with an id above ``last_id``, oldest first: how another worker catches up."""
+    return [_event(r) for r in tx.all(f"SELECT {_COLS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last_id, limit))]
+
+
+def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = 1000) -> list[OutboxEvent]:
+    """One account's events with a sequence number above ``after_seq``, in order."""
+    rows = tx.all(
+        f"SELECT {_COLS} FROM events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        (account_id, after_seq, limit),
+    )
+    return [_event(r) for r in rows]
+
+
+def last_id(tx: Tx) -> int:
+    """The newest event's id (0 when there is none): where a new subscriber starts."""
+    row = tx.one("SELECT MAX(id) FROM events")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def prune(tx: Tx, older_than_ms: int) -> int:
+    """Delete events written before ``older_than_ms``; how many went."""
+    return tx.run("DELETE FROM events WHERE time < ?", (older_than_ms,))

@@ -1,0 +1,175 @@
+"""The event outbox: events are written with their change, numbered per account, published once after COMMIT."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pytest
+
+from isomargin.api.app import IsomarginApp
+from isomargin.domain.events import AccountConfigUpdate, AccountUpdate, AccountUpdateReason, from_payload
+from isomargin.store import Tx, open_store, outbox, repo
+from isomargin.store.base import OutboxEvent
+from tests.support import Api
+
+
+def _collect(app: IsomarginApp) -> list[OutboxEvent]:
+    seen: list[OutboxEvent] = []
+
+    def listener(events: Sequence[OutboxEvent]) -> None:
+        seen.extend(events)
+
+    app.state.store.subscribe(listener)
+    return seen
+
+
+async def _events(app: IsomarginApp, account_id: int) -> list[OutboxEvent]:
+    return await app.state.store.read(lambda tx: outbox.for_account(tx, account_id))
+
+
+async def test_a_margin_transfer_records_one_account_update_with_everything_the_frame_needs(
+    api: Api, app: IsomarginApp
+) -> None:
+    creds = await api.account("10000")
+    await api.position(creds, amt="0.01", entry="50000", leverage=10)  # iw 50, cross 9950
+    await api.mark("BTCUSDT", "49000")
+    before = await _events(app, creds.account_id)
+    published = _collect(app)
+
+    r = await api.margin(creds, "100", 1)
+    assert r.status_code == 200, r.text
+
+    after = await _events(app, creds.account_id)
+    new = after[len(before) :]
+    assert len(new) == 1 and published == new  # published exactly once, and only after the commit
+    (event,) = new
+    assert (event.account_id, event.type) == (creds.account_id, "ACCOUNT_UPDATE")
+    assert event.seq == before[-1].seq + 1  # gapless per account
+    update = from_payload(event.type, event.payload)
+    assert isinstance(update, AccountUpdate)
+    assert update.reason is AccountUpdateReason.MARGIN_TRANSFER
+    (balance,) = update.balances
+    # the wallet does not move; 100 leaves the cross wallet for the isolated one
+    assert (balance.asset, balance.wallet_balance, balance.cross_wallet, balance.balance_change) == (
+        "USDT",
+        Decimal("10000"),
+        Decimal("9850"),
+        Decimal("0"),
+    )
+    (position,) = update.positions
+    assert (position.symbol, position.position_side, position.margin_type) == ("BTCUSDT", "BOTH", "ISOLATED")
+    assert (position.position_amt, position.entry_price, position.isolated_wallet) == (
+        Decimal("0.01"),
+        Decimal("50000"),
+        Decimal("150"),
+    )
+    assert position.unrealized_pnl == Decimal("-10")  # 0.01 × (49000 − 50000), at the mark the check used
+
+    # the same numbers a client reads back over REST
+    risk = (await api.signed("GET", "/fapi/v2/positionRisk", creds, {"symbol": "BTCUSDT"})).json()[0]
+    assert Decimal(risk["isolatedWallet"]) == position.isolated_wallet
+    bal = (await api.signed("GET", "/fapi/v2/balance", creds)).json()[0]
+    assert (Decimal(bal["balance"]), Decimal(bal["crossWalletBalance"])) == (
+        balance.wallet_balance,
+        balance.cross_wallet,
+    )
+
+
+async def test_a_rejected_transfer_records_and_publishes_nothing(api: Api, app: IsomarginApp) -> None:
+    creds = await api.account("100")
+    await api.position(creds, amt="0.01", entry="50000", leverage=10)
+    before = await _events(app, creds.account_id)
+    published = _collect(app)
+    r = await api.margin(creds, "1000", 1)  # more than the cross wallet: -4050
+    assert r.json()["code"] == -4050
+    assert await _events(app, creds.account_id) == before and published == []
+
+
+async def test_setting_changes_record_their_events(api: Api, app: IsomarginApp) -> None:
+    creds = await api.account("500")
+    (deposit,) = await _events(app, creds.account_id)
+    update = from_payload(deposit.type, deposit.payload)
+    assert isinstance(update, AccountUpdate) and update.reason is AccountUpdateReason.DEPOSIT
+    assert update.balances[0].balance_change == Decimal("500") and update.positions == ()
+
+    r = await api.signed("POST", "/fapi/v1/leverage", creds, {"symbol": "ETHUSDT", "leverage": "7"})
+    assert r.status_code == 200, r.text
+    r = await api.signed("POST", "/fapi/v1/marginType", creds, {"symbol": "ETHUSDT", "marginType": "ISOLATED"})
+    assert r.status_code == 200, r.text
+    events = await _events(app, creds.account_id)
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert from_payload(events[1].type, events[1].payload) == AccountConfigUpdate("ETHUSDT", 7)
+    change = from_payload(events[2].type, events[2].payload)
+    assert isinstance(change, AccountUpdate) and change.reason is AccountUpdateReason.MARGIN_TYPE_CHANGE
+
+
+async def test_a_transaction_that_fails_after_appending_leaves_no_event(db_url: str) -> None:
+    store = open_store(db_url)
+    published: list[OutboxEvent] = []
+    store.subscribe(published.extend)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+        )
+
+        def fail(tx: Tx) -> None:
+            outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 5)], 2)
+            raise RuntimeError("rolled back after appending")
+
+        with pytest.raises(RuntimeError):
+            await store.write(fail)
+        assert store.read_sync(lambda tx: outbox.for_account(tx, account_id)) == [] and published == []
+        # the rolled-back number is not burnt: the next event is 1
+        store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 6)], 3))
+        assert [e.seq for e in published] == [1]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_group_commit_rerun_publishes_each_committed_event_exactly_once(db_url: str) -> None:
+    """A batch whose third request fails after writing is rolled back and re-run with savepoints:
+    the first run's events must not be published, the re-run's exactly once, the failed one's never."""
+    store = open_store(db_url)
+    published: list[OutboxEvent] = []
+    store.subscribe(published.extend)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+        )
+
+        def leverage(n: int) -> object:
+            def fn(tx: Tx) -> int:
+                outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", n)], n)
+                if n == 3:
+                    raise ValueError("rejected after writing")
+                return n
+
+            return store.write(fn)
+
+        results = await asyncio.gather(*(leverage(n) for n in range(1, 7)), return_exceptions=True)
+        assert [r for r in results if isinstance(r, int)] == [1, 2, 4, 5, 6]
+        assert [e.payload["leverage"] for e in published] == [1, 2, 4, 5, 6]
+        assert [e.seq for e in published] == [1, 2, 3, 4, 5]
+        stored = store.read_sync(lambda tx: outbox.for_account(tx, account_id))
+        assert stored == published
+    finally:
+        store.close()
+
+
+async def test_old_events_are_pruned_and_numbers_stay_gapless(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+        )
+        for t in (100, 200, 300):
+            store.write_sync(lambda tx, t=t: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 2)], t))
+        assert store.write_sync(lambda tx: outbox.prune(tx, 250)) == 2
+        assert [e.time for e in store.read_sync(lambda tx: outbox.for_account(tx, account_id))] == [300]
+        store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 3)], 400))
+        assert [e.seq for e in store.read_sync(lambda tx: outbox.for_account(tx, account_id))] == [3, 4]
+    finally:
+        store.close()
