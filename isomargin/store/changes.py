@@ -36,7 +36,7 @@ def write_change(
     """
     after = outcome.after
     side = after.position_side.value
-    repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms)
+    last_seq = repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, new_events=len(events))
     repo.upsert_position(
         tx,
         account_id,
@@ -56,4 +56,4 @@ def write_change(
                 entry.delta_type.value,
             ),
         )
-    return outbox.append(tx, account_id, events, now_ms)
+    return outbox.insert_numbered(tx, account_id, last_seq, events, now_ms)

@@ -35,9 +35,17 @@ def append(tx: Tx, account_id: int, events: Sequence[Event], now_ms: int) -> lis
     )
     if row is None:
         raise LookupError(f"account {account_id} does not exist")
-    first = int(row[0]) - len(events) + 1
+    return insert_numbered(tx, account_id, int(row[0]), events, now_ms)
+
+
+def insert_numbered(tx: Tx, account_id: int, last_seq: int, events: Sequence[Event], now_ms: int) -> list[OutboxEvent]:
+    """Insert ``events`` numbered up to ``last_seq``, which the caller already took.
+
+    For a caller that bumps ``accounts.event_seq`` by ``len(events)`` in a statement it runs anyway
+    (``store.changes.write_change``: one UPDATE of the account row instead of two).
+    """
     appended = []
-    for seq, event in enumerate(events, start=first):
+    for seq, event in enumerate(events, start=last_seq - len(events) + 1):
         payload = to_payload(event)
         inserted = tx.one(
             "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -73,6 +81,23 @@ def last_id(tx: Tx) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+#: rows one pruning statement looks at: pruning never holds the write lock long
+PRUNE_CHUNK = 1000
+
+
 def prune(tx: Tx, older_than_ms: int) -> int:
-    """Delete events written before ``older_than_ms``; how many went."""
-    return tx.run("DELETE FROM events WHERE time < ?", (older_than_ms,))
+    """Delete up to :data:`PRUNE_CHUNK` of the oldest events written before ``older_than_ms``.
+
+    Walks the table in id (commit) order and stops at the first event that is young enough, so
+    it needs no index on ``time`` (one less B-tree for every event to write) and costs only what
+    it deletes. An event whose time is older than an earlier id's (the clock was shifted back)
+    simply waits for the events before it. Returns how many went; call again while it is
+    :data:`PRUNE_CHUNK`.
+    """
+    rows = tx.all("SELECT id, time FROM events ORDER BY id LIMIT ?", (PRUNE_CHUNK,))
+    last = None
+    for event_id, time in rows:
+        if int(time) >= older_than_ms:
+            break
+        last = int(event_id)
+    return 0 if last is None else tx.run("DELETE FROM events WHERE id <= ?", (last,))

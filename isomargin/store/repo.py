@@ -98,11 +98,16 @@ def list_accounts(tx: Tx) -> list[Account]:
     return [_account(r) for r in tx.all(f"SELECT {_ACCOUNT_COLS} FROM accounts ORDER BY id")]
 
 
-def set_cross_wallet(tx: Tx, account_id: int, cross_wallet: Decimal, now_ms: int) -> None:
-    tx.run(
-        "UPDATE accounts SET cross_wallet = ?, update_time = ? WHERE id = ?",
-        (_money(cross_wallet), now_ms, account_id),
+def set_cross_wallet(tx: Tx, account_id: int, cross_wallet: Decimal, now_ms: int, *, new_events: int = 0) -> int:
+    """Write the cross wallet and take ``new_events`` outbox numbers; the account's last one."""
+    row = tx.one(
+        "UPDATE accounts SET cross_wallet = ?, update_time = ?, event_seq = event_seq + ? WHERE id = ?"
+        " RETURNING event_seq",
+        (_money(cross_wallet), now_ms, new_events, account_id),
     )
+    if row is None:
+        raise LookupError(f"account {account_id} does not exist")
+    return int(row[0])
 
 
 def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> None:

@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("payload", sa.Text, nullable=False),
         sa.UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),
     )
-    op.create_index("ix_events_time", "events", ["time"])
     with op.batch_alter_table("margin_history") as batch:
         batch.add_column(sa.Column("delta_type", sa.String(16), nullable=False, server_default="USER_ADJUST"))
 
@@ -42,7 +41,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("margin_history") as batch:
         batch.drop_column("delta_type")
-    op.drop_index("ix_events_time", table_name="events")
     op.drop_table("events")
     with op.batch_alter_table("accounts") as batch:
         batch.drop_column("event_seq")
