@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 
 from isomargin.api.app import IsomarginApp
+from isomargin.clock import FixedClock
 from isomargin.domain.events import AccountConfigUpdate, AccountUpdate, AccountUpdateReason, from_payload
+from isomargin.service.housekeeping import EVENT_RETENTION_MS, prune_events
 from isomargin.store import Tx, open_store, outbox, repo
 from isomargin.store.base import OutboxEvent
 from tests.support import Api
@@ -171,5 +173,22 @@ async def test_old_events_are_pruned_and_numbers_stay_gapless(db_url: str) -> No
         assert [e.time for e in store.read_sync(lambda tx: outbox.for_account(tx, account_id))] == [300]
         store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 3)], 400))
         assert [e.seq for e in store.read_sync(lambda tx: outbox.for_account(tx, account_id))] == [3, 4]
+    finally:
+        store.close()
+
+
+async def test_housekeeping_prunes_everything_past_the_retention_chunk_by_chunk(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+        )
+        old = [AccountConfigUpdate("BTCUSDT", 2)] * (outbox.PRUNE_CHUNK + 500)
+        store.write_sync(lambda tx: outbox.append(tx, account_id, old, 1_000))
+        store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 3)], 90_000_000))
+        clock = FixedClock(1_000 + EVENT_RETENTION_MS + 1)  # the old batch is just past the retention
+        assert await prune_events(store, clock) == outbox.PRUNE_CHUNK + 500
+        left = store.read_sync(lambda tx: outbox.for_account(tx, account_id))
+        assert [(e.seq, e.time) for e in left] == [(outbox.PRUNE_CHUNK + 501, 90_000_000)]
     finally:
         store.close()
