@@ -56,7 +56,12 @@ KeyTypeOpt = Annotated[
 ]
 Profile = Annotated[
     str | None,
-    typer.Option("--profile", envvar="ISOMARGIN_PROFILE", help="Profile in ~/.config/isomargin/profiles.toml."),
+    typer.Option(
+        "--profile",
+        envvar="ISOMARGIN_PROFILE",
+        help="Profile of the profiles file: ~/.config/isomargin/profiles.toml on Linux,"
+        " or the file $ISOMARGIN_PROFILES names.",
+    ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print Binance's JSON (for scripts).")]
 

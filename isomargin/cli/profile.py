@@ -5,9 +5,11 @@ Precedence per setting: command-line flag, then environment variable (``ISOMARGI
 then the selected profile of the profile file, then the default (the local ``make serve`` URL,
 so a command never reaches real money by accident).
 
-Profile file: ``$ISOMARGIN_PROFILES``, else ``$XDG_CONFIG_HOME/isomargin/profiles.toml``
-(``~/.config/isomargin/profiles.toml``). One TOML table per profile; ``--profile NAME`` or
-``ISOMARGIN_PROFILE`` picks one, otherwise ``[default]`` is used when present::
+Profile file: ``$ISOMARGIN_PROFILES``, else ``profiles.toml`` in isomargin's user config directory
+as platformdirs names it: ``$XDG_CONFIG_HOME/isomargin/`` (``~/.config/isomargin/``) on Linux,
+``~/Library/Application Support/isomargin/`` on macOS, ``%LOCALAPPDATA%/isomargin/`` on Windows.
+One TOML table per profile; ``--profile NAME`` or ``ISOMARGIN_PROFILE`` picks one, otherwise
+``[default]`` is used when present::
 
     [default]
     base_url = "http://127.0.0.1:8765"
@@ -27,11 +29,12 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from platformdirs import user_config_path
 
 from isomargin.auth.signing import KeyType, load_private_key
 from isomargin.client.core import BINANCE_TESTNET_URL, BINANCE_URL, DEFAULT_RECV_WINDOW_MS, key_type_of
@@ -48,7 +51,8 @@ class ProfileError(Exception):
 class Connection:
     base_url: str
     api_key: str | None
-    api_secret: str | None
+    #: an HMAC secret or a PEM private key: kept out of repr (and so out of logs that print one)
+    api_secret: str | None = field(repr=False)
     key_type: KeyType
     recv_window: int
 
@@ -57,8 +61,7 @@ def profiles_path() -> Path:
     explicit = os.environ.get("ISOMARGIN_PROFILES")
     if explicit:
         return Path(explicit).expanduser()
-    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config_home) / "isomargin" / "profiles.toml"
+    return user_config_path("isomargin", appauthor=False) / "profiles.toml"
 
 
 def load_profile(name: str | None) -> dict[str, Any]:

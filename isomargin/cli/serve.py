@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 import uvicorn
@@ -12,38 +12,17 @@ import yaml
 from rich.console import Console
 
 from isomargin.auth.keystore import MasterKeyError
-from isomargin.config import DEFAULT_DB_URL, Settings, settings_from_env
+from isomargin.cli.options import with_setting_options
+from isomargin.config import Settings, settings_from_env, worker_environ
 from isomargin.scenario import ScenarioError, load_scenario
 from isomargin.service.keys import open_secret_box
 from isomargin.store import open_store
 
 
-def _env_for_workers(settings: Settings, symbols_file: Path | None) -> None:
-    """Worker processes rebuild their settings from ISOMARGIN_* variables."""
-    os.environ["ISOMARGIN_DB_URL"] = settings.db_url
-    os.environ["ISOMARGIN_HOST"] = settings.host
-    os.environ["ISOMARGIN_WEIGHT_LIMIT"] = str(settings.weight_limit_per_minute)
-    os.environ["ISOMARGIN_SQLITE_SYNCHRONOUS"] = settings.sqlite_synchronous
-    os.environ["ISOMARGIN_POOL_MAX"] = str(settings.pool_max)
-    if settings.admin_token:
-        os.environ["ISOMARGIN_ADMIN_TOKEN"] = settings.admin_token
-    if settings.redis_url:
-        os.environ["ISOMARGIN_REDIS_URL"] = settings.redis_url
-    os.environ["ISOMARGIN_REDIS_PREFIX"] = settings.redis_prefix
-    os.environ["ISOMARGIN_BAN_AFTER_429S"] = str(settings.ban_after_429s)
-    os.environ["ISOMARGIN_MAX_BODY_BYTES"] = str(settings.max_body_bytes)
-    os.environ["ISOMARGIN_LOG_LEVEL"] = settings.log_level
-    if settings.master_key_file:
-        os.environ["ISOMARGIN_MASTER_KEY_FILE"] = str(settings.master_key_file)
-    if settings.trusted_proxies:
-        os.environ["ISOMARGIN_TRUSTED_PROXIES"] = ",".join(settings.trusted_proxies)
-    if symbols_file:
-        os.environ["ISOMARGIN_SYMBOLS"] = str(symbols_file)
-
-
 def _banner(settings: Settings, scenario: Path | None) -> str:
     base = f"http://{settings.host}:{settings.port}"
-    lines = [f"isomargin on [bold]{base}[/bold]  (database {settings.db_url}, {settings.workers} worker(s))"]
+    # shown(): a password in the database URL stays out of the banner and its log
+    lines = [f"isomargin on [bold]{base}[/bold]  (database {settings.shown('db_url')}, {settings.workers} worker(s))"]
     if scenario:
         data = yaml.safe_load(scenario.read_text()) or {}
         accounts = data.get("accounts") or []
@@ -78,84 +57,22 @@ def _banner(settings: Settings, scenario: Path | None) -> str:
     return "\n".join(lines)
 
 
-def serve(
-    host: Annotated[str, typer.Option(envvar="ISOMARGIN_HOST", help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="ISOMARGIN_PORT")] = 8765,
-    db: Annotated[
-        str, typer.Option("--db", envvar="ISOMARGIN_DB_URL", help="sqlite:///FILE.db or postgresql://…")
-    ] = DEFAULT_DB_URL,
-    scenario: Annotated[
-        Path | None, typer.Option(envvar="ISOMARGIN_SCENARIO", help="YAML state to load at start.")
-    ] = None,
-    workers: Annotated[int, typer.Option(envvar="ISOMARGIN_WORKERS", help="Worker processes.")] = 1,
-    symbols: Annotated[Path | None, typer.Option(envvar="ISOMARGIN_SYMBOLS", help="YAML symbols and brackets.")] = None,
-    admin_token: Annotated[
-        str | None, typer.Option(envvar="ISOMARGIN_ADMIN_TOKEN", help="Control-plane token.")
-    ] = None,
-    redis_url: Annotated[
-        str | None, typer.Option(envvar="ISOMARGIN_REDIS_URL", help="Shared rate-limit counters.")
-    ] = None,
-    weight_limit: Annotated[
-        int, typer.Option(envvar="ISOMARGIN_WEIGHT_LIMIT", help="REQUEST_WEIGHT per IP per minute.")
-    ] = 2400,
-    redis_prefix: Annotated[
-        str, typer.Option(envvar="ISOMARGIN_REDIS_PREFIX", help="Key prefix of the rate-limit counters in Redis.")
-    ] = "isomargin:",
-    ban_after_429s: Annotated[
-        int, typer.Option(envvar="ISOMARGIN_BAN_AFTER_429S", help="429s per IP per minute before a 418 ban.")
-    ] = 5,
-    trusted_proxy: Annotated[
-        list[str] | None,
-        typer.Option(help="Proxy address/network whose X-Forwarded-For is believed (repeatable)."),
-    ] = None,
-    master_key_file: Annotated[
-        Path | None,
-        typer.Option(envvar="ISOMARGIN_MASTER_KEY_FILE", help="Master key for HMAC secrets (docs/security.md)."),
-    ] = None,
-    max_body_bytes: Annotated[
-        int, typer.Option(envvar="ISOMARGIN_MAX_BODY_BYTES", help="Largest request body accepted.")
-    ] = 64 * 1024,
-    sqlite_synchronous: Annotated[str, typer.Option(envvar="ISOMARGIN_SQLITE_SYNCHRONOUS")] = "NORMAL",
-    pool_max: Annotated[
-        int, typer.Option(envvar="ISOMARGIN_POOL_MAX", min=1, help="PostgreSQL connections per worker process.")
-    ] = 10,
-    log_level: Annotated[str, typer.Option(envvar="ISOMARGIN_LOG_LEVEL")] = "info",
-    access_log: Annotated[bool, typer.Option(help="Log every request (off: it costs throughput).")] = False,
-) -> None:
+def _serve(**flags: Any) -> None:
     """Run the server: Binance's /fapi endpoints and the control plane on one port."""
     console = Console(stderr=True)
     try:
-        settings = settings_from_env(
-            host=host,
-            port=port,
-            db_url=db,
-            workers=workers,
-            admin_token=admin_token,
-            redis_url=redis_url,
-            weight_limit_per_minute=weight_limit,
-            redis_prefix=redis_prefix,
-            ban_after_429s=ban_after_429s,
-            trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
-            master_key_file=master_key_file,
-            max_body_bytes=max_body_bytes,
-            sqlite_synchronous=sqlite_synchronous,
-            pool_max=pool_max,
-            log_level=log_level,
-            access_log=access_log,
-            scenario=scenario,
-            symbols_file=symbols,
-        )
+        settings = settings_from_env(**flags)
         settings.check_exposure()
         store = open_store(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
         box = open_secret_box(store, settings)  # before workers start: a wrong key stops here
-        if scenario:
+        if settings.scenario:
             from isomargin.api.state import AppState
             from isomargin.clock import Clock
 
             ctx = AppState(settings=settings, store=store, clock=Clock(), secrets=box).service_context()
-            report = load_scenario(store, ctx, scenario)
+            report = load_scenario(store, ctx, settings.scenario)
             console.print(
-                f"scenario {scenario}: {len(report.accounts_created)} account(s) created, "
+                f"scenario {settings.scenario}: {len(report.accounts_created)} account(s) created, "
                 f"{len(report.accounts_kept)} kept from an earlier run, {report.positions_opened} position(s) opened"
             )
         store.close()
@@ -164,7 +81,7 @@ def serve(
         raise typer.Exit(2) from None
     # Plain, unwrapped text: the example must survive copy-paste from any terminal width.
     console.rule("isomargin")
-    console.print(_banner(settings, scenario), soft_wrap=True, highlight=False)
+    console.print(_banner(settings, settings.scenario), soft_wrap=True, highlight=False)
     console.rule()
     common: dict[str, Any] = {
         "host": settings.host,
@@ -179,9 +96,14 @@ def serve(
         "proxy_headers": False,
     }
     if settings.workers > 1:
-        _env_for_workers(settings, symbols)
+        # uvicorn's workers are new processes that build their app from the environment
+        worker_environ(settings, os.environ)
         uvicorn.run("isomargin.api.app:create_app_from_env", factory=True, workers=settings.workers, **common)
     else:
         from isomargin.api.app import create_app
 
         uvicorn.run(create_app(settings, migrate=False), **common)
+
+
+#: the command: one option per declared setting (isomargin.config), flags over variables over defaults
+serve = with_setting_options(_serve)

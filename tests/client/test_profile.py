@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from isomargin.auth.signing import KeyType
-from isomargin.cli.profile import DEFAULT_BASE_URL, ENV_VARS, ProfileError, resolve
+from isomargin.cli.profile import DEFAULT_BASE_URL, ENV_VARS, Connection, ProfileError, profiles_path, resolve
 from isomargin.client import BINANCE_TESTNET_URL, BINANCE_URL
 
 NOTHING = {"base_url": None, "api_key": None, "api_secret": None, "key_file": None, "key_type": None}
@@ -137,3 +138,23 @@ def test_the_environment_is_os_environ_by_default(profiles: Path, monkeypatch: p
     monkeypatch.setenv("ISOMARGIN_API_KEY", "from-os-environ")
 
     assert resolve(**NOTHING, profile=None).api_key == "from-os-environ"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux path of platformdirs' user config directory")
+def test_the_profile_file_is_in_the_user_config_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ISOMARGIN_PROFILES", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert profiles_path() == tmp_path / "home" / ".config" / "isomargin" / "profiles.toml"
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert profiles_path() == tmp_path / "xdg" / "isomargin" / "profiles.toml"
+
+    monkeypatch.setenv("ISOMARGIN_PROFILES", "~/elsewhere.toml")  # the override wins, ~ expanded
+    assert profiles_path() == tmp_path / "home" / "elsewhere.toml"
+
+
+def test_a_connection_repr_hides_the_secret() -> None:
+    conn = Connection("http://127.0.0.1:8765", "the-key", "the-secret-value", KeyType.HMAC_SHA256, 5000)
+
+    assert "the-key" in repr(conn) and "the-secret-value" not in repr(conn)
