@@ -15,7 +15,8 @@ from typing import Any
 from isomargin import __version__, errors
 from isomargin.api.context import Security
 from isomargin.api.params import MAX_VALUE_CHARS, SYMBOL_RANGE
-from isomargin.api.routes import ROUTES, Route
+from isomargin.api.route import Endpoint
+from isomargin.api.routes import ROUTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ SIGNED_PARAMS = (
 )
 
 
-def params_of(route: Route) -> tuple[Param, ...]:
+def params_of(route: Endpoint) -> tuple[Param, ...]:
     own = PARAMETERS.get((route.method, route.path), ())
     return own + SIGNED_PARAMS if route.security.signed else own
 
@@ -72,7 +73,7 @@ def _schema(param: Param) -> dict[str, Any]:
     return {"type": "string", "maxLength": MAX_VALUE_CHARS}
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Endpoint) -> dict[str, Any]:
     weight = route.weight if isinstance(route.weight, int) else "depends on parameters"
     operation: dict[str, Any] = {
         "operationId": f"{route.method.lower()}{route.path.replace('/', '_')}",
@@ -97,7 +98,7 @@ def _operation(route: Route) -> dict[str, Any]:
     return operation
 
 
-def openapi_document(routes: tuple[Route, ...] = ROUTES) -> dict[str, Any]:
+def openapi_document(routes: tuple[Endpoint, ...] = ROUTES) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)

@@ -16,6 +16,7 @@ from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
 from isomargin.service.keys import Credentials, add_api_key
+from isomargin.service.symbol_state import symbol_config
 from isomargin.store import Tx, repo
 
 #: Every balance, wallet and price the control plane takes stays below 10^18 with at most 8
@@ -97,7 +98,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     if req.entry_price <= 0:
         raise AdminError("entryPrice must be positive")
     top = max_leverage(spec.brackets)
-    leverage = ctx.symbol_config(tx, account.id, spec.symbol).leverage if req.leverage is None else req.leverage
+    leverage = symbol_config(tx, ctx, account.id, spec.symbol).leverage if req.leverage is None else req.leverage
     if not 1 <= leverage <= top:
         raise AdminError(f"leverage must be between 1 and {top} for {spec.symbol}")
     notional = abs(amount) * req.entry_price
@@ -136,7 +137,7 @@ def _check_shared_leverage(
     """
     for other in repo.list_positions(tx, account_id, symbol):
         if other.position_side != side.value and other.position_amt != 0:
-            current = ctx.symbol_config(tx, account_id, symbol).leverage
+            current = symbol_config(tx, ctx, account_id, symbol).leverage
             if leverage != current:
                 raise AdminError(
                     f"leverage is per symbol: the open {other.position_side} leg of {symbol} uses {current}x; "

@@ -15,6 +15,7 @@ from isomargin.domain.margin import max_addable, max_removable
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import WALLET_ASSET, ServiceContext
+from isomargin.service.symbol_state import config_or_default, mark_or_default, symbol_config
 from isomargin.store import Tx, repo
 
 ADD = 1
@@ -86,11 +87,11 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
 
     if found is None or found.position.position_amt == 0:
         # the rejection path only: the hot path reads the config with the position
-        if ctx.symbol_config(tx, account_id, spec.symbol).margin_type != "ISOLATED":
+        if symbol_config(tx, ctx, account_id, spec.symbol).margin_type != "ISOLATED":
             raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
         raise _no_position(change)
     row = found.position
-    config = ctx.within_limits(found.config) if found.config else ctx.default_symbol_config(spec.symbol)
+    config = config_or_default(ctx, spec.symbol, found.config)
     if config.margin_type != "ISOLATED":
         raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
 
@@ -100,7 +101,7 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
         cross, isolated = account.cross_wallet - change.amount, row.isolated_wallet + change.amount
     else:
         position = to_domain(row, config.leverage)
-        mark = spec.default_mark_price if found.mark_price is None else found.mark_price
+        mark = mark_or_default(spec, found.mark_price)
         if change.amount > max_removable(position, mark, spec.brackets):
             raise errors.ISOLATED_BALANCE_INSUFFICIENT.error()
         cross, isolated = account.cross_wallet + change.amount, row.isolated_wallet - change.amount

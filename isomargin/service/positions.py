@@ -10,6 +10,7 @@ from isomargin.domain.brackets import maintenance_margin, max_notional_for_lever
 from isomargin.domain.liquidation import liquidation_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.service.context import ServiceContext
+from isomargin.service.symbol_state import mark_price, mark_prices, symbol_config, symbol_configs
 from isomargin.store import Tx, repo
 from isomargin.symbols import SymbolSpec
 
@@ -87,14 +88,12 @@ def position_views(
     assert account is not None
     sides = (PositionSide.LONG, PositionSide.SHORT) if account.dual_side_position else (PositionSide.BOTH,)
     rows = {(r.symbol, r.position_side): r for r in repo.list_positions(tx, account_id, symbol)}
-    configs = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
-    marks = repo.all_mark_prices(tx)
-    names = [symbol] if symbol else sorted(ctx.symbols)
+    specs = [ctx.symbol(symbol)] if symbol else [ctx.symbols[name] for name in sorted(ctx.symbols)]
+    configs = symbol_configs(tx, ctx, account_id, (s.symbol for s in specs))
+    marks = mark_prices(tx, specs)
     views = []
-    for name in names:
-        spec = ctx.symbol(name)
-        config = ctx.within_limits(configs[name]) if name in configs else ctx.default_symbol_config(name)
-        mark = marks[name][0] if name in marks else spec.default_mark_price
+    for spec in specs:
+        name, config, mark = spec.symbol, configs[spec.symbol], marks[spec.symbol]
         for side in sides:
             row = rows.get((name, side.value))
             if row is None and not include_empty:
@@ -108,4 +107,4 @@ def position_views(
 def get_position_view(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: PositionSide) -> PositionView:
     spec = ctx.symbol(symbol)
     row = repo.get_position(tx, account_id, symbol, side.value)
-    return view_position(spec, row, side, ctx.symbol_config(tx, account_id, symbol), ctx.mark_price(tx, spec))
+    return view_position(spec, row, side, symbol_config(tx, ctx, account_id, symbol), mark_price(tx, spec))

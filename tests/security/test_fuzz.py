@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 from isomargin import errors
 from isomargin.api.app import create_app
 from isomargin.api.openapi import Param, openapi_document, params_of
-from isomargin.api.routes import ROUTES, Route
+from isomargin.api.route import Endpoint
+from isomargin.api.routes import ROUTES
 from isomargin.config import Settings
 from tests.support import CONTROL, LiveServer
 
@@ -96,7 +97,7 @@ def value_for(draw: st.DrawFn, param: Param) -> str:
 class Request:
     method: str
     path: str
-    route: Route | None
+    route: Endpoint | None
     pairs: list[tuple[str, str]]  # already encoded
     where: str  # query | body | split
     signing: str  # none | valid | bad | unknown_key | stale | fuzzed (timestamp) | garbled (signature)
@@ -105,7 +106,7 @@ class Request:
 
 @st.composite
 def requests(draw: st.DrawFn) -> Request:
-    route: Route | None = draw(st.sampled_from(WEIGHTED_ROUTES))
+    route: Endpoint | None = draw(st.sampled_from(WEIGHTED_ROUTES))
     assert route is not None
     method, path = route.method, route.path
     if draw(chance(10)):  # a wrong method on a known path, or an unknown path
