@@ -278,7 +278,9 @@ def test_openapi_document_lists_every_route(in_process: tuple[Client, Account]) 
     doc = http.get(f"{CONTROL}/openapi.json").json()
     assert doc == openapi_document() and doc["openapi"] == "3.0.3"
     listed = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
-    assert listed == {(r.method, r.path) for r in ROUTES}
+    assert listed == {(r.method, r.path) for r in ROUTES} | {("GET", "/_isomargin/v1/accounts")}
+    paging = doc["paths"]["/_isomargin/v1/accounts"]["get"]["parameters"]
+    assert [(p["name"], p["schema"].get("default")) for p in paging] == [("offset", 0), ("limit", 100)]
     margin = doc["paths"]["/fapi/v1/positionMargin"]["post"]
     assert [p["name"] for p in margin["parameters"]] == [
         "symbol", "positionSide", "amount", "type", "recvWindow", "timestamp", "signature",
