@@ -6,6 +6,9 @@
 - a WebSocket → ``api/websocket`` (a WebSocket never reaches the HTTP-only Binance path, which
   would answer it with an HTTP response it cannot send);
 - lifespan → startup and shutdown of the app's resources, here.
+
+Streams to come (the user-data WebSocket, the dashboard's event feed over SSE) are mounted here,
+ahead of the Binance path, so a long-lived connection is never answered as a REST request.
 """
 
 from __future__ import annotations
