@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from isomargin import errors
-from isomargin.api.routes import ROUTES, Route
+from isomargin.api.route import Endpoint
+from isomargin.api.routes import ROUTES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _ASSUMED = re.compile(r"\bassumed\b", re.IGNORECASE)
@@ -162,7 +163,7 @@ def raised_by(package_dir: Path = PACKAGE_DIR) -> dict[str, list[str]]:
 # --- rendering -------------------------------------------------------------------------------
 
 
-def _weight(route: Route) -> str:
+def _weight(route: Endpoint) -> str:
     if isinstance(route.weight, int):
         return str(route.weight)
     doc = (route.weight.__doc__ or "computed").strip().splitlines()[0]
@@ -173,7 +174,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_endpoints(routes: Sequence[Route]) -> list[str]:
+def render_endpoints(routes: Sequence[Endpoint]) -> list[str]:
     lines = [
         "## Endpoints",
         "",
@@ -184,7 +185,7 @@ def render_endpoints(routes: Sequence[Route]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for r in sorted(routes, key=lambda r: (r.path, r.method)):
-        handler = f"{r.handler.__module__.removeprefix('isomargin.')}.{r.handler.__name__}"
+        handler = f"{r.render.__module__.removeprefix('isomargin.')}.{r.render.__name__}"
         lines.append(
             f"| {r.method} | `{r.path}` | {_cell(_weight(r))} | {r.security.value} | `{handler}` | [doc]({r.doc}) |"
         )
@@ -239,7 +240,7 @@ def render_assumed(
 
 
 def render(
-    routes: Sequence[Route] = ROUTES,
+    routes: Sequence[Endpoint] = ROUTES,
     specs: Sequence[errors.ErrorSpec] | None = None,
     assumptions: Sequence[Assumption] | None = None,
 ) -> str:

@@ -1,6 +1,6 @@
 """Every Binance error isomargin emits, as data: code, message template, HTTP status.
 
-One catalogue, rendered in exactly one place (``isomargin.api.app``). Codes, names and
+One catalogue, rendered in exactly one place (``isomargin.api.binance``). Codes, names and
 messages are verbatim from Binance's USDⓈ-M error-code page [EC]
 (https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code);
 HTTP statuses from the General Info page [GI] (4XX for request errors, 401 for key errors,

@@ -7,7 +7,9 @@ from pathlib import Path
 from isomargin import coverage, errors
 from isomargin.api.context import Security
 from isomargin.api.handlers import market
-from isomargin.api.routes import ROUTES, Route
+from isomargin.api.route import local
+from isomargin.api.route import route as declare_route
+from isomargin.api.routes import ROUTES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "COVERAGE.md"
 
@@ -29,9 +31,11 @@ def test_every_route_and_error_is_listed() -> None:
 
 def test_a_new_route_and_error_are_picked_up() -> None:
     """Other helpers add routes and errors; they appear without touching the generator."""
-    route = Route("GET", "/fapi/v9/newThing", 5, Security.USER_DATA, market.no_params, market.ping, "https://x")
+    new = declare_route(
+        "GET", "/fapi/v9/newThing", 5, Security.USER_DATA, market.no_params, local(market.nothing), market.ping, "x"
+    )
     spec = errors.ErrorSpec(-9999, "NEW_ERROR", "Something new.", 400, "assumed")
-    text = coverage.render(routes=(*ROUTES, route), specs=[*errors.all_specs(), spec])
+    text = coverage.render(routes=(*ROUTES, new), specs=[*errors.all_specs(), spec])
     assert "| GET | `/fapi/v9/newThing` | 5 | USER_DATA | `api.handlers.market.ping` |" in text
     assert '- `-9999` ?: "Something new." (HTTP 400)' in text
 

@@ -36,10 +36,7 @@ class RequestContext:
     client_ip: str
     params: Params
     now_ms: int
+    #: the verified key and its account, set by ``Route.answer`` once the signature checks out
     account_id: int | None = None
     api_key: str | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
-
-    def require_account(self) -> int:
-        assert self.account_id is not None, "signed route reached a handler without an account"
-        return self.account_id

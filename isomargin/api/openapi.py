@@ -5,6 +5,8 @@ come from :data:`isomargin.api.routes.ROUTES`, so the document cannot drift from
 server answers; endpoint parameters come from :data:`PARAMETERS` below (an endpoint missing
 there is still listed, with only its security parameters). Every error is Binance's
 ``{"code", "msg"}``; the fuzz tests (tests/security/test_fuzz.py) generate requests from it.
+The control plane's paged account list is listed too (:data:`CONTROL_PATHS`), for its paging
+parameters; its errors are the control plane's ``{"error"}``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 from isomargin import __version__, errors
 from isomargin.api.context import Security
 from isomargin.api.params import MAX_VALUE_CHARS, SYMBOL_RANGE
-from isomargin.api.routes import ROUTES, Route
+from isomargin.api.route import Endpoint
+from isomargin.api.routes import ROUTES
+from isomargin.service.overview import DEFAULT_PAGE, MAX_PAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ SIGNED_PARAMS = (
 )
 
 
-def params_of(route: Route) -> tuple[Param, ...]:
+def params_of(route: Endpoint) -> tuple[Param, ...]:
     own = PARAMETERS.get((route.method, route.path), ())
     return own + SIGNED_PARAMS if route.security.signed else own
 
@@ -72,7 +76,7 @@ def _schema(param: Param) -> dict[str, Any]:
     return {"type": "string", "maxLength": MAX_VALUE_CHARS}
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Endpoint) -> dict[str, Any]:
     weight = route.weight if isinstance(route.weight, int) else "depends on parameters"
     operation: dict[str, Any] = {
         "operationId": f"{route.method.lower()}{route.path.replace('/', '_')}",
@@ -97,17 +101,53 @@ def _operation(route: Route) -> dict[str, Any]:
     return operation
 
 
-def openapi_document(routes: tuple[Route, ...] = ROUTES) -> dict[str, Any]:
+#: The one control-plane call with parameters a generated client needs: the paged account list
+#: (docs/control-plane.md describes the whole control plane; keep both in step).
+CONTROL_PATHS: dict[str, dict[str, Any]] = {
+    "/_isomargin/v1/accounts": {
+        "get": {
+            "operationId": "control_list_accounts",
+            "summary": "GET /_isomargin/v1/accounts (isomargin control plane, not Binance)",
+            "tags": ["control plane"],
+            "externalDocs": {"url": "docs/control-plane.md"},
+            "parameters": [
+                {
+                    "name": "offset",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "format": "int64", "minimum": 0, "default": 0},
+                    "description": "accounts to skip, in id order",
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+                    "description": "accounts in the page",
+                },
+            ],
+            "responses": {
+                "200": {"description": "a page of accounts, by id", "content": {"application/json": {"schema": {}}}},
+                "400": {"description": 'bad paging: {"error": "<words>"}'},
+            },
+        }
+    }
+}
+
+
+def openapi_document(routes: tuple[Endpoint, ...] = ROUTES) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    paths.update(CONTROL_PATHS)
     codes = sorted({spec.code for spec in errors.all_specs()})
     return {
         "openapi": "3.0.3",
         "info": {
             "title": "isomargin — Binance USDⓈ-M Futures endpoints",
             "version": __version__,
-            "description": "The Binance endpoints this server answers; the control plane is not included.",
+            "description": "The Binance endpoints this server answers, and the control plane's paged"
+            " account list (the rest of the control plane: docs/control-plane.md).",
         },
         "paths": paths,
         "components": {

@@ -1,210 +1,217 @@
 """The route table: every Binance endpoint isomargin answers, with its weight and security.
 
-Weights and security types from each endpoint's doc page (reference §3.2). docs/COVERAGE.md is
-checked against this table by a test, so it cannot drift.
+Weights and security types from each endpoint's doc page (reference §3.2). Each route names its
+parser and renderer (``api/handlers``), its service and how that runs (``api/route.py``: write,
+read, read_public, local). docs/COVERAGE.md is checked against this table by a test, so it
+cannot drift.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
-
-from isomargin.api.context import RequestContext, Security
+from isomargin.api.context import Security
 from isomargin.api.handlers import account, margin, market, positions
-from isomargin.api.params import Params
-from isomargin.api.state import AppState
-
-Handler = Callable[[AppState, RequestContext, Any], Awaitable[object]]
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    method: str
-    path: str
-    weight: int | Callable[[Params], int]
-    security: Security
-    parse: Callable[[Params], Any]
-    handler: Handler
-    doc: str  # Binance's doc page for the endpoint
-
-    def weight_of(self, params: Params | None) -> int:
-        if isinstance(self.weight, int):
-            return self.weight
-        return self.weight(params) if params is not None else 1
-
+from isomargin.api.route import Endpoint, local, read, read_public, route, write
+from isomargin.service import account_settings, reads
+from isomargin.service import margin as margin_service
 
 _DOCS = "https://developers.binance.com/docs/derivatives/usds-margined-futures"
 
-ROUTES: tuple[Route, ...] = (
-    Route("GET", "/fapi/v1/ping", 1, Security.NONE, market.no_params, market.ping, f"{_DOCS}/market-data/rest-api"),
-    Route(
+ROUTES: tuple[Endpoint, ...] = (
+    route(
+        "GET",
+        "/fapi/v1/ping",
+        1,
+        Security.NONE,
+        market.no_params,
+        local(market.nothing),
+        market.ping,
+        f"{_DOCS}/market-data/rest-api",
+    ),
+    route(
         "GET",
         "/fapi/v1/time",
         1,
         Security.NONE,
         market.no_params,
+        local(market.clock),
         market.server_time,
         f"{_DOCS}/market-data/rest-api/Check-Server-Time",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/exchangeInfo",
         1,
         Security.NONE,
         market.no_params,
+        local(market.exchange),
         market.exchange_info,
         f"{_DOCS}/market-data/rest-api/Exchange-Information",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/premiumIndex",
         market.premium_index_weight,
         Security.NONE,
         market.optional_symbol,
+        read_public(reads.market_prices),
         market.premium_index,
         f"{_DOCS}/market-data/rest-api/Mark-Price",
     ),
-    Route(
+    route(
         "POST",
         "/fapi/v1/positionMargin",
         1,
         Security.TRADE,
         margin.parse_margin_change,
+        write(margin_service.modify_position_margin),
         margin.modify_position_margin,
         f"{_DOCS}/trade/rest-api/Modify-Isolated-Position-Margin",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/positionMargin/history",
         1,
         Security.TRADE,
         margin.parse_history_query,
+        read(margin_service.margin_history),
         margin.position_margin_history,
         f"{_DOCS}/trade/rest-api/Get-Position-Margin-Change-History",
     ),
     # --- account and position surface (issue 3); weights and security from each page [§3.2] ---
-    Route(
+    route(
         "GET",
         "/fapi/v2/positionRisk",
         5,
         Security.USER_DATA,
         market.optional_symbol,
+        read(reads.every_position_side),
         positions.position_risk_v2_rows,
         f"{_DOCS}/trade/rest-api/Position-Information-V2",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v3/positionRisk",
         5,
         Security.USER_DATA,
         market.optional_symbol,
+        read(reads.open_positions),
         positions.position_risk_v3_rows,
         f"{_DOCS}/trade/rest-api/Position-Information-V3",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v2/balance",
         5,
         Security.USER_DATA,
         market.no_params,
+        read(reads.wallet),
         account.balance,
         f"{_DOCS}/account/rest-api/Futures-Account-Balance-V2",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v3/balance",
         5,
         Security.USER_DATA,
         market.no_params,
+        read(reads.wallet),
         account.balance,
         f"{_DOCS}/account/rest-api/Futures-Account-Balance-V3",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v2/account",
         5,
         Security.USER_DATA,
         market.no_params,
+        read(reads.account_with_positions),
         account.account_v2,
         f"{_DOCS}/account/rest-api/Account-Information-V2",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v3/account",
         5,
         Security.USER_DATA,
         market.no_params,
+        read(reads.wallet),
         account.account_v3,
         f"{_DOCS}/account/rest-api/Account-Information-V3",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/accountConfig",
         5,
         Security.USER_DATA,
         market.no_params,
+        read(reads.position_mode),
         account.account_config,
         f"{_DOCS}/account/rest-api/Account-Config",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/symbolConfig",
         5,
         Security.USER_DATA,
         market.optional_symbol,
+        read(reads.symbol_settings),
         account.symbol_config,
         f"{_DOCS}/account/rest-api/Symbol-Config",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/leverageBracket",
         1,
         Security.USER_DATA,
         market.optional_symbol,
+        local(account.brackets),
         account.leverage_bracket,
         f"{_DOCS}/account/rest-api/Notional-and-Leverage-Brackets",
     ),
-    Route(
+    route(
         "POST",
         "/fapi/v1/marginType",
         1,
         Security.TRADE,
         positions.parse_margin_type,
+        write(account_settings.change_margin_type),
         positions.change_margin_type,
         f"{_DOCS}/trade/rest-api/Change-Margin-Type",
     ),
-    Route(
+    route(
         "POST",
         "/fapi/v1/positionSide/dual",
         1,
         Security.TRADE,
         positions.parse_position_mode,
+        write(account_settings.change_position_mode),
         positions.change_position_mode,
         f"{_DOCS}/trade/rest-api/Change-Position-Mode",
     ),
-    Route(
+    route(
         "GET",
         "/fapi/v1/positionSide/dual",
         30,
         Security.USER_DATA,
         market.no_params,
+        read(reads.position_mode),
         account.position_mode,
         f"{_DOCS}/account/rest-api/Get-Current-Position-Mode",
     ),
-    Route(
+    route(
         "POST",
         "/fapi/v1/leverage",
         1,
         Security.TRADE,
         positions.parse_leverage,
+        write(account_settings.change_leverage),
         positions.change_leverage,
         f"{_DOCS}/trade/rest-api/Change-Initial-Leverage",
     ),
 )
 
 
-def route_table(routes: tuple[Route, ...] = ROUTES) -> dict[tuple[str, str], Route]:
+def route_table(routes: tuple[Endpoint, ...] = ROUTES) -> dict[tuple[str, str], Endpoint]:
     table = {(r.method, r.path): r for r in routes}
     assert len(table) == len(routes), "duplicate route"
     return table

@@ -17,6 +17,7 @@ from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.events import AccountConfigUpdate, AccountUpdateReason
 from isomargin.service.context import ServiceContext
 from isomargin.service.events import account_update
+from isomargin.service.symbol_state import mark_price, symbol_config
 from isomargin.store import Tx, outbox, repo
 
 
@@ -38,7 +39,13 @@ def _open_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[
     return [p for p in repo.list_positions(tx, account_id, symbol) if p.position_amt != 0]
 
 
-def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, margin_type: MarginType) -> None:
+@dataclass(frozen=True, slots=True)
+class SetMarginType:
+    symbol: str
+    margin_type: MarginType
+
+
+def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, req: SetMarginType) -> None:
     """Switch one symbol between ISOLATED and CROSSED [MT].
 
     Order of checks (assumed; Binance documents none):
@@ -55,9 +62,10 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str
     The symbol's leverage is kept. Works on a symbol with no position, so a client sets a symbol
     ISOLATED before its position is opened through the control plane.
     """
+    symbol, margin_type = req.symbol, req.margin_type
     ctx.symbol(symbol)
     account = _lock_account(tx, account_id)
-    config = ctx.symbol_config(tx, account_id, symbol)
+    config = symbol_config(tx, ctx, account_id, symbol)
     has_position = bool(_open_positions(tx, account_id, symbol))
     if config.margin_type == margin_type.value:
         if has_position:
@@ -76,24 +84,24 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str
     outbox.append(tx, account_id, [event], ctx.now_ms)
 
 
-def change_position_mode(tx: Tx, ctx: ServiceContext, account_id: int, dual_side_position: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class SetPositionMode:
+    dual_side_position: bool
+
+
+def change_position_mode(tx: Tx, ctx: ServiceContext, account_id: int, req: SetPositionMode) -> None:
     """Switch the account between one-way (false) and hedge (true) mode, for every symbol [PSD].
 
     -4059 when the account is already in that mode; -4068 when any symbol holds a position [EC]
     (that order is assumed). -4067 (open orders) can't happen: isomargin has no orders.
     """
+    dual_side_position = req.dual_side_position
     account = _lock_account(tx, account_id)
     if account.dual_side_position == dual_side_position:
         raise errors.NO_NEED_TO_CHANGE_POSITION_SIDE.error()
     if _open_positions(tx, account_id):
         raise errors.POSITION_SIDE_CHANGE_EXISTS_QUANTITY.error()
     repo.set_dual_side_position(tx, account_id, dual_side_position, ctx.now_ms)
-
-
-def position_mode(tx: Tx, account_id: int) -> bool:
-    account = repo.get_account(tx, account_id)
-    assert account is not None
-    return account.dual_side_position
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +111,13 @@ class LeverageChange:
     max_notional: Decimal
 
 
-def change_leverage(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, leverage: int) -> LeverageChange:
+@dataclass(frozen=True, slots=True)
+class SetLeverage:
+    symbol: str
+    leverage: int
+
+
+def change_leverage(tx: Tx, ctx: ServiceContext, account_id: int, req: SetLeverage) -> LeverageChange:
     """Set a symbol's initial leverage; returns it with the bracket's ``maxNotionalValue`` [LEV].
 
     Order of checks:
@@ -119,16 +133,17 @@ def change_leverage(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, l
     initial margin rate 1/leverage falls, so the position's initial margin falls and max removable
     (reference §6.3) grows. The liquidation price, which does not depend on leverage, is unchanged.
     """
+    symbol, leverage = req.symbol, req.leverage
     spec = ctx.symbol(symbol)
     if not 1 <= leverage <= max_leverage(spec.brackets):
         raise errors.INVALID_LEVERAGE.error(leverage)
     _lock_account(tx, account_id)
-    config = ctx.symbol_config(tx, account_id, symbol)
+    config = symbol_config(tx, ctx, account_id, symbol)
     positions = _open_positions(tx, account_id, symbol)
     if positions and config.margin_type == MarginType.ISOLATED.value and leverage < config.leverage:
         raise errors.ISOLATED_LEVERAGE_REJECT_WITH_POSITION.error()
     cap = max_notional_for_leverage(spec.brackets, leverage)
-    mark = ctx.mark_price(tx, spec)
+    mark = mark_price(tx, spec)
     if any(abs(p.position_amt) * mark > cap for p in positions):
         raise errors.MAX_LEVERAGE_RATIO.error()
     repo.upsert_symbol_config(tx, account_id, repo.SymbolConfig(symbol, config.margin_type, leverage))

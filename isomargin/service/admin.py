@@ -19,6 +19,7 @@ from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
 from isomargin.service.events import account_update, position_update
 from isomargin.service.keys import Credentials, add_api_key
+from isomargin.service.symbol_state import mark_price, symbol_config
 from isomargin.store import Tx, outbox, repo
 from isomargin.store.changes import write_change
 
@@ -108,7 +109,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     if req.entry_price <= 0:
         raise AdminError("entryPrice must be positive")
     top = max_leverage(spec.brackets)
-    leverage = ctx.symbol_config(tx, account.id, spec.symbol).leverage if req.leverage is None else req.leverage
+    leverage = symbol_config(tx, ctx, account.id, spec.symbol).leverage if req.leverage is None else req.leverage
     if not 1 <= leverage <= top:
         raise AdminError(f"leverage must be between 1 and {top} for {spec.symbol}")
     notional = abs(amount) * req.entry_price
@@ -134,7 +135,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     decree = changes.Fill(amount, req.entry_price, leverage, margin=wallet, decree=True)
     outcome = changes.apply(changes.Holding.flat(spec.symbol, side), decree)
     cross = account.cross_wallet + outcome.cross_wallet_delta
-    mark = ctx.mark_price(tx, spec)
+    mark = mark_price(tx, spec)
     event = account_update(
         AccountUpdateReason.ORDER,
         cross_wallet=cross,
@@ -159,7 +160,7 @@ def _check_shared_leverage(
     """
     for other in repo.list_positions(tx, account_id, symbol):
         if other.position_side != side.value and other.position_amt != 0:
-            current = ctx.symbol_config(tx, account_id, symbol).leverage
+            current = symbol_config(tx, ctx, account_id, symbol).leverage
             if leverage != current:
                 raise AdminError(
                     f"leverage is per symbol: the open {other.position_side} leg of {symbol} uses {current}x; "

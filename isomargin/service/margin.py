@@ -18,6 +18,7 @@ from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.events import account_update, position_update
+from isomargin.service.symbol_state import config_or_default, mark_or_default, symbol_config
 from isomargin.store import Tx, repo
 from isomargin.store.base import OutboxEvent
 from isomargin.store.changes import write_change
@@ -111,15 +112,15 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
 
     if found is None or found.position.position_amt == 0:
         # the rejection path only: the hot path reads the config with the position
-        if ctx.symbol_config(tx, account_id, spec.symbol).margin_type != "ISOLATED":
+        if symbol_config(tx, ctx, account_id, spec.symbol).margin_type != "ISOLATED":
             raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
         raise _no_position(change)
     row = found.position
-    config = ctx.within_limits(found.config) if found.config else ctx.default_symbol_config(spec.symbol)
+    config = config_or_default(ctx, spec.symbol, found.config)
     if config.margin_type != "ISOLATED":
         raise errors.ADD_ISOLATED_MARGIN_REJECT.error()
 
-    mark = spec.default_mark_price if found.mark_price is None else found.mark_price
+    mark = mark_or_default(spec, found.mark_price)
     if change.type == ADD:
         if change.amount > max_addable(account.cross_wallet):
             raise errors.CROSS_BALANCE_INSUFFICIENT.error()

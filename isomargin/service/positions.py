@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from isomargin.domain.brackets import maintenance_margin, max_notional_for_lever
 from isomargin.domain.liquidation import liquidation_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.service.context import ServiceContext
+from isomargin.service.symbol_state import config_or_default, mark_price, mark_prices, symbol_config
 from isomargin.store import Tx, repo
 from isomargin.symbols import SymbolSpec
 
@@ -85,27 +87,41 @@ def position_views(
     """
     account = repo.get_account(tx, account_id)
     assert account is not None
-    sides = (PositionSide.LONG, PositionSide.SHORT) if account.dual_side_position else (PositionSide.BOTH,)
-    rows = {(r.symbol, r.position_side): r for r in repo.list_positions(tx, account_id, symbol)}
+    rows = repo.list_positions(tx, account_id, symbol)
+    specs = [ctx.symbol(symbol)] if symbol else [ctx.symbols[name] for name in sorted(ctx.symbols)]
     configs = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
-    marks = repo.all_mark_prices(tx)
-    names = [symbol] if symbol else sorted(ctx.symbols)
+    return views_of(
+        ctx, account.dual_side_position, specs, rows, configs, mark_prices(tx, specs), include_empty=include_empty
+    )
+
+
+def views_of(
+    ctx: ServiceContext,
+    dual_side_position: bool,
+    specs: Sequence[SymbolSpec],
+    rows: Iterable[repo.PositionRow],
+    stored_configs: Mapping[str, repo.SymbolConfig],
+    marks: Mapping[str, Decimal],
+    *,
+    include_empty: bool,
+) -> list[PositionView]:
+    """:func:`position_views` from rows already read (a page of accounts reads them in bulk)."""
+    sides = (PositionSide.LONG, PositionSide.SHORT) if dual_side_position else (PositionSide.BOTH,)
+    by_side = {(r.symbol, r.position_side): r for r in rows}
     views = []
-    for name in names:
-        spec = ctx.symbol(name)
-        config = ctx.within_limits(configs[name]) if name in configs else ctx.default_symbol_config(name)
-        mark = marks[name][0] if name in marks else spec.default_mark_price
+    for spec in specs:
+        config: repo.SymbolConfig | None = None
         for side in sides:
-            row = rows.get((name, side.value))
-            if row is None and not include_empty:
+            row = by_side.get((spec.symbol, side.value))
+            if not include_empty and (row is None or row.position_amt == 0):
                 continue
-            if row is not None and row.position_amt == 0 and not include_empty:
-                continue
-            views.append(view_position(spec, row, side, config, mark))
+            if config is None:
+                config = config_or_default(ctx, spec.symbol, stored_configs.get(spec.symbol))
+            views.append(view_position(spec, row, side, config, marks[spec.symbol]))
     return views
 
 
 def get_position_view(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: PositionSide) -> PositionView:
     spec = ctx.symbol(symbol)
     row = repo.get_position(tx, account_id, symbol, side.value)
-    return view_position(spec, row, side, ctx.symbol_config(tx, account_id, symbol), ctx.mark_price(tx, spec))
+    return view_position(spec, row, side, symbol_config(tx, ctx, account_id, symbol), mark_price(tx, spec))

@@ -440,3 +440,54 @@ def delete_everything(tx: Tx) -> None:
         "accounts",
     ):
         tx.run(f"DELETE FROM {table}")
+
+
+# --- batch reads for paged lists (control plane) ----------------------------------------------
+# Kept at the end of the module on purpose: each reads one table for a whole page of accounts in
+# one statement, so a page costs a fixed number of statements however many accounts it holds.
+# A page is a contiguous run of account ids (accounts are listed by id), so "the page's
+# accounts" is ``account_id BETWEEN first AND last`` inside the same read transaction.
+
+
+def accounts_page(tx: Tx, offset: int, limit: int) -> list[Account]:
+    """At most ``limit`` accounts by id, skipping the first ``offset``."""
+    rows = tx.all(f"SELECT {_ACCOUNT_COLS} FROM accounts ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
+    return [_account(r) for r in rows]
+
+
+def positions_of_accounts(tx: Tx, first_id: int, last_id: int) -> dict[int, list[PositionRow]]:
+    """Every position row of the accounts with ids in ``[first_id, last_id]``, by account."""
+    rows = tx.all(
+        f"SELECT account_id, {_POS_COLS} FROM positions WHERE account_id BETWEEN ? AND ?"
+        " ORDER BY account_id, symbol, position_side",
+        (first_id, last_id),
+    )
+    found: dict[int, list[PositionRow]] = {}
+    for row in rows:
+        found.setdefault(int(row[0]), []).append(_position(row[1:]))
+    return found
+
+
+def symbol_configs_of_accounts(tx: Tx, first_id: int, last_id: int) -> dict[int, list[SymbolConfig]]:
+    rows = tx.all(
+        "SELECT account_id, symbol, margin_type, leverage FROM symbol_configs WHERE account_id BETWEEN ? AND ?"
+        " ORDER BY account_id, symbol",
+        (first_id, last_id),
+    )
+    found: dict[int, list[SymbolConfig]] = {}
+    for row in rows:
+        found.setdefault(int(row[0]), []).append(SymbolConfig(str(row[1]), str(row[2]), int(row[3])))
+    return found
+
+
+def api_keys_of_accounts(tx: Tx, first_id: int, last_id: int) -> dict[int, list[ApiKey]]:
+    """Every key of those accounts, oldest first per account (as :func:`list_api_keys`)."""
+    rows = tx.all(
+        f"SELECT {_KEY_COLS} FROM api_keys WHERE account_id BETWEEN ? AND ? ORDER BY account_id, created_at",
+        (first_id, last_id),
+    )
+    found: dict[int, list[ApiKey]] = {}
+    for row in rows:
+        key = _api_key(row)
+        found.setdefault(key.account_id, []).append(key)
+    return found

@@ -402,12 +402,18 @@ async def test_unknown_path_and_method(world: World, method: str, path: str, sta
 async def test_unexpected_exception_is_a_binance_500_without_traceback(
     world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from isomargin.service import margin
+    from dataclasses import replace
+
+    from isomargin.api.route import Route, write
 
     def explode(*args: object) -> None:
         raise RuntimeError("secret internals: Traceback /path/to/isomargin")
 
-    monkeypatch.setattr(margin, "modify_position_margin", explode)
+    # the route's service fails inside its transaction, as a bug in a use case would
+    key = ("POST", "/fapi/v1/positionMargin")
+    route = world.app.binance.routes[key]
+    assert isinstance(route, Route)
+    monkeypatch.setitem(world.app.binance.routes, key, replace(route, service=write(explode)))
     before = await world.snapshot()
     r = await world.api.raw("POST", "/fapi/v1/positionMargin", world.accounts["oneway"], f"{OK}&timestamp={NOW}")
     assert_binance_error(r, 500, -1000, "An unknown error occured while processing the request.")

@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 from isomargin import errors
 from isomargin.api.app import create_app
 from isomargin.api.openapi import Param, openapi_document, params_of
-from isomargin.api.routes import ROUTES, Route
+from isomargin.api.route import Endpoint
+from isomargin.api.routes import ROUTES
 from isomargin.config import Settings
 from tests.support import CONTROL, LiveServer
 
@@ -96,7 +97,7 @@ def value_for(draw: st.DrawFn, param: Param) -> str:
 class Request:
     method: str
     path: str
-    route: Route | None
+    route: Endpoint | None
     pairs: list[tuple[str, str]]  # already encoded
     where: str  # query | body | split
     signing: str  # none | valid | bad | unknown_key | stale | fuzzed (timestamp) | garbled (signature)
@@ -105,7 +106,7 @@ class Request:
 
 @st.composite
 def requests(draw: st.DrawFn) -> Request:
-    route: Route | None = draw(st.sampled_from(WEIGHTED_ROUTES))
+    route: Endpoint | None = draw(st.sampled_from(WEIGHTED_ROUTES))
     assert route is not None
     method, path = route.method, route.path
     if draw(chance(10)):  # a wrong method on a known path, or an unknown path
@@ -277,7 +278,9 @@ def test_openapi_document_lists_every_route(in_process: tuple[Client, Account]) 
     doc = http.get(f"{CONTROL}/openapi.json").json()
     assert doc == openapi_document() and doc["openapi"] == "3.0.3"
     listed = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
-    assert listed == {(r.method, r.path) for r in ROUTES}
+    assert listed == {(r.method, r.path) for r in ROUTES} | {("GET", "/_isomargin/v1/accounts")}
+    paging = doc["paths"]["/_isomargin/v1/accounts"]["get"]["parameters"]
+    assert [(p["name"], p["schema"].get("default")) for p in paging] == [("offset", 0), ("limit", 100)]
     margin = doc["paths"]["/fapi/v1/positionMargin"]["post"]
     assert [p["name"] for p in margin["parameters"]] == [
         "symbol", "positionSide", "amount", "type", "recvWindow", "timestamp", "signature",

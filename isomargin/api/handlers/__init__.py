@@ -1,1 +1,2 @@
-"""Thin handlers: read typed parameters → call a service function in one transaction → render."""
+"""Parsers and renderers of Binance's endpoints: parameters in, JSON out; ``api/routes.py`` pairs them
+with their services. No handler opens a transaction or imports the store (tests/unit/test_layering.py)."""

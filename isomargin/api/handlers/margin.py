@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from isomargin import errors
-from isomargin.api.context import RequestContext
 from isomargin.api.params import Params
-from isomargin.api.state import AppState
 from isomargin.domain.position import PositionSide
 from isomargin.money import decimal_string, json_number
 from isomargin.service import margin
-from isomargin.service.margin import HistoryQuery, MarginChange
+from isomargin.service.margin import HistoryQuery, MarginChange, MarginTransferResult
+from isomargin.service.reads import HistoryRow
 
 HISTORY_DEFAULT_LIMIT = 500
 
@@ -33,10 +34,7 @@ def parse_margin_change(params: Params) -> MarginChange:
     return MarginChange(symbol=symbol, amount=amount, type=type_, position_side=position_side)
 
 
-async def modify_position_margin(app: AppState, ctx: RequestContext, req: MarginChange) -> object:
-    account_id = ctx.require_account()
-    service = app.service_context(ctx.now_ms)
-    result = await app.store.write(lambda tx: margin.modify_position_margin(tx, service, account_id, req))
+def modify_position_margin(req: MarginChange, result: MarginTransferResult) -> object:
     # Exact doc shape [PM]: amount a JSON number, code/type integers.
     return {
         "amount": json_number(result.amount),
@@ -59,10 +57,7 @@ def parse_history_query(params: Params) -> HistoryQuery:
     return HistoryQuery(symbol, type_, start, end, min(limit or HISTORY_DEFAULT_LIMIT, HISTORY_DEFAULT_LIMIT))
 
 
-async def position_margin_history(app: AppState, ctx: RequestContext, req: HistoryQuery) -> object:
-    account_id = ctx.require_account()
-    service = app.service_context(ctx.now_ms)
-    rows = await app.store.read(lambda tx: margin.margin_history(tx, service, account_id, req))
+def position_margin_history(req: HistoryQuery, rows: Sequence[HistoryRow]) -> object:
     return [
         {
             "symbol": r.symbol,

@@ -1,36 +1,42 @@
-"""Market data and connectivity: ping, time, exchangeInfo, premiumIndex [PING][TIME][EI][MP]."""
+"""Market data and connectivity: ping, time, exchangeInfo, premiumIndex [PING][TIME][EI][MP].
+
+Parsers and renderers (the route table pairs them with their services); ping, time and
+exchangeInfo are answered from configuration and the clock alone, by the ``local`` services here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from isomargin.api.context import RequestContext
 from isomargin.api.params import Params
-from isomargin.api.state import AppState
+from isomargin.config import Settings
 from isomargin.money import decimal_string, fixed
-from isomargin.service.context import ServiceContext
-from isomargin.store import Tx, repo
+from isomargin.service.reads import MarkPrice, NoParams, SymbolQuery
 from isomargin.symbols import SymbolSpec
 
 PERPETUAL_DELIVERY_DATE = 4133404800000  # what Binance shows for perpetuals [EI]
 FUNDING_INTERVAL_MS = 8 * 3_600_000
-
-
-@dataclass(frozen=True, slots=True)
-class NoParams:
-    pass
+_NO_PARAMS = NoParams()
 
 
 def no_params(params: Params) -> NoParams:
-    return NoParams()
+    return _NO_PARAMS
 
 
-async def ping(app: AppState, ctx: RequestContext, req: NoParams) -> object:
+def nothing(settings: Settings, now_ms: int, req: NoParams) -> None:
+    """The service of an endpoint whose answer depends on nothing (ping)."""
+
+
+def ping(req: NoParams, res: None) -> object:
     return {}
 
 
-async def server_time(app: AppState, ctx: RequestContext, req: NoParams) -> object:
-    return {"serverTime": ctx.now_ms}
+def clock(settings: Settings, now_ms: int, req: NoParams) -> int:
+    return now_ms
+
+
+def server_time(req: NoParams, now_ms: int) -> object:
+    return {"serverTime": now_ms}
 
 
 def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
@@ -100,11 +106,21 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
     }
 
 
-async def exchange_info(app: AppState, ctx: RequestContext, req: NoParams) -> object:
-    settings = app.settings
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    settings: Settings
+    now_ms: int
+
+
+def exchange(settings: Settings, now_ms: int, req: NoParams) -> Exchange:
+    return Exchange(settings, now_ms)
+
+
+def exchange_info(req: NoParams, exchange: Exchange) -> object:
+    settings = exchange.settings
     return {
         "timezone": "UTC",
-        "serverTime": ctx.now_ms,
+        "serverTime": exchange.now_ms,
         "futuresType": "U_MARGINED",
         "rateLimits": [
             {
@@ -126,13 +142,8 @@ async def exchange_info(app: AppState, ctx: RequestContext, req: NoParams) -> ob
     }
 
 
-@dataclass(frozen=True, slots=True)
-class SymbolParam:
-    symbol: str | None
-
-
-def optional_symbol(params: Params) -> SymbolParam:
-    return SymbolParam(params.symbol(mandatory=False))
+def optional_symbol(params: Params) -> SymbolQuery:
+    return SymbolQuery(params.symbol(mandatory=False))
 
 
 def premium_index_weight(params: Params) -> int:
@@ -156,16 +167,7 @@ def _premium_row(spec: SymbolSpec, price: str, now_ms: int) -> dict[str, object]
     }
 
 
-async def premium_index(app: AppState, ctx: RequestContext, req: SymbolParam) -> object:
-    service = ServiceContext(app.settings.symbols, ctx.now_ms)
-    specs = [service.symbol(req.symbol)] if req.symbol else list(app.settings.symbols.values())
-
-    def read(tx: Tx) -> list[dict[str, object]]:
-        marks = repo.all_mark_prices(tx)
-        return [
-            _premium_row(s, fixed(marks[s.symbol][0] if s.symbol in marks else s.default_mark_price, 8), ctx.now_ms)
-            for s in specs
-        ]
-
-    rows = await app.store.read(read)
+def premium_index(req: SymbolQuery, marks: list[MarkPrice]) -> object:
+    """With ``symbol`` one object, without it an array of every symbol [MP]."""
+    rows = [_premium_row(m.spec, fixed(m.price, 8), m.time) for m in marks]
     return rows[0] if req.symbol else rows

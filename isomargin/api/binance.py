@@ -1,0 +1,178 @@
+"""Binance's REST surface: the fast HTTP path every non-control-plane request takes.
+
+The handler chain for a Binance request, in order (one place, see also ``api.auth`` and
+``Route.answer`` in ``api.route``):
+route lookup → read body → parse parameters → count request weight (every request counts, the
+failed ones too; over the limit → 429/418 and nothing else runs, ``api.ratelimit``) → API key →
+endpoint parameters → timestamp and signature → permissions → the route's service in its one
+store transaction → render.
+Every error, expected or not, is rendered here in Binance's ``{"code", "msg"}`` format. Plain
+ASGI, no framework in front: positionMargin's throughput is measured (docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+from isomargin import errors
+from isomargin.api import auth, ratelimit
+from isomargin.api.context import RequestContext
+from isomargin.api.params import Params
+from isomargin.api.route import Endpoint
+from isomargin.api.routes import ROUTES, route_table
+from isomargin.api.state import AppState
+from isomargin.store import repo
+
+log = logging.getLogger("isomargin")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+WEIGHT_HEADER = b"x-mbx-used-weight-1m"
+JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def client_ip(scope: Scope, headers: dict[str, str], trusted: tuple[Network, ...]) -> str:
+    """The socket's peer; ``X-Forwarded-For`` only when that peer is a trusted proxy."""
+    peer = scope.get("client")
+    ip = peer[0] if peer else "unknown"
+    forwarded = headers.get("x-forwarded-for")
+    if forwarded and trusted and _is_trusted(ip, trusted):
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        # Walk from the nearest hop back; the first untrusted address is the client.
+        for hop in reversed(hops):
+            if not _is_trusted(hop, trusted):
+                return hop
+        return hops[0] if hops else ip
+    return ip
+
+
+def _is_trusted(ip: str, trusted: tuple[Network, ...]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address in net for net in trusted)
+
+
+class BinanceHttp:
+    """Every HTTP request outside the control plane: a Binance endpoint, or Binance's error."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.routes = route_table(ROUTES)
+        self.known_paths = {path for _, path in self.routes}
+        # parsed once (Settings has checked every entry): X-Forwarded-For costs no parsing per request
+        self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in state.settings.trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = self.state
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        ip = client_ip(scope, headers, self.trusted_proxies)
+        route = self.routes.get((scope["method"], scope["path"]))
+        weight = 1
+        used = 0
+        extra: dict[str, str] = {}
+        try:
+            await state.refresh_clock()
+            now_ms = state.clock.now_ms()
+            query: bytes = scope.get("query_string", b"")
+            # Parse before counting: the weight of some endpoints depends on their parameters [MP].
+            body, params, error = await self.read_request(scope, receive, route, query)
+            if route is not None and params is not None:
+                weight = route.weight_of(params)
+            # Every request counts, rejected ones too; past the limit nothing else runs.
+            verdict = await state.weights.hit(ip, weight, now_ms)
+            used = verdict.used
+            if verdict.status != ratelimit.OK:
+                raise rate_limit_error(verdict, state.weights.limit, ip)
+            if error is not None:
+                raise error
+            assert route is not None and params is not None
+            ctx = RequestContext(scope["method"], scope["path"], query, body, headers, ip, params, now_ms)
+            payload = await self.dispatch(route, ctx)
+            extra = ctx.extra_headers
+            status = 200
+        except errors.ApiError as exc:
+            status, payload, extra = exc.http_status, exc.body(), exc.headers
+        except Exception:
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            unknown = errors.UNKNOWN.error()
+            status, payload = unknown.http_status, unknown.body()
+        response_headers = [*JSON_HEADERS, (WEIGHT_HEADER, str(used).encode())]
+        response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        body_bytes = orjson.dumps(payload)
+        response_headers.append((b"content-length", str(len(body_bytes)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": body_bytes})
+
+    async def read_request(
+        self, scope: Scope, receive: Receive, route: Endpoint | None, query: bytes
+    ) -> tuple[bytes, Params | None, errors.ApiError | None]:
+        """Body and parameters, or the error they earn (raised only after the weight is counted)."""
+        body = b""
+        try:
+            if route is None:
+                spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
+                raise spec.error()
+            try:
+                body = await read_body(receive, self.state.settings.max_body_bytes)
+            except BodyTooLarge:
+                # assumed: Binance's front end answers this itself; we answer in its format
+                raise errors.TOO_MANY_PARAMETERS.error() from None
+            if scope["method"] == "GET":
+                # "For GET endpoints, parameters must be sent as a query string" [GI]: a body is
+                # read (and its size limited) but neither parsed nor signed, so a client that puts
+                # a GET's parameters in the body fails here as it would on Binance (-1102).
+                body = b""
+            return body, Params(query, body), None
+        except errors.ApiError as exc:
+            return body, None, exc
+
+    async def dispatch(self, route: Endpoint, ctx: RequestContext) -> object:
+        """The API key (when the endpoint needs one), then the rest of the chain: ``Route.answer``."""
+        state = self.state
+        key: repo.ApiKey | None = None
+        if route.security.needs_key:
+            key_text = auth.check_api_key_header(ctx)
+            key = auth.check_key_usable(await state.api_keys.get(state.store, key_text))
+        return await route.answer(state, ctx, key)
+
+
+def rate_limit_error(verdict: ratelimit.Verdict, limit: int, ip: str) -> errors.ApiError:
+    """429 -1003 with ``Retry-After`` until the minute ends, or 418 -1003 until the ban ends [GI]."""
+    headers = {"Retry-After": str(verdict.retry_after_s)}
+    if verdict.status == ratelimit.BANNED:
+        return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=headers)
+    return errors.TOO_MANY_REQUESTS.error(limit, headers=headers)

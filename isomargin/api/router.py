@@ -1,0 +1,58 @@
+"""The one ASGI app on top: it sends each connection to the part that speaks its protocol.
+
+- HTTP under ``/_isomargin/`` → the control plane (Starlette, ``api/control``);
+- any other HTTP request → the Binance path (``api/binance``), plain ASGI with nothing in front
+  of it, because positionMargin's throughput is measured;
+- a WebSocket → ``api/websocket`` (a WebSocket never reaches the HTTP-only Binance path, which
+  would answer it with an HTTP response it cannot send);
+- lifespan → startup and shutdown of the app's resources, here.
+
+Streams to come (the user-data WebSocket, the dashboard's event feed over SSE) are mounted here,
+ahead of the Binance path, so a long-lived connection is never answered as a REST request.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from isomargin.api.binance import BinanceHttp, Receive, Scope, Send
+from isomargin.api.control import control_plane
+from isomargin.api.state import AppState
+from isomargin.api.websocket import unknown_stream
+
+CONTROL_PREFIX = "/_isomargin/"
+
+
+class IsomarginApp:
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.binance = BinanceHttp(state)
+        self.control = control_plane(state)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            if scope["path"].startswith(CONTROL_PREFIX):
+                await self.control(scope, receive, send)
+            else:
+                await self.binance(scope, receive, send)
+        elif kind == "websocket":
+            await unknown_stream(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(receive, send)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                # Everything built so far (modules, route table, settings) lives as long as the
+                # process: keep it out of the collector's reach. Without this, each full
+                # collection walked it all and stalled every request in flight for 10-20 ms:
+                # it was the p99 of positionMargin (docs/BENCHMARKS.md).
+                gc.freeze()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.state.weights.close()
+                self.state.store.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
