@@ -10,9 +10,10 @@ from tests.parity.snapfile import Answer, Known, Snapshot
 from tests.parity.transform import MaskKeys, RowOf, SubText
 
 JSON = {"content-type": "application/json"}
+WHOLE = Known()
 
 
-def snap(body: str | None, status: int | None = 200, known: Known = Known(), **headers: str) -> Snapshot:
+def snap(body: str | None, status: int | None = 200, known: Known = WHOLE, **headers: str) -> Snapshot:
     return Snapshot("t", "GET /x", {"kind": "capture"}, status, headers, body, "json", known)
 
 
