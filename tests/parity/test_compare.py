@@ -13,8 +13,10 @@ JSON = {"content-type": "application/json"}
 WHOLE = Known()
 
 
-def snap(body: str | None, status: int | None = 200, known: Known = WHOLE, **headers: str) -> Snapshot:
-    return Snapshot("t", "GET /x", {"kind": "capture"}, status, headers, body, "json", known)
+def snap(
+    body: str | None, status: int | None = 200, known: Known = WHOLE, headers: dict[str, str] | None = None
+) -> Snapshot:
+    return Snapshot("t", "GET /x", {"kind": "capture"}, status, headers or {}, body, "json", known)
 
 
 def kinds(snapshot: Snapshot, text: str, status: int = 200, **kw: object) -> list[tuple[str, str]]:
@@ -54,7 +56,7 @@ def test_each_kind_of_difference_is_found(real: str, ours: str, expected: list[t
 
 
 def test_status_headers_and_body_format() -> None:
-    snapshot = snap('{"code":-1}', status=400, **{"content-length": "11"})
+    snapshot = snap('{"code":-1}', status=400, headers={"content-length": "11"})
     assert kinds(snapshot, '{"code":-1}', status=404) == [("status", "status")]
     assert kinds(snapshot, '{"code":-10}', status=400) == [("header:content-length", "header"), ("$.code", "code")]
     html = Snapshot("t", "GET /x", {"kind": "capture"}, 404, {}, None, "html")
