@@ -19,7 +19,7 @@ from tests.parity.scenarios import (
     RATE_LIMITED,
     WITH_HISTORY,
 )
-from tests.parity.transform import FirstRow, MaskKeys, RowOf, SubText
+from tests.parity.transform import FirstRow, MaskKeys, RowOf, SortKeys, SubText
 
 IP = SubText("msg", r"\d{1,3}(?:\.\d{1,3}){3}", "<ip>")
 TIMES = MaskKeys(("time", "updateTime", "serverTime", "nextFundingTime"))
@@ -98,6 +98,17 @@ TRADE: tuple[Case, ...] = (
         ),
     ),
     Case(
+        "positionMargin-history-user-adjust",
+        "the USER_ADJUST row an add of 10 USDT leaves in the margin history",
+        signed("GET", "/fapi/v1/positionMargin/history", ("symbol", "BTCUSDT")),
+        WITH_HISTORY,
+        transformers=(RowOf("deltaType", "USER_ADJUST"), TIMES, MaskKeys(("symbol",))),
+        known=(
+            KnownDifference("$.clientTranId", "missing key", audit(4, 'rows end with "clientTranId":""')),
+            KnownDifference("$.amount", "format", audit(4, "amounts have 8 decimals")),
+        ),
+    ),
+    Case(
         "marginType-error-4046-with-position",
         "set ISOLATED on a symbol that is isolated with a position: -4046",
         signed("POST", "/fapi/v1/marginType", ("symbol", "BTCUSDT"), ("marginType", "ISOLATED")),
@@ -153,7 +164,7 @@ TRADE: tuple[Case, ...] = (
     ),
     Case(
         "positionSide-dual-get",
-        "the account's position mode",
+        "the position mode of a one-way account",
         signed("GET", "/fapi/v1/positionSide/dual"),
         FRESH,
     ),
@@ -191,6 +202,31 @@ MONEY = MaskKeys(
     keep_format=True,
     keep_sign=False,
 )
+
+#: account totals and asset rows: decimal strings whose value is the account's
+ACCOUNT_TOTALS = MaskKeys(
+    (
+        "totalInitialMargin",
+        "totalMaintMargin",
+        "totalWalletBalance",
+        "totalUnrealizedProfit",
+        "totalMarginBalance",
+        "totalPositionInitialMargin",
+        "totalOpenOrderInitialMargin",
+        "totalCrossWalletBalance",
+        "totalCrossUnPnl",
+        "walletBalance",
+        "unrealizedProfit",
+        "marginBalance",
+        "maintMargin",
+        "initialMargin",
+        "positionInitialMargin",
+        "openOrderInitialMargin",
+    ),
+    keep_format=True,
+    keep_sign=False,
+)
+V3_MARGINS = MaskKeys(("initialMargin", "maintMargin", "positionInitialMargin"), keep_format=True)
 
 READ: tuple[Case, ...] = (
     Case(
@@ -235,10 +271,23 @@ READ: tuple[Case, ...] = (
         ),
     ),
     Case(
-        "positionRisk-v3-isolated-open",
-        "v3 positionRisk of an open isolated position",
+        "positionRisk-v3-open",
+        "v3 positionRisk of an open position (the capture's is crossed, ours isolated)",
         signed("GET", "/fapi/v3/positionRisk", ("symbol", "BTCUSDT")),
         ISOLATED_LONG,
+        # isolatedMargin/isolatedWallet are "0" on a crossed position: their form is state here.
+        transformers=(
+            TIMES,
+            MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
+            MONEY,
+            V3_MARGINS,
+            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
+        ),
+        known=(
+            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
+            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
+            KnownDifference("$[0].adl", "value", audit(22, "adl is 1-4 with an open position, never always 0")),
+        ),
     ),
     Case(
         "balance-v2",
@@ -252,8 +301,36 @@ READ: tuple[Case, ...] = (
         ),
     ),
     Case("balance-v3", "v3 balance", signed("GET", "/fapi/v3/balance"), FRESH),
-    Case("account-v2", "v2 account information", signed("GET", "/fapi/v2/account"), ISOLATED_LONG),
-    Case("account-v3", "v3 account information", signed("GET", "/fapi/v3/account"), ISOLATED_LONG),
+    Case(
+        "account-v2",
+        "v2 account information of an account with no position",
+        signed("GET", "/fapi/v2/account"),
+        FRESH,
+        transformers=(TIMES, MONEY, ACCOUNT_TOTALS),
+        known=(
+            KnownDifference("$.feeBurn", "extra key", audit(18, "the 2023 answer has no feeBurn")),
+            KnownDifference("$", "key order", audit(18, "tradeGroupId comes before updateTime")),
+            KnownDifference("$.assets[0]", "key order", audit(18, "maxWithdrawAmount comes before crossWalletBalance")),
+            KnownDifference("$.positions", "length", audit(18, "an account with no position lists none")),
+        ),
+    ),
+    Case(
+        "account-v3",
+        "v3 account information with an open position (the capture's is crossed, ours isolated)",
+        signed("GET", "/fapi/v3/account"),
+        ISOLATED_LONG,
+        transformers=(
+            TIMES,
+            MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
+            MONEY,
+            ACCOUNT_TOTALS,
+            V3_MARGINS,
+        ),
+        known=(
+            KnownDifference("$.assets", "length", audit(11, "a row for every margin asset (6 here)")),
+            KnownDifference("$.assets[0].asset", "value", audit(11, "USDT is not the first row")),
+        ),
+    ),
     Case(
         "accountConfig",
         "account configuration of a one-way account",
@@ -267,6 +344,13 @@ READ: tuple[Case, ...] = (
         signed("GET", "/fapi/v1/symbolConfig", ("symbol", "BTCUSDT")),
         FRESH_ISOLATED,
         transformers=(MaskKeys(("symbol",)), MaskKeys(("maxNotionalValue",), keep_format=True)),
+    ),
+    Case(
+        "symbolConfig-crossed",
+        "symbol configuration of a crossed symbol at the default leverage",
+        signed("GET", "/fapi/v1/symbolConfig", ("symbol", "BTCUSDT")),
+        FRESH,
+        transformers=(MaskKeys(("maxNotionalValue",), keep_format=True),),
     ),
     Case(
         "leverageBracket-symbol",
@@ -293,7 +377,24 @@ READ: tuple[Case, ...] = (
             MaskKeys(("markPrice", "indexPrice", "estimatedSettlePrice", "lastFundingRate", "interestRate"), True),
         ),
     ),
-    Case("exchangeInfo", "exchange information (structure)", Request("GET", "/fapi/v1/exchangeInfo"), NO_ACCOUNT),
+    Case(
+        "exchangeInfo",
+        "exchange information: top level, rate limits, assets, BTCUSDT and ETHUSDT with their filters",
+        Request("GET", "/fapi/v1/exchangeInfo"),
+        NO_ACCOUNT,
+        transformers=(TIMES, SortKeys("filters")),
+        known=(
+            KnownDifference("$.rateLimits", "length", audit(14, "a third limit: ORDERS 300 per 10 SECOND")),
+            KnownDifference("$.assets", "length", audit(14, "every margin asset is listed, not USDT only")),
+            KnownDifference(
+                "$.symbols[*].underlyingSubType", "length", audit(14, 'BTCUSDT ["PoW"], ETHUSDT ["Layer-1"]')
+            ),
+            KnownDifference("$.symbols[0].filters[0].minPrice", "format", audit(13, 'BTCUSDT minPrice "556.80"')),
+            KnownDifference("$.symbols[0].filters[0].tickSize", "format", audit(13, 'BTCUSDT tickSize "0.10"')),
+            KnownDifference("$.symbols[1].filters[0].minPrice", "value", audit(13, 'ETHUSDT minPrice "39.86"')),
+            KnownDifference("$.symbols[1].filters[0].maxPrice", "value", audit(13, 'ETHUSDT maxPrice "306177"')),
+        ),
+    ),
     Case("time", "server time", Request("GET", "/fapi/v1/time"), NO_ACCOUNT, transformers=(TIMES,)),
     Case("ping", "connectivity", Request("GET", "/fapi/v1/ping"), NO_ACCOUNT),
 )

@@ -102,6 +102,22 @@ class FirstRow:
         return _map_members(node, lambda k, v: first(v) if k == self.member else v)
 
 
+@dataclass(frozen=True, slots=True)
+class SortKeys:
+    """Sort the keys of the objects in arrays held by members named ``member``: for objects whose
+    key order the server does not keep stable (exchangeInfo filters vary between captures)."""
+
+    member: str
+
+    def __call__(self, node: Node) -> Node:
+        def sort(v: Node) -> Node:
+            if not isinstance(v, list):
+                return v
+            return [Obj(sorted(row.pairs, key=lambda kv: kv[0])) if isinstance(row, Obj) else row for row in v]
+
+        return _map_members(node, lambda k, v: sort(v) if k == self.member else v)
+
+
 def apply_all(transformers: tuple[Transformer, ...], node: Node) -> Node:
     for transformer in transformers:
         node = transformer(node)
