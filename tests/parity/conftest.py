@@ -61,8 +61,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def parity_mode(pytestconfig: pytest.Config) -> ParityMode:
-    directory = Path(pytestconfig.getoption("--parity-snapshot-dir"))
-    if not pytestconfig.getoption("--record"):
+    # pytest registers these options only when this conftest is loaded at start-up (a path under
+    # tests/parity on the command line); a plain ``pytest`` run collects it later: offline then.
+    directory = Path(pytestconfig.getoption("--parity-snapshot-dir", default=str(SNAPSHOT_DIR)))
+    if not pytestconfig.getoption("--record", default=False):
         return ParityMode(directory)
     creds = Creds(0, os.environ[ENV_API_KEY], os.environ[ENV_API_SECRET])
     return ParityMode(directory, os.environ[ENV_BASE_URL].rstrip("/"), creds)
