@@ -109,6 +109,14 @@ async def send(http: httpx.AsyncClient, creds: Creds | None, request: Request, c
     return Answer(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.text)
 
 
+async def remote_clock(http: httpx.AsyncClient) -> Callable[[], int]:
+    """Milliseconds on the remote's clock: this machine's, shifted by the offset ``/fapi/v1/time``
+    reports, so a recorder whose clock drifts still lands inside Binance's recvWindow."""
+    response = await http.get("/fapi/v1/time")
+    offset = int(response.json()["serverTime"]) - now_ms() if response.status_code == 200 else 0
+    return lambda: now_ms() + offset
+
+
 async def answer_from(api: Api, case: Case, *, remote_creds: Creds | None = None) -> Answer:
     """Run ``case`` on a target: isomargin (``remote_creds`` None: scenario through the control
     plane) or a remote Binance (its steps through Binance's own API, signed with ``remote_creds``)."""
@@ -117,7 +125,7 @@ async def answer_from(api: Api, case: Case, *, remote_creds: Creds | None = None
         clock = api.now
     else:
         creds = remote_creds
-        clock = now_ms
+        clock = await remote_clock(api.http)
         for step in case.scenario.remote_steps:
             await send(api.http, creds, step, clock)
     return await send(api.http, creds, case.request, clock)

@@ -180,3 +180,15 @@ def test_record_without_credentials_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert run.returncode != 0
     assert f"--record needs {ENV_BASE_URL}, {ENV_API_KEY}, {ENV_API_SECRET}" in run.stdout + run.stderr
+
+
+async def test_recording_signs_on_the_remote_clock(
+    remote: tuple[Api, Creds], stand_in: LiveServer, tmp_path: Path
+) -> None:
+    """A recorder whose clock is an hour off the remote's still lands inside its recvWindow."""
+    api, creds = remote
+    assert (await api.http.put("/_isomargin/v1/clock", json={"offsetMs": 3_600_000})).status_code == 200
+    case = BY_NAME["accountConfig"]
+    await record(case, api, creds, stand_in.base_url, tmp_path)
+    snapshot = snapshot_of(case, tmp_path)
+    assert snapshot is not None and snapshot.status == 200, snapshot
