@@ -19,7 +19,7 @@ from tests.parity.scenarios import (
     RATE_LIMITED,
     WITH_HISTORY,
 )
-from tests.parity.transform import FirstRow, MaskKeys, RowOf, SortKeys, SubText
+from tests.parity.transform import FirstRow, MaskKeys, RowOf, SortKeys, SubText, Unwrap
 
 IP = SubText("msg", r"\d{1,3}(?:\.\d{1,3}){3}", "<ip>")
 TIMES = MaskKeys(("time", "updateTime", "serverTime", "nextFundingTime"))
@@ -368,6 +368,20 @@ READ: tuple[Case, ...] = (
             MaskKeys(("cum",), keep_format=True),
         ),
         known=(KnownDifference("$", "type", audit(1, "with a symbol the answer is a one-element array")),),
+    ),
+    Case(
+        "leverageBracket-symbol-brackets",
+        "the brackets of one symbol, its wrapping aside (see leverageBracket-symbol): number literals",
+        signed("GET", "/fapi/v1/leverageBracket", ("symbol", "BTCUSDT")),
+        FRESH,
+        transformers=(
+            Unwrap(),
+            MaskKeys(("symbol",)),
+            FirstRow("brackets"),
+            MaskKeys(("initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio")),
+            MaskKeys(("cum",), keep_format=True),
+        ),
+        known=(KnownDifference("$.brackets[0].cum", "format", audit(20, "cum is a float literal: 0.0")),),
     ),
     Case("leverageBracket-all", "leverage brackets of every symbol", signed("GET", "/fapi/v1/leverageBracket"), FRESH),
     Case(

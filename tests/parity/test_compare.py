@@ -7,7 +7,7 @@ import pytest
 from tests.parity.compare import Difference, KnownDifference, compare, judge
 from tests.parity.jsontext import parse, render
 from tests.parity.snapfile import Answer, Known, Snapshot
-from tests.parity.transform import MaskKeys, RowOf, SubText
+from tests.parity.transform import MaskKeys, RowOf, SortKeys, SubText, Unwrap
 
 JSON = {"content-type": "application/json"}
 WHOLE = Known()
@@ -87,6 +87,14 @@ def test_transformers_mask_values_but_keep_type_and_format() -> None:
         )
         == []
     )
+
+
+def test_unwrap_and_sort_keys() -> None:
+    assert kinds(snap('[{"a":"1.0"}]'), '{"a":"1"}', transformers=(Unwrap(),)) == [("$.a", "format")]
+    assert kinds(snap('[{"a":1},{"a":2}]'), "[]", transformers=(Unwrap(),)) == [("$", "length")]
+    filters = '{"filters":[{"b":1,"filterType":"X"}]}'
+    assert kinds(snap(filters), '{"filters":[{"filterType":"X","b":1}]}') == [("$.filters[0]", "key order")]
+    assert kinds(snap(filters), '{"filters":[{"filterType":"X","b":1}]}', transformers=(SortKeys("filters"),)) == []
 
 
 def test_judge_explains_fails_and_catches_stale_declarations() -> None:

@@ -103,6 +103,16 @@ class FirstRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Unwrap:
+    """A one-element top-level array becomes its element: to compare the element of an answer
+    whose wrapping is a separate, declared difference (an array on one side, an object on the
+    other would otherwise stop the comparison at the root)."""
+
+    def __call__(self, node: Node) -> Node:
+        return node[0] if isinstance(node, list) and len(node) == 1 else node
+
+
+@dataclass(frozen=True, slots=True)
 class SortKeys:
     """Sort the keys of the objects in arrays held by members named ``member``: for objects whose
     key order the server does not keep stable (exchangeInfo filters vary between captures)."""
