@@ -179,6 +179,13 @@ TRADE: tuple[Case, ...] = (
         FRESH,
     ),
     Case(
+        "positionSide-dual-error-4059",
+        "switch a one-way account to one-way mode: -4059, 400",
+        signed("POST", "/fapi/v1/positionSide/dual", ("dualSidePosition", "false")),
+        FRESH,
+        error=errors.NO_NEED_TO_CHANGE_POSITION_SIDE,
+    ),
+    Case(
         "marginType-change",
         "switch a crossed symbol with no position to ISOLATED",
         signed("POST", "/fapi/v1/marginType", ("symbol", "BTCUSDT"), ("marginType", "ISOLATED")),
