@@ -31,7 +31,7 @@ def test_every_route_has_a_parity_case() -> None:
     """A new endpoint gets a parity case (with or without a snapshot yet: then it is doc-only)."""
     endpoints = {case.endpoint for case in CASES}
     missing = [f"{r.method} {r.path}" for r in ROUTES if f"{r.method} {r.path}" not in endpoints]
-    assert not missing, f"routes without a parity case in tests/parity/catalogue.py: {missing}"
+    assert not missing, f"routes without a parity case in tests/parity/cases_*.py: {missing}"
 
 
 def _entry(endpoint: str, parity: str, reasons: tuple[str, ...] = (), error: object = None) -> dict[str, object]:
