@@ -61,6 +61,9 @@ class Scenario:
     build: Callable[[Api], Awaitable[Creds | None]]
     precondition: str = ""
     remote_steps: tuple[Request, ...] = ()
+    #: the precondition needs a trade the steps cannot make: --record leaves such cases alone
+    #: unless the recorder says the demo account is ready (--preconditions-met)
+    needs_trade: bool = False
 
 
 @dataclass(frozen=True, slots=True)

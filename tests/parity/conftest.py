@@ -30,6 +30,7 @@ class ParityMode:
     snapshot_dir: Path
     base_url: str | None = None  # set: record from this remote before comparing
     creds: Creds | None = None
+    preconditions_met: bool = False
 
     @property
     def recording(self) -> bool:
@@ -44,6 +45,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help=f"send each parity case to ${ENV_BASE_URL} (signed with ${ENV_API_KEY}/${ENV_API_SECRET}) "
         "and write its snapshot before comparing isomargin with it",
+    )
+    group.addoption(
+        "--preconditions-met",
+        action="store_true",
+        default=False,
+        help="with --record: the demo account is in the state the selected cases' scenarios need "
+        "(an open position; docs/parity.md), so record those cases too",
     )
     group.addoption(
         "--parity-snapshot-dir",
@@ -67,7 +75,8 @@ def parity_mode(pytestconfig: pytest.Config) -> ParityMode:
     if not pytestconfig.getoption("--record", default=False):
         return ParityMode(directory)
     creds = Creds(0, os.environ[ENV_API_KEY], os.environ[ENV_API_SECRET])
-    return ParityMode(directory, os.environ[ENV_BASE_URL].rstrip("/"), creds)
+    met = bool(pytestconfig.getoption("--preconditions-met", default=False))
+    return ParityMode(directory, os.environ[ENV_BASE_URL].rstrip("/"), creds, met)
 
 
 @pytest.fixture

@@ -96,17 +96,20 @@ ISOLATED_LONG = Scenario(
     "isolated BTCUSDT long",
     _isolated_long,
     "one-way mode, an ISOLATED BTCUSDT long open (a small market buy after setting marginType ISOLATED)",
+    needs_trade=True,
 )
 HEDGE_LONG = Scenario(
     "hedge mode, isolated BTCUSDT LONG",
     _hedge_long,
     "hedge mode, an ISOLATED BTCUSDT LONG open, nothing on the BOTH side, no ETHUSDT position",
+    needs_trade=True,
 )
 WITH_HISTORY = Scenario(
     "isolated BTCUSDT long with two margin moves",
     _with_history,
     "as 'isolated BTCUSDT long'; the steps then add 10 and remove 5 USDT of margin",
     HISTORY_STEPS,
+    needs_trade=True,
 )
 RATE_LIMITED = Scenario(
     "IP over its weight limit", _rate_limited, "never on a real remote: it would lock the recorder's IP out"

@@ -21,6 +21,11 @@ from tests.support import Api
 async def test_parity(case: Case, parity_mode: ParityMode, isomargin: Api, remote: Api | None) -> None:
     if remote is not None and case.remote_skip is None:
         assert parity_mode.base_url is not None and parity_mode.creds is not None
+        if case.scenario.needs_trade and not parity_mode.preconditions_met:
+            pytest.skip(
+                f"not recorded: needs {case.scenario.precondition!r}; open it on the demo account, "
+                f"then run -k {case.name!r} --record --preconditions-met (docs/parity.md)"
+            )
         await record(case, remote, parity_mode.creds, parity_mode.base_url, parity_mode.snapshot_dir)
     snapshot = snapshot_of(case, parity_mode.snapshot_dir)
     if snapshot is None:

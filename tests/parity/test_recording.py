@@ -118,7 +118,7 @@ def test_pytest_record_option_end_to_end(stand_in: LiveServer, tmp_path: Path) -
     with httpx.Client(base_url=stand_in.base_url, timeout=10) as http:
         assert http.post("/_isomargin/v1/reset").status_code == 200
         account = http.post("/_isomargin/v1/accounts", json={"balance": "10000"}).json()
-    names = ["premiumIndex-symbol", "accountConfig", "error-1003-too-many-requests"]
+    names = ["premiumIndex-symbol", "accountConfig", "error-1003-too-many-requests", "positionMargin-add-1"]
     env = {
         **os.environ,
         ENV_BASE_URL: stand_in.base_url,
@@ -146,13 +146,15 @@ def test_pytest_record_option_end_to_end(stand_in: LiveServer, tmp_path: Path) -
         timeout=180,
     )
     out = run.stdout + run.stderr
-    # recorded: the two cases a real remote may receive; never the one that would lock the IP out
+    # recorded: the two cases a real remote may receive as it is; never the one that would lock
+    # the IP out, nor the one that needs an open position without --preconditions-met
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["accountConfig.json", "premiumIndex-symbol.json"]
+    assert "not recorded: needs 'one-way mode, an ISOLATED BTCUSDT long open" in out, out
     recorded = Snapshot.from_json((tmp_path / "premiumIndex-symbol.json").read_text())
     assert recorded.kind == "recorded" and recorded.known.json_types
     # premiumIndex now matches exactly; accountConfig's declared difference (audit #19: a real
     # updateTime) does not occur on a stand-in that answers 0, so that case fails as stale.
-    assert "1 failed, 1 passed, 1 skipped" in out, out
+    assert "1 failed, 1 passed, 2 skipped" in out, out
     assert "declared but no longer different (remove it): $.updateTime value" in out, out
 
 
