@@ -42,8 +42,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q
 
-## Regenerate docs/COVERAGE.md from the route table, the error catalogue and the "assumed" markers.
+## Regenerate docs/COVERAGE.md from the route table, the error catalogue, the "assumed" markers and the
+## parity cases (tests/parity/index.json first: the parity column is derived from it).
 coverage-doc: $(STAMP)
+	$(BIN)/python -m tests.parity.index > tests/parity/index.json
 	$(BIN)/python -m isomargin.coverage > docs/COVERAGE.md
 
 ## Benchmark (docs/BENCHMARKS.md): needs wrk (apt-get install -y wrk); PostgreSQL phases when it answers.

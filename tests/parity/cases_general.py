@@ -1,0 +1,65 @@
+"""Parity cases of what any endpoint can answer: unknown paths, key, signature and rate-limit errors."""
+
+from __future__ import annotations
+
+from isomargin import errors
+from tests.parity.case import Case, Request
+from tests.parity.cases_common import IP, audit, signed
+from tests.parity.compare import KnownDifference
+from tests.parity.scenarios import (
+    FRESH,
+    NO_ACCOUNT,
+    RATE_LIMITED,
+)
+
+GENERAL: tuple[Case, ...] = (
+    Case(
+        "error-unknown-path",
+        "a path fapi does not serve: 404 with Binance's HTML error page (mainnet, 2026)",
+        Request("GET", "/fapi/v1/nonexistent-xyz"),
+        NO_ACCOUNT,
+        known=(KnownDifference("$", "body format", audit(7, "an unknown path is an HTML 404 page, not JSON")),),
+        error=errors.NOT_FOUND,
+    ),
+    Case(
+        "error-retired-path",
+        "a retired v1 path (GET /fapi/v1/positionRisk): 404 with the HTML error page (2026)",
+        Request("GET", "/fapi/v1/positionRisk"),
+        NO_ACCOUNT,
+        known=(KnownDifference("$", "body format", audit(7, "a retired path is an HTML 404 page, not JSON")),),
+        error=errors.NOT_FOUND,
+    ),
+    Case(
+        "error-2015-unknown-key",
+        "a well-formed key the server does not know: -2015 naming the request's IP",
+        signed("GET", "/fapi/v2/balance", tamper="unknown-key"),
+        FRESH,
+        transformers=(IP,),
+        known=(KnownDifference("$.msg", "message", audit(10, 'the message ends ", request ip: <ip>"')),),
+        error=errors.REJECTED_MBX_KEY,
+    ),
+    Case(
+        "error-2014-no-key",
+        "a signed request without X-MBX-APIKEY: -2014",
+        signed("GET", "/fapi/v2/balance", tamper="no-key"),
+        FRESH,
+        error=errors.BAD_API_KEY_FMT,
+    ),
+    Case(
+        "error-1022-bad-signature",
+        "a signature made with another secret: -1022",
+        signed("GET", "/fapi/v2/balance", tamper="bad-signature"),
+        FRESH,
+        error=errors.INVALID_SIGNATURE,
+    ),
+    Case(
+        "error-1003-too-many-requests",
+        "the request after an IP used its 2400 weight this minute: 429, -1003 naming the IP",
+        signed("GET", "/fapi/v1/positionSide/dual"),
+        RATE_LIMITED,
+        transformers=(IP,),
+        known=(KnownDifference("$.msg", "message", audit(9, 'the message says "current limit of IP(<ip>) is"')),),
+        error=errors.TOO_MANY_REQUESTS,
+        remote_skip="it would lock the recorder's IP out of the API for a minute",
+    ),
+)

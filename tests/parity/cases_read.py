@@ -1,0 +1,199 @@
+"""Parity cases of the read endpoints: positions, balances, account, configs, brackets, market data."""
+
+from __future__ import annotations
+
+from tests.parity.case import Case, Request
+from tests.parity.cases_common import ACCOUNT_TOTALS, MONEY, TIMES, V3_MARGINS, audit, signed
+from tests.parity.compare import KnownDifference
+from tests.parity.scenarios import (
+    FRESH,
+    FRESH_ISOLATED,
+    ISOLATED_LONG,
+    NO_ACCOUNT,
+)
+from tests.parity.transform import FirstRow, MaskKeys, RowOf, SortKeys, Unwrap
+
+READ: tuple[Case, ...] = (
+    Case(
+        "positionRisk-v2-isolated-open",
+        "v2 positionRisk of an open isolated position",
+        signed("GET", "/fapi/v2/positionRisk", ("symbol", "BTCUSDT")),
+        ISOLATED_LONG,
+        # positionAmt's decimals are the symbol's quantity precision; the capture is AAPLUSDT.
+        transformers=(
+            TIMES,
+            MaskKeys(("symbol", "positionAmt")),
+            MONEY,
+            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
+        ),
+        known=(
+            KnownDifference("$[0].isolated", "missing key", audit(5, 'rows end with "isolated":true')),
+            KnownDifference("$[0].adlQuantile", "missing key", audit(5, 'rows end with "adlQuantile"')),
+            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
+            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
+        ),
+    ),
+    Case(
+        "positionRisk-v2-isolated-empty",
+        "v2 positionRisk of an isolated symbol with no position",
+        signed("GET", "/fapi/v2/positionRisk", ("symbol", "BTCUSDT")),
+        FRESH_ISOLATED,
+        transformers=(TIMES, MaskKeys(("symbol", "positionAmt")), MONEY),
+        known=(
+            KnownDifference("$[0].isolated", "missing key", audit(5, 'rows end with "isolated":true')),
+            KnownDifference("$[0].adlQuantile", "missing key", audit(5, 'rows end with "adlQuantile"')),
+        ),
+    ),
+    Case(
+        "positionRisk-v2-cross-row",
+        "v2 positionRisk without symbol: the row of a crossed symbol with no position",
+        signed("GET", "/fapi/v2/positionRisk"),
+        FRESH,
+        transformers=(RowOf("symbol", "ETHUSDT"), MaskKeys(("symbol", "positionAmt")), MONEY),
+        known=(
+            KnownDifference("$.isolated", "missing key", audit(5, 'rows end with "isolated":false')),
+            KnownDifference("$.adlQuantile", "missing key", audit(5, 'rows end with "adlQuantile":0')),
+        ),
+    ),
+    Case(
+        "positionRisk-v3-open",
+        "v3 positionRisk of an open position (the capture's is crossed, ours isolated)",
+        signed("GET", "/fapi/v3/positionRisk", ("symbol", "BTCUSDT")),
+        ISOLATED_LONG,
+        # isolatedMargin/isolatedWallet are "0" on a crossed position: their form is state here.
+        transformers=(
+            TIMES,
+            MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
+            MONEY,
+            V3_MARGINS,
+            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
+        ),
+        known=(
+            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
+            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
+            KnownDifference("$[0].adl", "value", audit(22, "adl is 1-4 with an open position, never always 0")),
+        ),
+    ),
+    Case(
+        "balance-v2",
+        "v2 balance: one row per margin asset",
+        signed("GET", "/fapi/v2/balance"),
+        FRESH,
+        transformers=(TIMES, MaskKeys(("accountAlias",)), MONEY),
+        known=(
+            KnownDifference("$", "length", audit(11, "a row for every margin asset (6 here)")),
+            KnownDifference("$[0].asset", "value", audit(11, "USDT is not the first row")),
+        ),
+    ),
+    Case("balance-v3", "v3 balance", signed("GET", "/fapi/v3/balance"), FRESH),
+    Case(
+        "account-v2",
+        "v2 account information of an account with no position",
+        signed("GET", "/fapi/v2/account"),
+        FRESH,
+        transformers=(TIMES, MONEY, ACCOUNT_TOTALS),
+        known=(
+            KnownDifference("$.feeBurn", "extra key", audit(18, "the 2023 answer has no feeBurn")),
+            KnownDifference("$", "key order", audit(18, "tradeGroupId comes before updateTime")),
+            KnownDifference("$.assets[0]", "key order", audit(18, "maxWithdrawAmount comes before crossWalletBalance")),
+            KnownDifference("$.positions", "length", audit(18, "an account with no position lists none")),
+        ),
+    ),
+    Case(
+        "account-v3",
+        "v3 account information with an open position (the capture's is crossed, ours isolated)",
+        signed("GET", "/fapi/v3/account"),
+        ISOLATED_LONG,
+        transformers=(
+            TIMES,
+            MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
+            MONEY,
+            ACCOUNT_TOTALS,
+            V3_MARGINS,
+        ),
+        known=(
+            KnownDifference("$.assets", "length", audit(11, "a row for every margin asset (6 here)")),
+            KnownDifference("$.assets[0].asset", "value", audit(11, "USDT is not the first row")),
+        ),
+    ),
+    Case(
+        "accountConfig",
+        "account configuration of a one-way account",
+        signed("GET", "/fapi/v1/accountConfig"),
+        FRESH,
+        known=(KnownDifference("$.updateTime", "value", audit(19, "updateTime is a real timestamp, not 0")),),
+    ),
+    Case(
+        "symbolConfig-isolated",
+        "symbol configuration of an isolated symbol at the default leverage",
+        signed("GET", "/fapi/v1/symbolConfig", ("symbol", "BTCUSDT")),
+        FRESH_ISOLATED,
+        transformers=(MaskKeys(("symbol",)), MaskKeys(("maxNotionalValue",), keep_format=True)),
+    ),
+    Case(
+        "symbolConfig-crossed",
+        "symbol configuration of a crossed symbol at the default leverage",
+        signed("GET", "/fapi/v1/symbolConfig", ("symbol", "BTCUSDT")),
+        FRESH,
+        transformers=(MaskKeys(("maxNotionalValue",), keep_format=True),),
+    ),
+    Case(
+        "leverageBracket-symbol",
+        "leverage brackets of one symbol",
+        signed("GET", "/fapi/v1/leverageBracket", ("symbol", "BTCUSDT")),
+        FRESH,
+        transformers=(
+            MaskKeys(("symbol",)),
+            FirstRow("brackets"),
+            MaskKeys(("initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio")),
+            MaskKeys(("cum",), keep_format=True),
+        ),
+        known=(KnownDifference("$", "type", audit(1, "with a symbol the answer is a one-element array")),),
+    ),
+    Case(
+        "leverageBracket-symbol-brackets",
+        "the brackets of one symbol, its wrapping aside (see leverageBracket-symbol): number literals",
+        signed("GET", "/fapi/v1/leverageBracket", ("symbol", "BTCUSDT")),
+        FRESH,
+        transformers=(
+            Unwrap(),
+            MaskKeys(("symbol",)),
+            FirstRow("brackets"),
+            MaskKeys(("initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio")),
+            MaskKeys(("cum",), keep_format=True),
+        ),
+        known=(KnownDifference("$.brackets[0].cum", "format", audit(20, "cum is a float literal: 0.0")),),
+    ),
+    Case("leverageBracket-all", "leverage brackets of every symbol", signed("GET", "/fapi/v1/leverageBracket"), FRESH),
+    Case(
+        "premiumIndex-symbol",
+        "mark price and funding of one symbol",
+        Request("GET", "/fapi/v1/premiumIndex", (("symbol", "BTCUSDT"),)),
+        NO_ACCOUNT,
+        transformers=(
+            TIMES,
+            MaskKeys(("symbol",)),
+            MaskKeys(("markPrice", "indexPrice", "estimatedSettlePrice", "lastFundingRate", "interestRate"), True),
+        ),
+    ),
+    Case(
+        "exchangeInfo",
+        "exchange information: top level, rate limits, assets, BTCUSDT and ETHUSDT with their filters",
+        Request("GET", "/fapi/v1/exchangeInfo"),
+        NO_ACCOUNT,
+        transformers=(TIMES, SortKeys("filters")),
+        known=(
+            KnownDifference("$.rateLimits", "length", audit(14, "a third limit: ORDERS 300 per 10 SECOND")),
+            KnownDifference("$.assets", "length", audit(14, "every margin asset is listed, not USDT only")),
+            KnownDifference(
+                "$.symbols[*].underlyingSubType", "length", audit(14, 'BTCUSDT ["PoW"], ETHUSDT ["Layer-1"]')
+            ),
+            KnownDifference("$.symbols[0].filters[0].minPrice", "format", audit(13, 'BTCUSDT minPrice "556.80"')),
+            KnownDifference("$.symbols[0].filters[0].tickSize", "format", audit(13, 'BTCUSDT tickSize "0.10"')),
+            KnownDifference("$.symbols[1].filters[0].minPrice", "value", audit(13, 'ETHUSDT minPrice "39.86"')),
+            KnownDifference("$.symbols[1].filters[0].maxPrice", "value", audit(13, 'ETHUSDT maxPrice "306177"')),
+        ),
+    ),
+    Case("time", "server time", Request("GET", "/fapi/v1/time"), NO_ACCOUNT, transformers=(TIMES,)),
+    Case("ping", "connectivity", Request("GET", "/fapi/v1/ping"), NO_ACCOUNT),
+)

@@ -1,0 +1,117 @@
+"""The states parity cases start from, on isomargin (control plane) and on a real remote.
+
+A real demo account cannot be seeded: what Binance's own API can set (position mode, margin
+type, a margin transfer) is in ``remote_steps``; what needs a trade (an open position) is a
+``precondition`` the person recording establishes first (docs/parity.md lists them).
+"""
+
+from __future__ import annotations
+
+from tests.parity.case import Request, Scenario, send
+from tests.support import Api, Creds
+
+ONE_WAY = Request("POST", "/fapi/v1/positionSide/dual", (("dualSidePosition", "false"),), signed=True)
+HEDGE = Request("POST", "/fapi/v1/positionSide/dual", (("dualSidePosition", "true"),), signed=True)
+#: the margin moves the "with history" scenario makes, through Binance's own endpoint
+HISTORY_STEPS = (
+    Request("POST", "/fapi/v1/positionMargin", (("symbol", "BTCUSDT"), ("amount", "10"), ("type", "1")), signed=True),
+    Request("POST", "/fapi/v1/positionMargin", (("symbol", "BTCUSDT"), ("amount", "5"), ("type", "2")), signed=True),
+)
+#: GET positionSide/dual weighs 30 [PSDG]: 80 of them use up the 2400 weight a minute allows
+HEAVY = Request("GET", "/fapi/v1/positionSide/dual", (), signed=True)
+
+
+async def _marks(api: Api) -> None:
+    await api.mark("BTCUSDT", "51000")
+    await api.mark("ETHUSDT", "3000")
+
+
+async def _none(api: Api) -> Creds | None:
+    await _marks(api)
+    return None
+
+
+async def _fresh(api: Api) -> Creds | None:
+    await _marks(api)
+    return await api.account("10000")
+
+
+TO_ISOLATED = Request("POST", "/fapi/v1/marginType", (("symbol", "BTCUSDT"), ("marginType", "ISOLATED")), signed=True)
+
+
+async def _fresh_isolated(api: Api) -> Creds | None:
+    creds = await _fresh(api)
+    answer = await send(api.http, creds, TO_ISOLATED, api.now)
+    assert answer.status == 200, answer.text
+    return creds
+
+
+async def _isolated_long(api: Api) -> Creds | None:
+    await _marks(api)
+    creds = await api.account("10000")
+    await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
+    return creds
+
+
+async def _hedge_long(api: Api) -> Creds | None:
+    await _marks(api)
+    creds = await api.account("10000", dual=True)
+    await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10, side="LONG")
+    return creds
+
+
+async def _with_history(api: Api) -> Creds | None:
+    creds = await _isolated_long(api)
+    for step in HISTORY_STEPS:
+        answer = await send(api.http, creds, step, api.now)
+        assert answer.status == 200, answer.text
+    return creds
+
+
+async def _rate_limited(api: Api) -> Creds | None:
+    creds = await _fresh(api)
+    for _ in range(80):
+        await send(api.http, creds, HEAVY, api.now)
+    return creds
+
+
+NO_ACCOUNT = Scenario("no account", _none, "none: public endpoints, or a request with no usable key")
+FRESH = Scenario(
+    "fresh account",
+    _fresh,
+    "one-way mode, no BTCUSDT/ETHUSDT position and no open orders, both symbols CROSSED",
+    (
+        ONE_WAY,
+        Request("POST", "/fapi/v1/marginType", (("symbol", "BTCUSDT"), ("marginType", "CROSSED")), signed=True),
+        Request("POST", "/fapi/v1/marginType", (("symbol", "ETHUSDT"), ("marginType", "CROSSED")), signed=True),
+    ),
+)
+FRESH_ISOLATED = Scenario(
+    "fresh account, BTCUSDT isolated",
+    _fresh_isolated,
+    "one-way mode, no BTCUSDT position and no open orders",
+    (ONE_WAY, TO_ISOLATED),
+)
+ISOLATED_LONG = Scenario(
+    "isolated BTCUSDT long",
+    _isolated_long,
+    "one-way mode, an ISOLATED BTCUSDT long open (a small market buy after setting marginType ISOLATED)",
+    needs_trade=True,
+)
+HEDGE_LONG = Scenario(
+    "hedge mode, isolated BTCUSDT LONG",
+    _hedge_long,
+    "hedge mode, an ISOLATED BTCUSDT LONG open, nothing on the BOTH side, no ETHUSDT position",
+    needs_trade=True,
+)
+WITH_HISTORY = Scenario(
+    "isolated BTCUSDT long with two margin moves",
+    _with_history,
+    "as 'isolated BTCUSDT long'; the steps then add 10 and remove 5 USDT of margin",
+    HISTORY_STEPS,
+    needs_trade=True,
+)
+RATE_LIMITED = Scenario(
+    "IP over its weight limit", _rate_limited, "never on a real remote: it would lock the recorder's IP out"
+)
+SCENARIOS = (NO_ACCOUNT, FRESH, FRESH_ISOLATED, ISOLATED_LONG, HEDGE_LONG, WITH_HISTORY, RATE_LIMITED)
