@@ -2,20 +2,32 @@
 
 All SQL of the application lives here (and in the migrations). Every function takes the open
 :class:`~isomargin.store.base.Tx` of the use case calling it, so a use case is one transaction.
-Money goes in as ``str(Decimal)`` (TEXT on SQLite, cast to NUMERIC by PostgreSQL) and comes
-back as ``Decimal``.
+Money goes in as ``Decimal`` and is stored as a scaled integer (``money_sql``: ``_money`` on
+the way in, ``_decimal`` on the way out). The SQL is written by hand (this is the hot path of
+every request; nothing is compiled per call), but its column lists come from the one schema
+source, ``schema.py``, and are checked against it when this module is imported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
+import sqlalchemy as sa
+
+from isomargin.store import schema
 from isomargin.store.base import Row, Tx
+from isomargin.store.money_sql import decode_money as _decimal
+from isomargin.store.money_sql import encode_money as _money
 
 
-def _money(value: Decimal) -> str:
-    return format(value, "f")
+def _columns(table: sa.Table, row_type: type, *, prefix: str = "") -> str:
+    """The columns a dataclass is read from, in its field order (each field names a column)."""
+    return schema.column_list(table, *(f.name for f in fields(row_type)), prefix=prefix)
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +81,22 @@ class HistoryRow:
 
 # --- accounts ---------------------------------------------------------------------------------
 
-_ACCOUNT_COLS = "id, dual_side_position, cross_wallet, update_time"
+_ACCOUNT_COLS = _columns(schema.accounts, Account)
+#: every column but the id the database assigns, in table order
+_NEW_ACCOUNT_COLS = [c.name for c in schema.accounts.columns if not c.primary_key]
+_INSERT_ACCOUNT = (
+    f"INSERT INTO accounts ({', '.join(_NEW_ACCOUNT_COLS)})"
+    f" VALUES ({_placeholders(len(_NEW_ACCOUNT_COLS))}) RETURNING id"
+)
 
 
 def _account(row: Row) -> Account:
-    return Account(int(row[0]), bool(row[1]), Decimal(row[2]), int(row[3]))
+    return Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]))
 
 
 def insert_account(tx: Tx, *, cross_wallet: Decimal, dual_side_position: bool, now_ms: int) -> int:
     row = tx.one(
-        "INSERT INTO accounts (dual_side_position, cross_wallet, created_at, update_time)"
-        " VALUES (?, ?, ?, ?) RETURNING id",
+        _INSERT_ACCOUNT,
         (dual_side_position, _money(cross_wallet), now_ms, now_ms),
     )
     assert row is not None
@@ -109,7 +126,7 @@ def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> 
 
 # --- API keys ---------------------------------------------------------------------------------
 
-_KEY_COLS = "api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist, futures_enabled"
+_KEY_COLS = _columns(schema.api_keys, ApiKey)
 
 
 def _api_key(row: Row) -> ApiKey:
@@ -127,7 +144,7 @@ def _api_key(row: Row) -> ApiKey:
 
 def insert_api_key(tx: Tx, key: ApiKey, now_ms: int) -> None:
     tx.run(
-        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES ({_placeholders(len(fields(ApiKey)) + 1)})",
         (
             key.api_key,
             key.account_id,
@@ -183,10 +200,12 @@ def list_api_keys(tx: Tx, account_id: int) -> list[ApiKey]:
 
 # --- symbol settings (margin type, leverage) --------------------------------------------------
 
+_CONFIG_COLS = _columns(schema.symbol_configs, SymbolConfig)
+
 
 def get_symbol_config(tx: Tx, account_id: int, symbol: str) -> SymbolConfig | None:
     row = tx.one(
-        "SELECT symbol, margin_type, leverage FROM symbol_configs WHERE account_id = ? AND symbol = ?",
+        f"SELECT {_CONFIG_COLS} FROM symbol_configs WHERE account_id = ? AND symbol = ?",
         (account_id, symbol),
     )
     return SymbolConfig(str(row[0]), str(row[1]), int(row[2])) if row else None
@@ -194,7 +213,7 @@ def get_symbol_config(tx: Tx, account_id: int, symbol: str) -> SymbolConfig | No
 
 def list_symbol_configs(tx: Tx, account_id: int) -> list[SymbolConfig]:
     rows = tx.all(
-        "SELECT symbol, margin_type, leverage FROM symbol_configs WHERE account_id = ? ORDER BY symbol",
+        f"SELECT {_CONFIG_COLS} FROM symbol_configs WHERE account_id = ? ORDER BY symbol",
         (account_id,),
     )
     return [SymbolConfig(str(r[0]), str(r[1]), int(r[2])) for r in rows]
@@ -202,7 +221,7 @@ def list_symbol_configs(tx: Tx, account_id: int) -> list[SymbolConfig]:
 
 def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
     tx.run(
-        "INSERT INTO symbol_configs (account_id, symbol, margin_type, leverage) VALUES (?, ?, ?, ?)"
+        f"INSERT INTO symbol_configs (account_id, {_CONFIG_COLS}) VALUES ({_placeholders(4)})"
         " ON CONFLICT (account_id, symbol) DO UPDATE SET margin_type = excluded.margin_type,"
         " leverage = excluded.leverage",
         (account_id, config.symbol, config.margin_type, config.leverage),
@@ -211,16 +230,37 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 
 # --- positions --------------------------------------------------------------------------------
 
-_POS_COLS = "symbol, position_side, position_amt, entry_price, isolated_wallet, update_time"
+_POS_COLS = _columns(schema.positions, PositionRow)
+_POS_COUNT = len(fields(PositionRow))
+#: what a margin change reads with a position: its symbol settings and the mark price
+_CHANGE_COLS = (
+    f"{_columns(schema.positions, PositionRow, prefix='p.')},"
+    f" {schema.column_list(schema.symbol_configs, 'margin_type', 'leverage', prefix='c.')},"
+    f" {schema.column_list(schema.mark_prices, 'mark_price', prefix='m.')}"
+)
+_JOIN_SETTINGS = (
+    " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
+    " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
+)
+# The hot path's statements, built once: positionMargin runs one of these per request.
+_POSITION_FOR_CHANGE = (
+    f"SELECT {_CHANGE_COLS} FROM positions p{_JOIN_SETTINGS}"
+    " WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?"
+)
+_ACCOUNT_FOR_CHANGE = (
+    f"SELECT {_columns(schema.accounts, Account, prefix='a.')}, {_CHANGE_COLS} FROM accounts a"
+    " LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
+    f"{_JOIN_SETTINGS} WHERE a.id = ?"
+)
 
 
 def _position(row: Row) -> PositionRow:
     return PositionRow(
         str(row[0]),
         str(row[1]),
-        Decimal(row[2]),
-        Decimal(row[3]),
-        Decimal(row[4]),
+        _decimal(row[2]),
+        _decimal(row[3]),
+        _decimal(row[4]),
         int(row[5]),
     )
 
@@ -250,18 +290,11 @@ def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> 
     position row is locked (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
     """
     lock = f"{tx.for_update} OF p" if tx.for_update else ""
-    row = tx.one(
-        "SELECT p.symbol, p.position_side, p.position_amt, p.entry_price, p.isolated_wallet, p.update_time,"
-        " c.margin_type, c.leverage, m.mark_price FROM positions p"
-        " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
-        " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
-        " WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?" + lock,
-        (account_id, symbol, side),
-    )
+    row = tx.one(_POSITION_FOR_CHANGE + lock, (account_id, symbol, side))
     if row is None:
         return None
     config = None if row[6] is None else SymbolConfig(str(row[0]), str(row[6]), int(row[7]))
-    return PositionForChange(_position(row), config, None if row[8] is None else Decimal(row[8]))
+    return PositionForChange(_position(row), config, None if row[8] is None else _decimal(row[8]))
 
 
 def get_account_for_change(
@@ -278,23 +311,14 @@ def get_account_for_change(
     if tx.for_update:
         account = get_account(tx, account_id, lock=True)
         return None if account is None else (account, get_position_for_change(tx, account_id, symbol, side))
-    row = tx.one(
-        "SELECT a.id, a.dual_side_position, a.cross_wallet, a.update_time,"
-        " p.symbol, p.position_side, p.position_amt, p.entry_price, p.isolated_wallet, p.update_time,"
-        " c.margin_type, c.leverage, m.mark_price FROM accounts a"
-        " LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
-        " LEFT JOIN symbol_configs c ON c.account_id = a.id AND c.symbol = p.symbol"
-        " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
-        " WHERE a.id = ?",
-        (symbol, side, account_id),
-    )
+    row = tx.one(_ACCOUNT_FOR_CHANGE, (symbol, side, account_id))
     if row is None:
         return None
     account = _account(row)
     if row[4] is None:
         return account, None
     config = None if row[10] is None else SymbolConfig(str(row[4]), str(row[10]), int(row[11]))
-    mark = None if row[12] is None else Decimal(row[12])
+    mark = None if row[12] is None else _decimal(row[12])
     return account, PositionForChange(_position(row[4:10]), config, mark)
 
 
@@ -314,7 +338,7 @@ def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[P
 
 def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
     tx.run(
-        f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES ({_placeholders(_POS_COUNT + 1)})"
         " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
         " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
         " update_time = excluded.update_time",
@@ -339,8 +363,10 @@ def set_isolated_wallet(tx: Tx, account_id: int, symbol: str, side: str, wallet:
 
 
 def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
-    rows = tx.all("SELECT isolated_wallet FROM positions WHERE account_id = ?", (account_id,))
-    return sum((Decimal(r[0]) for r in rows), Decimal(0))
+    """Σ isolated wallets of the account, summed by the database (exact: integers)."""
+    row = tx.one("SELECT COALESCE(SUM(isolated_wallet), 0) FROM positions WHERE account_id = ?", (account_id,))
+    assert row is not None
+    return _decimal(row[0])
 
 
 # --- mark prices ------------------------------------------------------------------------------
@@ -348,12 +374,13 @@ def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
 
 def get_mark_price(tx: Tx, symbol: str) -> Decimal | None:
     row = tx.one("SELECT mark_price FROM mark_prices WHERE symbol = ?", (symbol,))
-    return Decimal(row[0]) if row else None
+    return _decimal(row[0]) if row else None
 
 
 def all_mark_prices(tx: Tx) -> dict[str, tuple[Decimal, int]]:
     return {
-        str(r[0]): (Decimal(r[1]), int(r[2])) for r in tx.all("SELECT symbol, mark_price, update_time FROM mark_prices")
+        str(r[0]): (_decimal(r[1]), int(r[2]))
+        for r in tx.all("SELECT symbol, mark_price, update_time FROM mark_prices")
     }
 
 
@@ -368,11 +395,16 @@ def set_mark_price(tx: Tx, symbol: str, price: Decimal, now_ms: int) -> None:
 # --- margin-change history --------------------------------------------------------------------
 
 
+_HISTORY_COLS = _columns(schema.margin_history, HistoryRow)
+_INSERT_HISTORY = (
+    f"INSERT INTO margin_history (account_id, {_HISTORY_COLS}) VALUES ({_placeholders(len(fields(HistoryRow)) + 1)})"
+)
+
+
 def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
     tx.run(
-        "INSERT INTO margin_history (account_id, symbol, position_side, type, amount, asset, time)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (account_id, row.symbol, row.position_side, row.type, _money(row.amount), row.asset, row.time),
+        _INSERT_HISTORY,
+        (account_id, row.symbol, row.type, _money(row.amount), row.asset, row.time, row.position_side),
     )
 
 
@@ -380,10 +412,7 @@ def query_history(
     tx: Tx, account_id: int, symbol: str, *, type_: int | None, start_ms: int, end_ms: int, limit: int
 ) -> list[HistoryRow]:
     """Rows in ``[start_ms, end_ms]``, oldest first, at most ``limit``."""
-    sql = (
-        "SELECT symbol, type, amount, asset, time, position_side FROM margin_history"
-        " WHERE account_id = ? AND symbol = ? AND time >= ? AND time <= ?"
-    )
+    sql = f"SELECT {_HISTORY_COLS} FROM margin_history WHERE account_id = ? AND symbol = ? AND time >= ? AND time <= ?"
     params: list[object] = [account_id, symbol, start_ms, end_ms]
     if type_ is not None:
         sql += " AND type = ?"
@@ -391,7 +420,7 @@ def query_history(
     sql += " ORDER BY time, id LIMIT ?"
     params.append(limit)
     return [
-        HistoryRow(str(r[0]), int(r[1]), Decimal(r[2]), str(r[3]), int(r[4]), str(r[5])) for r in tx.all(sql, params)
+        HistoryRow(str(r[0]), int(r[1]), _decimal(r[2]), str(r[3]), int(r[4]), str(r[5])) for r in tx.all(sql, params)
     ]
 
 
