@@ -127,6 +127,7 @@ def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> 
 # --- API keys ---------------------------------------------------------------------------------
 
 _KEY_COLS = _columns(schema.api_keys, ApiKey)
+_INSERT_KEY = f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES ({_placeholders(len(fields(ApiKey)) + 1)})"
 
 
 def _api_key(row: Row) -> ApiKey:
@@ -144,7 +145,7 @@ def _api_key(row: Row) -> ApiKey:
 
 def insert_api_key(tx: Tx, key: ApiKey, now_ms: int) -> None:
     tx.run(
-        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES ({_placeholders(len(fields(ApiKey)) + 1)})",
+        _INSERT_KEY,
         (
             key.api_key,
             key.account_id,
@@ -201,6 +202,11 @@ def list_api_keys(tx: Tx, account_id: int) -> list[ApiKey]:
 # --- symbol settings (margin type, leverage) --------------------------------------------------
 
 _CONFIG_COLS = _columns(schema.symbol_configs, SymbolConfig)
+_UPSERT_CONFIG = (
+    f"INSERT INTO symbol_configs (account_id, {_CONFIG_COLS}) VALUES ({_placeholders(1 + len(fields(SymbolConfig)))})"
+    " ON CONFLICT (account_id, symbol) DO UPDATE SET margin_type = excluded.margin_type,"
+    " leverage = excluded.leverage"
+)
 
 
 def get_symbol_config(tx: Tx, account_id: int, symbol: str) -> SymbolConfig | None:
@@ -221,9 +227,7 @@ def list_symbol_configs(tx: Tx, account_id: int) -> list[SymbolConfig]:
 
 def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
     tx.run(
-        f"INSERT INTO symbol_configs (account_id, {_CONFIG_COLS}) VALUES ({_placeholders(4)})"
-        " ON CONFLICT (account_id, symbol) DO UPDATE SET margin_type = excluded.margin_type,"
-        " leverage = excluded.leverage",
+        _UPSERT_CONFIG,
         (account_id, config.symbol, config.margin_type, config.leverage),
     )
 
@@ -231,7 +235,12 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 # --- positions --------------------------------------------------------------------------------
 
 _POS_COLS = _columns(schema.positions, PositionRow)
-_POS_COUNT = len(fields(PositionRow))
+_UPSERT_POSITION = (
+    f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES ({_placeholders(1 + len(fields(PositionRow)))})"
+    " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
+    " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
+    " update_time = excluded.update_time"
+)
 #: what a margin change reads with a position: its symbol settings and the mark price
 _CHANGE_COLS = (
     f"{_columns(schema.positions, PositionRow, prefix='p.')},"
@@ -338,10 +347,7 @@ def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[P
 
 def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
     tx.run(
-        f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES ({_placeholders(_POS_COUNT + 1)})"
-        " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
-        " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
-        " update_time = excluded.update_time",
+        _UPSERT_POSITION,
         (
             account_id,
             pos.symbol,
