@@ -5,6 +5,8 @@ Bench account ``i`` (1-based) has API key ``bench-key-i`` and secret :func:`benc
 wallet holds 1000 above its initial margin, so alternating add/reduce of 1 USDT always succeeds.
 The pre-load (accounts with keys and positions, history rows spread over 29 days) is one bulk
 ``INSERT … SELECT`` per table over a generated series: seconds, not minutes, for a million rows.
+Column lists come from the schema source (``store/schema.py``) and money literals from its
+encoding (``store/money_sql.py``), so the loader cannot drift from the tables it fills.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
-from isomargin.store import Store, Tx
+import sqlalchemy as sa
+
+from isomargin.store import Store, Tx, schema
+from isomargin.store.money_sql import encode_money
 
 MARK = "50000"
 DAY_MS = 86_400_000
@@ -45,12 +52,32 @@ def _bool(tx: Tx, value: bool) -> str:
     return "1" if value else "0"
 
 
-def _money(tx: Tx, literal: str) -> str:
-    return f"CAST('{literal}' AS NUMERIC)" if tx.dialect == "postgresql" else f"'{literal}'"
+def _money(literal: str) -> str:
+    """A money value as the SQL literal of its stored form (a scaled integer, on either dialect)."""
+    return str(encode_money(Decimal(literal)))
 
 
 def _key_expr(tx: Tx) -> str:
     return "'bench-key-' || CAST(i AS TEXT)"
+
+
+def _insert_select(tx: Tx, table: sa.Table, values: Mapping[str, str], source: str = "") -> None:
+    """``INSERT INTO table (…) SELECT …``: one SQL expression per column, checked against the schema.
+
+    A column the schema requires (not nullable, no server default, not a generated id) that
+    ``values`` leaves out fails here, naming it, instead of as a constraint error mid-load.
+    """
+    unknown = set(values) - set(table.columns.keys())
+    required = {
+        c.name
+        for c in table.columns
+        if not c.nullable and c.server_default is None and not (c.primary_key and c.autoincrement is True)
+    }
+    if unknown or required - set(values):
+        raise KeyError(f"{table.name}: unknown columns {sorted(unknown)}, missing {sorted(required - set(values))}")
+    names = [c.name for c in table.columns if c.name in values]
+    select = ", ".join(values[n] for n in names)
+    tx.run(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {select}" + (f" FROM {source}" if source else ""))
 
 
 @dataclass(frozen=True)
@@ -71,34 +98,27 @@ def populate(store: Store, bench_accounts: int, population: Population, now_ms: 
     def run(tx: Tx) -> None:
         tr, fa = _bool(tx, True), _bool(tx, False)
         series = _series(tx, 1, total)
-        tx.run(
-            "INSERT INTO accounts (id, dual_side_position, cross_wallet, created_at, update_time)"
-            f" SELECT i, {fa}, {_money(tx, '1000000')}, {now}, {now} FROM {series}"
-        )
-        tx.run(
-            "INSERT INTO api_keys (api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist, created_at)"
-            f" SELECT {_key_expr(tx)}, i, 'HMAC_SHA256', 'preloaded', {tr}, {tr}, NULL, {now} FROM {series}"
-        )
-        tx.run(
-            "INSERT INTO symbol_configs (account_id, symbol, margin_type, leverage)"
-            f" SELECT i, 'BTCUSDT', 'ISOLATED', 10 FROM {series}"
-        )
-        tx.run(
-            "INSERT INTO positions (account_id, symbol, position_side, position_amt, entry_price, isolated_wallet,"
-            f" update_time) SELECT i, 'BTCUSDT', 'BOTH', {_money(tx, '0.01')}, {_money(tx, MARK)},"
-            f" {_money(tx, '1050')}, {now} FROM {series}"
-        )
+        account = {"id": "i", "dual_side_position": fa, "cross_wallet": _money("1000000")}
+        _insert_select(tx, schema.accounts, {**account, "created_at": f"{now}", "update_time": f"{now}"}, series)
+        key = {"api_key": _key_expr(tx), "account_id": "i", "key_type": "'HMAC_SHA256'", "secret": "'preloaded'"}
+        flags = {"can_trade": tr, "enabled": tr, "ip_whitelist": "NULL", "created_at": f"{now}"}
+        _insert_select(tx, schema.api_keys, {**key, **flags}, series)
+        config = {"account_id": "i", "symbol": "'BTCUSDT'", "margin_type": "'ISOLATED'", "leverage": "10"}
+        _insert_select(tx, schema.symbol_configs, config, series)
+        position = {"account_id": "i", "symbol": "'BTCUSDT'", "position_side": "'BOTH'", "update_time": f"{now}"}
+        amounts = {"position_amt": _money("0.01"), "entry_price": _money(MARK), "isolated_wallet": _money("1050")}
+        _insert_select(tx, schema.positions, {**position, **amounts}, series)
         for i in range(1, bench_accounts + 1):
             tx.run("UPDATE api_keys SET secret = ? WHERE api_key = ?", (bench_secret(bench_key(i)), bench_key(i)))
-        tx.run(
-            f"INSERT INTO mark_prices (symbol, mark_price, update_time) VALUES ('BTCUSDT', {_money(tx, MARK)}, {now})"
-        )
+        mark = {"symbol": "'BTCUSDT'", "mark_price": _money(MARK), "update_time": f"{now}"}
+        _insert_select(tx, schema.mark_prices, mark)
         if population.history_rows:
             # Spread over every account and the last 29 days (inside the 30-day history window).
-            tx.run(
-                "INSERT INTO margin_history (account_id, symbol, position_side, type, amount, asset, time)"
-                f" SELECT 1 + (i % {total}), 'BTCUSDT', 'BOTH', 1 + (i % 2), {_money(tx, '1')}, 'USDT',"
-                f" {now} - (i % {29 * DAY_MS // 1000}) * 1000 FROM {_series(tx, 1, population.history_rows)}"
+            row = {"account_id": f"1 + (i % {total})", "symbol": "'BTCUSDT'", "position_side": "'BOTH'"}
+            change = {"type": "1 + (i % 2)", "amount": _money("1"), "asset": "'USDT'"}
+            when = {"time": f"{now} - (i % {29 * DAY_MS // 1000}) * 1000"}
+            _insert_select(
+                tx, schema.margin_history, {**row, **change, **when}, _series(tx, 1, population.history_rows)
             )
         if tx.dialect == "postgresql":
             # explicit ids above: move the sequence past them so new accounts get fresh ids

@@ -23,15 +23,18 @@ from isomargin.service.symbol_state import mark_price, symbol_config
 from isomargin.store import Tx, outbox, repo
 from isomargin.store.changes import write_change
 
-#: Every balance, wallet and price the control plane takes stays below 10^18 with at most 8
-#: decimals (positionAmt: the symbol's quantityPrecision). Beyond that a sum no longer fits the
-#: 28 significant digits Decimal arithmetic keeps by default, and money would silently round.
-MAX_INTEGER_DIGITS = 18
+#: Every balance, wallet and price the control plane takes stays below 10^10 with at most 8
+#: decimals (positionAmt: the symbol's quantityPrecision). The store keeps money as a 64-bit
+#: integer of value × 10^8 (store/money_sql.py), which holds ±9.2 × 10^10: below 10^10 every
+#: value fits, and so does any wallet later (opening positions and margin transfers only move an
+#: account's money between its wallets). Sums also stay far inside the 28 significant digits
+#: Decimal arithmetic keeps by default, so money never silently rounds.
+MAX_INTEGER_DIGITS = 10
 _LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
 
 
 def check_decimal(name: str, value: Decimal, *, max_places: int = ASSET_PLACES) -> None:
-    """AdminError unless ``abs(value) < 10^18`` with at most ``max_places`` significant decimals."""
+    """AdminError unless ``abs(value) < 10^10`` with at most ``max_places`` significant decimals."""
     if abs(value) >= _LIMIT:
         raise AdminError(f"{name} must be below 10^{MAX_INTEGER_DIGITS}")
     if significant_places(value) > max_places:

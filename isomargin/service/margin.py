@@ -132,7 +132,7 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     event = account_update(
         AccountUpdateReason.MARGIN_TRANSFER,
         cross_wallet=cross,
-        isolated_wallets=repo.sum_isolated_wallets(tx, account_id) + outcome.isolated_wallet_delta,
+        isolated_wallets=found.account_isolated_wallets + outcome.isolated_wallet_delta,
         positions=(position_update(outcome.after, config.margin_type, mark),),
     )
     recorded = write_change(tx, account_id, outcome, cross_wallet=cross, events=[event], now_ms=ctx.now_ms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from alembic import command
@@ -33,3 +34,17 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def draft_revision(message: str, rev_id: str, url: str | None = None) -> Path:
+    """Draft the next migration with Alembic autogenerate: the difference between ``schema.py``
+    and a database at head (a throw-away SQLite file unless ``url`` names one). Review it by hand
+    before committing: autogenerate does not convert data, and ``tests/store/test_migrations.py``
+    fails until the migrated database matches the schema again. The path of the new file.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        target = url or f"sqlite:///{scratch}/draft.db"
+        upgrade(target)
+        script = command.revision(alembic_config(target), message, autogenerate=True, rev_id=rev_id)
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path)

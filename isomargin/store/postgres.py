@@ -2,8 +2,8 @@
 
 Concurrent transfers on one account serialize on ``SELECT … FOR UPDATE`` of the account row
 (account before position, always — so two transactions never wait on each other in a cycle).
-Money columns are NUMERIC, exact. The same SQL as SQLite runs here: ``?`` placeholders are
-rewritten to psycopg's ``%s`` once per statement text.
+Money columns are BIGINT of value × 10^8, as on SQLite (``money_sql.py``). The same SQL as
+SQLite runs here: ``?`` placeholders are rewritten to psycopg's ``%s`` once per statement text.
 """
 
 from __future__ import annotations

@@ -2,20 +2,32 @@
 
 All SQL of the application lives here (and in the migrations). Every function takes the open
 :class:`~isomargin.store.base.Tx` of the use case calling it, so a use case is one transaction.
-Money goes in as ``str(Decimal)`` (TEXT on SQLite, cast to NUMERIC by PostgreSQL) and comes
-back as ``Decimal``.
+Money goes in as ``Decimal`` and is stored as a scaled integer (``money_sql``: ``_money`` on
+the way in, ``_decimal`` on the way out). The SQL is written by hand (this is the hot path of
+every request; nothing is compiled per call), but its column lists come from the one schema
+source, ``schema.py``, and are checked against it when this module is imported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
+import sqlalchemy as sa
+
+from isomargin.store import schema
 from isomargin.store.base import Row, Tx
+from isomargin.store.money_sql import decode_money as _decimal
+from isomargin.store.money_sql import encode_money as _money
 
 
-def _money(value: Decimal) -> str:
-    return format(value, "f")
+def _columns(table: sa.Table, row_type: type, *, prefix: str = "") -> str:
+    """The columns a dataclass is read from, in its field order (each field names a column)."""
+    return schema.column_list(table, *(f.name for f in fields(row_type)), prefix=prefix)
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +83,22 @@ class HistoryRow:
 
 # --- accounts ---------------------------------------------------------------------------------
 
-_ACCOUNT_COLS = "id, dual_side_position, cross_wallet, update_time"
+_ACCOUNT_COLS = _columns(schema.accounts, Account)
+#: every column but the id the database assigns and those with a default, in table order
+_NEW_ACCOUNT_COLS = [c.name for c in schema.accounts.columns if not c.primary_key and c.server_default is None]
+_INSERT_ACCOUNT = (
+    f"INSERT INTO accounts ({', '.join(_NEW_ACCOUNT_COLS)})"
+    f" VALUES ({_placeholders(len(_NEW_ACCOUNT_COLS))}) RETURNING id"
+)
 
 
 def _account(row: Row) -> Account:
-    return Account(int(row[0]), bool(row[1]), Decimal(row[2]), int(row[3]))
+    return Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]))
 
 
 def insert_account(tx: Tx, *, cross_wallet: Decimal, dual_side_position: bool, now_ms: int) -> int:
     row = tx.one(
-        "INSERT INTO accounts (dual_side_position, cross_wallet, created_at, update_time)"
-        " VALUES (?, ?, ?, ?) RETURNING id",
+        _INSERT_ACCOUNT,
         (dual_side_position, _money(cross_wallet), now_ms, now_ms),
     )
     assert row is not None
@@ -116,7 +133,8 @@ def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> 
 
 # --- API keys ---------------------------------------------------------------------------------
 
-_KEY_COLS = "api_key, account_id, key_type, secret, can_trade, enabled, ip_whitelist, futures_enabled"
+_KEY_COLS = _columns(schema.api_keys, ApiKey)
+_INSERT_KEY = f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES ({_placeholders(len(fields(ApiKey)) + 1)})"
 
 
 def _api_key(row: Row) -> ApiKey:
@@ -134,7 +152,7 @@ def _api_key(row: Row) -> ApiKey:
 
 def insert_api_key(tx: Tx, key: ApiKey, now_ms: int) -> None:
     tx.run(
-        f"INSERT INTO api_keys ({_KEY_COLS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _INSERT_KEY,
         (
             key.api_key,
             key.account_id,
@@ -190,10 +208,17 @@ def list_api_keys(tx: Tx, account_id: int) -> list[ApiKey]:
 
 # --- symbol settings (margin type, leverage) --------------------------------------------------
 
+_CONFIG_COLS = _columns(schema.symbol_configs, SymbolConfig)
+_UPSERT_CONFIG = (
+    f"INSERT INTO symbol_configs (account_id, {_CONFIG_COLS}) VALUES ({_placeholders(1 + len(fields(SymbolConfig)))})"
+    " ON CONFLICT (account_id, symbol) DO UPDATE SET margin_type = excluded.margin_type,"
+    " leverage = excluded.leverage"
+)
+
 
 def get_symbol_config(tx: Tx, account_id: int, symbol: str) -> SymbolConfig | None:
     row = tx.one(
-        "SELECT symbol, margin_type, leverage FROM symbol_configs WHERE account_id = ? AND symbol = ?",
+        f"SELECT {_CONFIG_COLS} FROM symbol_configs WHERE account_id = ? AND symbol = ?",
         (account_id, symbol),
     )
     return SymbolConfig(str(row[0]), str(row[1]), int(row[2])) if row else None
@@ -201,7 +226,7 @@ def get_symbol_config(tx: Tx, account_id: int, symbol: str) -> SymbolConfig | No
 
 def list_symbol_configs(tx: Tx, account_id: int) -> list[SymbolConfig]:
     rows = tx.all(
-        "SELECT symbol, margin_type, leverage FROM symbol_configs WHERE account_id = ? ORDER BY symbol",
+        f"SELECT {_CONFIG_COLS} FROM symbol_configs WHERE account_id = ? ORDER BY symbol",
         (account_id,),
     )
     return [SymbolConfig(str(r[0]), str(r[1]), int(r[2])) for r in rows]
@@ -209,25 +234,52 @@ def list_symbol_configs(tx: Tx, account_id: int) -> list[SymbolConfig]:
 
 def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
     tx.run(
-        "INSERT INTO symbol_configs (account_id, symbol, margin_type, leverage) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (account_id, symbol) DO UPDATE SET margin_type = excluded.margin_type,"
-        " leverage = excluded.leverage",
+        _UPSERT_CONFIG,
         (account_id, config.symbol, config.margin_type, config.leverage),
     )
 
 
 # --- positions --------------------------------------------------------------------------------
 
-_POS_COLS = "symbol, position_side, position_amt, entry_price, isolated_wallet, update_time"
+_POS_COLS = _columns(schema.positions, PositionRow)
+_UPSERT_POSITION = (
+    f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES ({_placeholders(1 + len(fields(PositionRow)))})"
+    " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
+    " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
+    " update_time = excluded.update_time"
+)
+#: what a margin change reads with a position: its symbol settings and the mark price
+_CHANGE_COLS = (
+    f"{_columns(schema.positions, PositionRow, prefix='p.')},"
+    f" {schema.column_list(schema.symbol_configs, 'margin_type', 'leverage', prefix='c.')},"
+    f" {schema.column_list(schema.mark_prices, 'mark_price', prefix='m.')},"
+    # the account's isolated wallets summed in the same statement: the wallet balance an
+    # ACCOUNT_UPDATE carries, at no extra round trip (the positions are locked with the account)
+    " (SELECT SUM(s.isolated_wallet) FROM positions s WHERE s.account_id = p.account_id)"
+)
+_JOIN_SETTINGS = (
+    " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
+    " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
+)
+# The hot path's statements, built once: positionMargin runs one of these per request.
+_POSITION_FOR_CHANGE = (
+    f"SELECT {_CHANGE_COLS} FROM positions p{_JOIN_SETTINGS}"
+    " WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?"
+)
+_ACCOUNT_FOR_CHANGE = (
+    f"SELECT {_columns(schema.accounts, Account, prefix='a.')}, {_CHANGE_COLS} FROM accounts a"
+    " LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
+    f"{_JOIN_SETTINGS} WHERE a.id = ?"
+)
 
 
 def _position(row: Row) -> PositionRow:
     return PositionRow(
         str(row[0]),
         str(row[1]),
-        Decimal(row[2]),
-        Decimal(row[3]),
-        Decimal(row[4]),
+        _decimal(row[2]),
+        _decimal(row[3]),
+        _decimal(row[4]),
         int(row[5]),
     )
 
@@ -248,6 +300,8 @@ class PositionForChange:
     position: PositionRow
     config: SymbolConfig | None
     mark_price: Decimal | None
+    #: Σ isolated wallets of the account's positions (this one included), as read
+    account_isolated_wallets: Decimal
 
 
 def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> PositionForChange | None:
@@ -257,18 +311,17 @@ def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> 
     position row is locked (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
     """
     lock = f"{tx.for_update} OF p" if tx.for_update else ""
-    row = tx.one(
-        "SELECT p.symbol, p.position_side, p.position_amt, p.entry_price, p.isolated_wallet, p.update_time,"
-        " c.margin_type, c.leverage, m.mark_price FROM positions p"
-        " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
-        " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
-        " WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?" + lock,
-        (account_id, symbol, side),
-    )
+    row = tx.one(_POSITION_FOR_CHANGE + lock, (account_id, symbol, side))
     if row is None:
         return None
+    return _position_for_change(row)
+
+
+def _position_for_change(row: Row) -> PositionForChange:
+    """A :data:`_CHANGE_COLS` row (position, settings, mark price, Σ isolated wallets)."""
     config = None if row[6] is None else SymbolConfig(str(row[0]), str(row[6]), int(row[7]))
-    return PositionForChange(_position(row), config, None if row[8] is None else Decimal(row[8]))
+    mark = None if row[8] is None else _decimal(row[8])
+    return PositionForChange(_position(row), config, mark, _decimal(row[9]))
 
 
 def get_account_for_change(
@@ -285,24 +338,13 @@ def get_account_for_change(
     if tx.for_update:
         account = get_account(tx, account_id, lock=True)
         return None if account is None else (account, get_position_for_change(tx, account_id, symbol, side))
-    row = tx.one(
-        "SELECT a.id, a.dual_side_position, a.cross_wallet, a.update_time,"
-        " p.symbol, p.position_side, p.position_amt, p.entry_price, p.isolated_wallet, p.update_time,"
-        " c.margin_type, c.leverage, m.mark_price FROM accounts a"
-        " LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
-        " LEFT JOIN symbol_configs c ON c.account_id = a.id AND c.symbol = p.symbol"
-        " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
-        " WHERE a.id = ?",
-        (symbol, side, account_id),
-    )
+    row = tx.one(_ACCOUNT_FOR_CHANGE, (symbol, side, account_id))
     if row is None:
         return None
     account = _account(row)
     if row[4] is None:
         return account, None
-    config = None if row[10] is None else SymbolConfig(str(row[4]), str(row[10]), int(row[11]))
-    mark = None if row[12] is None else Decimal(row[12])
-    return account, PositionForChange(_position(row[4:10]), config, mark)
+    return account, _position_for_change(row[4:])
 
 
 def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[PositionRow]:
@@ -321,10 +363,7 @@ def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[P
 
 def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
     tx.run(
-        f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
-        " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
-        " update_time = excluded.update_time",
+        _UPSERT_POSITION,
         (
             account_id,
             pos.symbol,
@@ -346,8 +385,10 @@ def set_isolated_wallet(tx: Tx, account_id: int, symbol: str, side: str, wallet:
 
 
 def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
-    rows = tx.all("SELECT isolated_wallet FROM positions WHERE account_id = ?", (account_id,))
-    return sum((Decimal(r[0]) for r in rows), Decimal(0))
+    """Σ isolated wallets of the account, summed by the database (exact: integers)."""
+    row = tx.one("SELECT COALESCE(SUM(isolated_wallet), 0) FROM positions WHERE account_id = ?", (account_id,))
+    assert row is not None
+    return _decimal(row[0])
 
 
 # --- mark prices ------------------------------------------------------------------------------
@@ -355,12 +396,13 @@ def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
 
 def get_mark_price(tx: Tx, symbol: str) -> Decimal | None:
     row = tx.one("SELECT mark_price FROM mark_prices WHERE symbol = ?", (symbol,))
-    return Decimal(row[0]) if row else None
+    return _decimal(row[0]) if row else None
 
 
 def all_mark_prices(tx: Tx) -> dict[str, tuple[Decimal, int]]:
     return {
-        str(r[0]): (Decimal(r[1]), int(r[2])) for r in tx.all("SELECT symbol, mark_price, update_time FROM mark_prices")
+        str(r[0]): (_decimal(r[1]), int(r[2]))
+        for r in tx.all("SELECT symbol, mark_price, update_time FROM mark_prices")
     }
 
 
@@ -375,11 +417,25 @@ def set_mark_price(tx: Tx, symbol: str, price: Decimal, now_ms: int) -> None:
 # --- margin-change history --------------------------------------------------------------------
 
 
+_HISTORY_COLS = _columns(schema.margin_history, HistoryRow)
+_INSERT_HISTORY = (
+    f"INSERT INTO margin_history (account_id, {_HISTORY_COLS}) VALUES ({_placeholders(len(fields(HistoryRow)) + 1)})"
+)
+
+
 def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
     tx.run(
-        "INSERT INTO margin_history (account_id, symbol, position_side, type, amount, asset, time, delta_type)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (account_id, row.symbol, row.position_side, row.type, _money(row.amount), row.asset, row.time, row.delta_type),
+        _INSERT_HISTORY,
+        (
+            account_id,
+            row.symbol,
+            row.type,
+            _money(row.amount),
+            row.asset,
+            row.time,
+            row.position_side,
+            row.delta_type,
+        ),
     )
 
 
@@ -387,10 +443,7 @@ def query_history(
     tx: Tx, account_id: int, symbol: str, *, type_: int | None, start_ms: int, end_ms: int, limit: int
 ) -> list[HistoryRow]:
     """Rows in ``[start_ms, end_ms]``, oldest first, at most ``limit``."""
-    sql = (
-        "SELECT symbol, type, amount, asset, time, position_side, delta_type FROM margin_history"
-        " WHERE account_id = ? AND symbol = ? AND time >= ? AND time <= ?"
-    )
+    sql = f"SELECT {_HISTORY_COLS} FROM margin_history WHERE account_id = ? AND symbol = ? AND time >= ? AND time <= ?"
     params: list[object] = [account_id, symbol, start_ms, end_ms]
     if type_ is not None:
         sql += " AND type = ?"
@@ -398,7 +451,7 @@ def query_history(
     sql += " ORDER BY time, id LIMIT ?"
     params.append(limit)
     return [
-        HistoryRow(str(r[0]), int(r[1]), Decimal(r[2]), str(r[3]), int(r[4]), str(r[5]), str(r[6]))
+        HistoryRow(str(r[0]), int(r[1]), _decimal(r[2]), str(r[3]), int(r[4]), str(r[5]), str(r[6]))
         for r in tx.all(sql, params)
     ]
 
@@ -428,18 +481,14 @@ def set_state(tx: Tx, key: str, value: str) -> None:
 
 
 def delete_everything(tx: Tx) -> None:
-    """Empty every table (control-plane reset). Children before parents."""
-    for table in (
-        "events",
-        "margin_history",
-        "positions",
-        "symbol_configs",
-        "api_keys",
-        "mark_prices",
-        "server_state",
-        "accounts",
-    ):
-        tx.run(f"DELETE FROM {table}")
+    """Empty every table of the schema (control-plane reset), children before parents.
+
+    The tables come from ``schema.metadata``, so a table added there is emptied too without
+    being listed here (tests/store/test_reset.py). Alembic's own ``alembic_version`` is not in
+    the metadata and stays: the schema survives a reset.
+    """
+    for table in reversed(schema.metadata.sorted_tables):
+        tx.run(f"DELETE FROM {table.name}")
 
 
 # --- batch reads for paged lists (control plane) ----------------------------------------------

@@ -14,8 +14,8 @@ the COMMIT that made its change durable. Under concurrent load the COMMIT (the
 WAL write, the largest single cost of a transfer in the profile, docs/BENCHMARKS.md) is then
 shared by every request of the batch; a lone request pays one extra loop hop.
 
-Money columns are TEXT (see the migrations): SQLite's NUMERIC affinity would turn them into
-binary floats.
+Money columns are BIGINT holding value × 10^8 (``money_sql.py``): exact, and comparable and
+summable in SQL, which TEXT was not (SQLite's NUMERIC affinity would store binary floats).
 """
 
 from __future__ import annotations

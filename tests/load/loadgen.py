@@ -24,6 +24,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from isomargin.store import Tx, open_store, repo
+from isomargin.store.money_sql import decode_money
 from tests.support import CONTROL, FORM, Api, Creds, hmac_hex
 
 START_BALANCE = Decimal("1000")
@@ -274,7 +275,7 @@ def check_database(url: str, accounts: list[Creds], outcomes: Outcomes) -> dict[
             by_id = {a.id: a for a in repo.list_accounts(tx)}
             positions = {c.account_id: repo.list_positions(tx, c.account_id) for c in accounts}
             rows = tx.all("SELECT account_id, symbol, type, amount FROM margin_history")
-            history = [Request(int(r[0]), str(r[1]), int(r[2]), Decimal(r[3])) for r in rows]
+            history = [Request(int(r[0]), str(r[1]), int(r[2]), decode_money(r[3])) for r in rows]
             return by_id, positions, history
 
         by_id, positions, history = store.read_sync(read)

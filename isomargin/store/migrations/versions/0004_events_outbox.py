@@ -6,7 +6,7 @@ account's events were given, so numbers stay gapless even after old rows are pru
 ``TRADE`` and ``FUNDING_FEE`` arrive with fills and funding).
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,157 @@
+"""Every table of isomargin, once: the one schema source.
+
+These SQLAlchemy Core definitions drive Alembic (``migrations/env.py`` compares them with the
+database, and a test fails when the migrations and this file disagree), the column lists of
+the hand-written queries in ``repo.py``, the bench loader, and the control-plane reset
+(``repo.delete_everything`` empties every table here, children first). A new table added here
+(and by a migration) is therefore reset with the rest without anyone listing it again.
+
+Money, prices and quantities are :class:`Money` columns: BIGINT holding ``value × 10^8``
+(``money_sql.py`` says why, and converts).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from isomargin.store.money_sql import decode_money, encode_money
+
+metadata = sa.MetaData()
+
+
+class Money(sa.TypeDecorator[Decimal]):
+    """A Decimal stored as a BIGINT of ``value × 10^8`` (exact; raises instead of rounding).
+
+    The hot path converts with ``money_sql`` itself; this type lets SQLAlchemy statements (tests,
+    migrations' checks) convert the same way, and marks which columns hold money.
+    """
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else encode_money(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else decode_money(value)
+
+
+def _account_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("accounts.id", ondelete="CASCADE")
+
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dual_side_position", sa.Boolean, nullable=False),
+    sa.Column("cross_wallet", Money, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("update_time", sa.BigInteger, nullable=False),
+    # the last outbox sequence number the account's events were given (store.outbox)
+    sa.Column("event_seq", sa.BigInteger, nullable=False, server_default="0"),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("api_key", sa.String(128), primary_key=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("key_type", sa.String(16), nullable=False),
+    # HMAC: the secret sealed with the master key (auth.keystore); RSA/Ed25519: the public key PEM.
+    sa.Column("secret", sa.Text, nullable=False),
+    sa.Column("can_trade", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("ip_whitelist", sa.Text, nullable=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("futures_enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Index("ix_api_keys_account", "account_id"),
+)
+
+symbol_configs = sa.Table(
+    "symbol_configs",
+    metadata,
+    sa.Column("account_id", sa.Integer, _account_fk(), primary_key=True),
+    sa.Column("symbol", sa.String(32), primary_key=True),
+    sa.Column("margin_type", sa.String(8), nullable=False),
+    sa.Column("leverage", sa.Integer, nullable=False),
+)
+
+positions = sa.Table(
+    "positions",
+    metadata,
+    sa.Column("account_id", sa.Integer, _account_fk(), primary_key=True),
+    sa.Column("symbol", sa.String(32), primary_key=True),
+    sa.Column("position_side", sa.String(8), primary_key=True),
+    sa.Column("position_amt", Money, nullable=False),
+    sa.Column("entry_price", Money, nullable=False),
+    sa.Column("isolated_wallet", Money, nullable=False),
+    sa.Column("update_time", sa.BigInteger, nullable=False),
+)
+
+mark_prices = sa.Table(
+    "mark_prices",
+    metadata,
+    sa.Column("symbol", sa.String(32), primary_key=True),
+    sa.Column("mark_price", Money, nullable=False),
+    sa.Column("update_time", sa.BigInteger, nullable=False),
+)
+
+margin_history = sa.Table(
+    "margin_history",
+    metadata,
+    # INTEGER on SQLite: only an INTEGER PRIMARY KEY is the rowid, and so auto-assigned
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("position_side", sa.String(8), nullable=False),
+    sa.Column("type", sa.SmallInteger, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Column("asset", sa.String(16), nullable=False),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    # USER_ADJUST (positionMargin), TRADE, FUNDING_FEE: what moved the margin (reference §2.2)
+    sa.Column("delta_type", sa.String(16), nullable=False, server_default="USER_ADJUST"),
+    sa.Index("ix_margin_history_account_symbol_time", "account_id", "symbol", "time"),
+)
+
+#: The event outbox (store.outbox): events written in the transaction of their change, numbered
+#: per account without gaps; ``payload`` is the event's JSON (domain.events.to_payload).
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),
+)
+
+server_state = sa.Table(
+    "server_state",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+def money_columns(table: sa.Table) -> list[str]:
+    """Names of ``table``'s money columns, in table order."""
+    return [c.name for c in table.columns if isinstance(c.type, Money)]
+
+
+def column_list(table: sa.Table, *names: str, prefix: str = "") -> str:
+    """``"a, b, c"`` for a hand-written query, after checking every name is a column of ``table``.
+
+    Checked once, when the query text is built at import: a renamed or dropped column fails
+    at start-up, not on the first request that reads it.
+    """
+    missing = [n for n in names if n not in table.columns]
+    if missing:
+        raise KeyError(f"{table.name} has no column {', '.join(missing)}")
+    return ", ".join(prefix + n for n in names)

@@ -1,0 +1,66 @@
+"""A margin transfer keeps its statement count: neither the schema source nor the outbox adds a read.
+
+SQLite: one SELECT (account, position, settings, mark price and Σ isolated wallets joined); the
+account's UPDATE also takes the event's number (RETURNING); the position (an upsert: the one
+change path writes opens and transfers alike), the history row and the event are INSERTs.
+PostgreSQL: the account and the position are read and locked in that order (two SELECTs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from isomargin.domain.position import PositionSide
+from isomargin.service import admin
+from isomargin.service.context import ServiceContext
+from isomargin.service.margin import MarginChange, modify_position_margin
+from isomargin.store import Tx, open_store, repo
+from isomargin.store.base import Row
+from isomargin.symbols import DEFAULT_SYMBOLS
+
+
+class CountingTx:
+    """The store's transaction, recording each statement it is given."""
+
+    def __init__(self, tx: Tx) -> None:
+        self._tx = tx
+        self.dialect = tx.dialect
+        self.for_update = tx.for_update
+        self.statements: list[str] = []
+        self.outbox = tx.outbox
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        self.statements.append(sql.split()[0])
+        return self._tx.one(sql, params)
+
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        self.statements.append(sql.split()[0])
+        return self._tx.all(sql, params)
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        self.statements.append(sql.split()[0])
+        return self._tx.run(sql, params)
+
+
+def test_a_transfer_runs_one_read_and_one_write_per_row_it_changes(db_url: str) -> None:
+    store = open_store(db_url)
+    ctx = ServiceContext(dict(DEFAULT_SYMBOLS), 1_000_000)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
+        )
+        position = admin.OpenPosition(account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50_000), 10)
+        store.write_sync(lambda tx: admin.open_position(tx, ctx, position))
+        counted: list[CountingTx] = []
+
+        def transfer(tx: Tx) -> Decimal:
+            counted.append(CountingTx(tx))
+            change = MarginChange("BTCUSDT", Decimal(1), 1, None)
+            return modify_position_margin(counted[-1], ctx, account_id, change).amount
+
+        assert store.write_sync(transfer) == 1
+    finally:
+        store.close()
+    reads = ["SELECT"] if store.dialect == "sqlite" else ["SELECT", "SELECT"]
+    assert counted[0].statements == [*reads, "UPDATE", "INSERT", "INSERT", "INSERT"]
