@@ -105,7 +105,7 @@ class BinanceHttp:
         used = 0
         extra: dict[str, str] = {}
         try:
-            await state.refresh_clock()
+            await state.refresh_clock(with_key=route is not None and route.security.needs_key)
             now_ms = state.clock.now_ms()
             query: bytes = scope.get("query_string", b"")
             # Parse before counting: the weight of some endpoints depends on their parameters [MP].
@@ -166,7 +166,9 @@ class BinanceHttp:
         key: repo.ApiKey | None = None
         if route.security.needs_key:
             key_text = auth.check_api_key_header(ctx)
-            key = auth.check_key_usable(await state.api_keys.get(state.store, key_text))
+            key = auth.check_key_usable(await state.lookup_key(key_text))
+            # on PostgreSQL the clock offset arrived with the key (AppState.refresh_clock)
+            ctx.now_ms = state.clock.now_ms()
         return await route.answer(state, ctx, key)
 
 

@@ -13,12 +13,15 @@ ahead of the Binance path, so a long-lived connection is never answered as a RES
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 
 from isomargin.api.binance import BinanceHttp, Receive, Scope, Send
 from isomargin.api.control import control_plane
 from isomargin.api.state import AppState
 from isomargin.api.websocket import unknown_stream
+from isomargin.service.housekeeping import run_housekeeping
 
 CONTROL_PREFIX = "/_isomargin/"
 
@@ -42,6 +45,7 @@ class IsomarginApp:
             await self.lifespan(receive, send)
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
+        housekeeping: asyncio.Task[None] | None = None
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -50,8 +54,13 @@ class IsomarginApp:
                 # collection walked it all and stalled every request in flight for 10-20 ms:
                 # it was the p99 of positionMargin (docs/BENCHMARKS.md).
                 gc.freeze()
+                housekeeping = asyncio.create_task(run_housekeeping(self.state.store, self.state.clock))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if housekeeping is not None:
+                    housekeeping.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await housekeeping
                 await self.state.weights.close()
                 self.state.store.close()
                 await send({"type": "lifespan.shutdown.complete"})

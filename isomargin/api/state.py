@@ -9,11 +9,11 @@ from isomargin.auth.keystore import SecretBox
 from isomargin.clock import Clock
 from isomargin.config import Settings
 from isomargin.service import ServiceContext
+from isomargin.service.clock import CLOCK_OFFSET_KEY, read_offset
 from isomargin.store import Store, repo
 
-CLOCK_OFFSET_KEY = "clock_offset_ms"
-#: How often a worker re-reads the shared clock offset (another worker may have shifted it).
-CLOCK_REFRESH_MS = 1000
+#: "never read": differs from every token a store returns
+_UNREAD = object()
 
 
 class KeyCache:
@@ -59,18 +59,46 @@ class AppState:
     #: request weight per IP (in process, or shared through Redis)
     weights: Limiter = field(default_factory=lambda: LocalLimiter(2400))
     api_keys: KeyCache = field(default_factory=KeyCache)
-    _clock_checked_at: int = -CLOCK_REFRESH_MS
+    _clock_token: object = _UNREAD
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:
         return ServiceContext(
             self.settings.symbols, self.clock.now_ms() if now_ms is None else now_ms, secrets=self.secrets
         )
 
-    async def refresh_clock(self) -> None:
-        """Pick up a clock offset set through another worker's control plane, once a second."""
-        wall = self.clock.now_ms() - self.clock.offset_ms
-        if wall - self._clock_checked_at < CLOCK_REFRESH_MS:
+    async def refresh_clock(self, *, with_key: bool = False) -> None:
+        """Learn the shared clock offset before this request reads the time.
+
+        Another worker (or host) may have shifted the clock through its control plane; every
+        worker must see that before its next request, or a signed request timed for the new
+        clock would fail recvWindow on one worker and pass on the other.
+
+        - SQLite: the offset is read again only when the store's state token moved (``PRAGMA
+          data_version``, read once per event-loop turn: any commit by another process, or this
+          process's own writes to ``server_state``). Nothing committed, nothing read.
+        - PostgreSQL has no cheap token: a request that carries an API key reads the offset in
+          the same statement as its key (:meth:`lookup_key`, ``with_key=True`` here); any other
+          request reads it here, in a small read of its own.
+        """
+        token = self.store.state_token()
+        if token is None:
+            if not with_key:
+                self.clock.offset_ms = await self.store.read(read_offset)
             return
-        self._clock_checked_at = wall
-        value = await self.store.read(lambda tx: repo.get_state(tx, CLOCK_OFFSET_KEY))
-        self.clock.offset_ms = int(value) if value else 0
+        if token != self._clock_token:
+            # the token is taken before the read: a commit landing during it moves the token again
+            self.clock.offset_ms = await self.store.read(read_offset)
+            self._clock_token = token
+
+    async def lookup_key(self, api_key: str) -> repo.ApiKey | None:
+        """The API key, from the cache where the store can vouch for it (SQLite).
+
+        Without a state token (PostgreSQL) the key is read with the clock offset, which
+        :meth:`refresh_clock` left to this read.
+        """
+        if self.store.state_token() is None:
+            key, offset = await self.store.read(lambda tx: repo.get_api_key_and_state(tx, api_key, CLOCK_OFFSET_KEY))
+            if key is not None:
+                self.clock.offset_ms = int(offset) if offset else 0
+            return key
+        return await self.api_keys.get(self.store, api_key)

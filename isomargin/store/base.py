@@ -107,6 +107,16 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def state_token(self) -> object | None:
+        """A value that changes whenever ``server_state`` may have changed, or None if unknown.
+
+        Lets a worker skip re-reading shared state (the clock offset) while nothing committed:
+        equal tokens mean no write to the table happened in between, by this process or any
+        other. A store that cannot tell cheaply returns None (``api.state.AppState`` then reads
+        the state with each request).
+        """
+        return None
+
     def api_keys_token(self) -> object | None:
         """A value that changes whenever ``api_keys`` may have changed, or None if unknown.
 

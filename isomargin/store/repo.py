@@ -196,6 +196,21 @@ def hmac_keys_with_plaintext_secret(tx: Tx, sealed_prefix: str) -> list[ApiKey]:
     return [_api_key(r) for r in rows]
 
 
+def get_api_key_and_state(tx: Tx, api_key: str, state_key: str) -> tuple[ApiKey | None, str | None]:
+    """An API key and one ``server_state`` value, in one statement (one round trip on PostgreSQL).
+
+    The state value is only read when the key exists (no row otherwise): a request with an unknown
+    key is refused before it needs anything else.
+    """
+    row = tx.one(
+        f"SELECT {_KEY_COLS}, (SELECT value FROM server_state WHERE key = ?) FROM api_keys WHERE api_key = ?",
+        (state_key, api_key),
+    )
+    if row is None:
+        return None, None
+    return _api_key(row[:-1]), None if row[-1] is None else str(row[-1])
+
+
 def get_api_key(tx: Tx, api_key: str) -> ApiKey | None:
     row = tx.one(f"SELECT {_KEY_COLS} FROM api_keys WHERE api_key = ?", (api_key,))
     return _api_key(row) if row else None

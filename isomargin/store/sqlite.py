@@ -51,6 +51,8 @@ class SqliteTx:
         self._conn = conn
         #: bumped by every statement of this connection that may change ``api_keys``
         self.api_keys_epoch = 0
+        #: bumped by every statement of this connection that may change ``server_state``
+        self.state_epoch = 0
         #: statements that may have written (anything but SELECT), for the group commit
         self.writes = 0
         #: events the running transaction function appended (reset before each one)
@@ -61,6 +63,8 @@ class SqliteTx:
             self.writes += 1
             if "api_keys" in sql:
                 self.api_keys_epoch += 1
+            if "server_state" in sql:
+                self.state_epoch += 1
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         self._note(sql)
@@ -230,6 +234,10 @@ class SqliteStore(Store):
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
         return self._transaction(fn, "BEGIN")
+
+    def state_token(self) -> object | None:
+        # as api_keys_token: other processes' commits, and this connection's own state writes
+        return (self._data_version(), self._tx.state_epoch)
 
     def api_keys_token(self) -> object | None:
         # data_version changes when ANOTHER connection (another worker process, a CLI) commits;

@@ -6,10 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from isomargin.api.control import common
-from isomargin.api.state import CLOCK_OFFSET_KEY
 from isomargin.service import admin
+from isomargin.service.clock import set_offset
 from isomargin.service.errors import AdminError
-from isomargin.store import repo
 
 #: the clock may be shifted by up to 100 years either way: enough for any recvWindow or 30-day
 #: history test, and serverTime stays a 13-digit millisecond time Binance clients parse
@@ -22,7 +21,7 @@ async def set_clock(request: Request) -> Response:
     offset = common.integer(data, "offsetMs")
     if abs(offset) > MAX_CLOCK_OFFSET_MS:
         raise AdminError(f"offsetMs must be within ±{MAX_CLOCK_OFFSET_MS} (100 years)")
-    await state.store.write(lambda tx: repo.set_state(tx, CLOCK_OFFSET_KEY, str(offset)))
+    await state.store.write(lambda tx: set_offset(tx, offset))
     state.clock.offset_ms = offset
     return JSONResponse({"offsetMs": offset, "serverTime": state.clock.now_ms()})
 

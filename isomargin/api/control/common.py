@@ -50,6 +50,8 @@ def guarded(endpoint: Endpoint) -> Endpoint:
             if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
                 return error("missing or wrong Authorization: Bearer <ISOMARGIN_ADMIN_TOKEN>", 401)
         try:
+            # the clock as every worker sees it: another worker's control plane may have moved it
+            await app_state(request).refresh_clock()
             return await endpoint(request)
         except AdminError as exc:
             return error(exc.message, exc.status)
