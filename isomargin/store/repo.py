@@ -391,14 +391,6 @@ def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
     )
 
 
-def set_isolated_wallet(tx: Tx, account_id: int, symbol: str, side: str, wallet: Decimal, now_ms: int) -> None:
-    tx.run(
-        "UPDATE positions SET isolated_wallet = ?, update_time = ? WHERE account_id = ? AND symbol = ?"
-        " AND position_side = ?",
-        (_money(wallet), now_ms, account_id, symbol, side),
-    )
-
-
 def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
     """Σ isolated wallets of the account, summed by the database (exact: integers)."""
     row = tx.one("SELECT COALESCE(SUM(isolated_wallet), 0) FROM positions WHERE account_id = ?", (account_id,))

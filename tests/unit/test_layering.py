@@ -63,3 +63,30 @@ def test_the_check_sees_a_store_import(tmp_path: Path) -> None:
     module.write_text("def f():\n    from isomargin.store import repo\n    import isomargin.store.sqlite\n")
     assert {"isomargin.store", "isomargin.store.repo", "isomargin.store.sqlite"} <= imported_modules(module)
     assert all(_is_store(n) for n in imported_modules(module))
+
+
+#: repo functions that write an account's or a position's money, or its history: only the one
+#: position-change write (store/changes.py) may call them
+MONEY_WRITERS = {"set_cross_wallet", "upsert_position", "insert_history"}
+
+
+def money_writes(path: Path) -> set[str]:
+    """Names of :data:`MONEY_WRITERS` that ``path`` calls as ``repo.<name>(…)``."""
+    return {
+        node.func.attr
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in MONEY_WRITERS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "repo"
+    }
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_money_changes_only_through_the_one_change_path(path: Path) -> None:
+    if path == PACKAGE / "store" / "changes.py":
+        assert money_writes(path) == MONEY_WRITERS  # the one place: it writes all three
+        return
+    calls = money_writes(path)
+    assert not calls, f"{path.name} calls repo.{sorted(calls)}: change money through store.changes.write_change"
