@@ -108,18 +108,52 @@ MALFORMED_REQUEST = _spec(
     "A mandatory parameter was not sent, was empty/null, or malformed.",
 )
 BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum defined for this asset.", 400, "assumed")
+INVALID_TIME_IN_FORCE = _spec(-1115, "INVALID_TIMEINFORCE", "Invalid timeInForce.")
+INVALID_ORDER_TYPE = _spec(-1116, "INVALID_ORDER_TYPE", "Invalid orderType.")
+INVALID_SIDE = _spec(-1117, "INVALID_SIDE", "Invalid side.")
 BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
 INVALID_PARAMETER = _spec(-1130, "INVALID_PARAMETER", "Data sent for parameter '%s' is not valid.", 400, "assumed")
+INVALID_NEW_ORDER_RESP_TYPE = _spec(-1136, "INVALID_NEW_ORDER_RESP_TYPE", "Invalid newOrderRespType.")
+# reduceOnly sent by a hedge-mode account [obs PB-947]
+PARAMETER_NOT_REQUIRED = _spec(-1106, "PARAM_NOT_REQUIRED", "Parameter '%s' sent when not required.", 400, "observed")
 
 # --- 20xx processing ----------------------------------------------------------------------
 BAD_API_KEY_FMT = _spec(-2014, "BAD_API_KEY_FMT", "API-key format invalid.", 401)
 REJECTED_MBX_KEY = _spec(-2015, "REJECTED_MBX_KEY", "Invalid API-key, IP, or permissions for action.", 401)
 
+UNKNOWN_ORDER = _spec(
+    -2011, "CANCEL_REJECTED", "Unknown order sent.", 400, "observed"
+)  # hummingbot matches it [sdk HB]
+NO_SUCH_ORDER = _spec(-2013, "NO_SUCH_ORDER", "Order does not exist.", 400, "observed")
+MARGIN_INSUFFICIENT = _spec(
+    -2019, "MARGIN_NOT_SUFFICIEN", "Margin is insufficient.", 400, "observed"
+)  # [obs CCXT-7542]
+REDUCE_ONLY_REJECT = _spec(-2022, "REDUCE_ONLY_REJECT", "ReduceOnly Order is rejected.", 400, "observed")
 MAX_LEVERAGE_RATIO = _spec(
     -2027, "MAX_LEVERAGE_RATIO", "Exceeded the maximum allowable position at current leverage.", 400, "assumed"
 )
 
 # --- 40xx filters and other issues --------------------------------------------------------
+PRICE_LESS_THAN_ZERO = _spec(-4001, "PRICE_LESS_THAN_ZERO", "Price less than 0.")
+PRICE_GREATER_THAN_MAX_PRICE = _spec(-4002, "PRICE_GREATER_THAN_MAX_PRICE", "Price greater than max price.")
+# The error page says "Quantity less than zero."; the real server answers quantity=0 with this [obs CW-52].
+QTY_LESS_THAN_ZERO = _spec(-4003, "QTY_LESS_THAN_ZERO", "Quantity less than or equal to zero.", 400, "observed")
+QTY_LESS_THAN_MIN_QTY = _spec(-4004, "QTY_LESS_THAN_MIN_QTY", "Quantity less than min quantity.")
+QTY_GREATER_THAN_MAX_QTY = _spec(-4005, "QTY_GREATER_THAN_MAX_QTY", "Quantity greater than max quantity.")
+PRICE_NOT_INCREASED_BY_TICK_SIZE = _spec(
+    -4014, "PRICE_NOT_INCREASED_BY_TICK_SIZE", "Price not increased by tick size.", 400, "observed"
+)
+# no trailing period, as observed on testnet (2026) [obs TR-GATE0]
+INVALID_CL_ORD_ID_LEN = _spec(
+    -4015, "INVALID_CL_ORD_ID_LEN", "Client order id length should be less than 36 chars", 400, "observed"
+)
+PRICE_HIGHTER_THAN_MULTIPLIER_UP = _spec(
+    -4016, "PRICE_HIGHTER_THAN_MULTIPLIER_UP", "Price is higher than mark price multiplier cap."
+)
+QTY_NOT_INCREASED_BY_STEP_SIZE = _spec(-4023, "QTY_NOT_INCREASED_BY_STEP_SIZE", "Qty not increased by step size.")
+PRICE_LOWER_THAN_MULTIPLIER_DOWN = _spec(
+    -4024, "PRICE_LOWER_THAN_MULTIPLIER_DOWN", "Price is lower than mark price multiplier floor."
+)
 # Verbatim as ccxt's binance error map quotes a real reply: {"code":-4028,"msg":"Leverage 100 is not valid"}
 # (https://github.com/ccxt/ccxt/blob/master/ts/src/binance.ts, exceptions map) [CCXT].
 INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid", 400, "observed")
@@ -163,12 +197,54 @@ POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS = _spec(
 POSITION_SIDE_CHANGE_EXISTS_QUANTITY = _spec(
     -4068, "POSITION_SIDE_CHANGE_EXISTS_QUANTITY", "Position side cannot be changed if there exists position."
 )
+DUPLICATED_CLIENT_ORDER_ID = _spec(
+    -4116, "DUPLICATED_CLIENT_ORDER_ID", "ClientOrderId is duplicated.", 400, "observed"
+)  # [obs BG-2]; the error page spells it "clientOrderId is duplicated"
+REDUCE_ONLY_MARGIN_CHECK_FAILED = _spec(
+    -4118,
+    "REDUCE_ONLY_MARGIN_CHECK_FAILED",
+    "ReduceOnly Order Failed. Please check your existing position and open orders.",
+    400,
+    "observed",
+)
+STOP_ORDER_SWITCH_ALGO = _spec(
+    -4120,
+    "STOP_ORDER_SWITCH_ALGO",
+    "Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.",
+    400,
+    "observed",
+)  # since 2025-12-09 [obs QC-59]
+# trailing period as observed [obs CCXT-21792] (the error page has none)
+MARKET_ORDER_REJECT = _spec(
+    -4131,
+    "MARKET_ORDER_REJECT",
+    "The counterparty's best price does not meet the PERCENT_PRICE filter limit.",
+    400,
+    "observed",
+)
 ISOLATED_LEVERAGE_REJECT_WITH_POSITION = _spec(
     -4161,
     "ISOLATED_LEVERAGE_REJECT_WITH_POSITION",
     "Leverage reduction is not supported in Isolated Margin Mode with open positions",
 )
+# the symbol's MIN_NOTIONAL with trailing zeros stripped, the 2023-09+ form [obs AR-77][obs CN-AAPL]
+MIN_NOTIONAL = _spec(
+    -4164,
+    "MIN_NOTIONAL",
+    "Order's notional must be no smaller than %s (unless you choose reduce only).",
+    400,
+    "observed",
+)
 INVALID_TIME_INTERVAL = _spec(-4165, "INVALID_TIME_INTERVAL", "Maximum time interval is %s days", 400, "assumed")
+
+
+# --- 50xx order execution -------------------------------------------------------------------
+FOK_ORDER_REJECT = _spec(
+    -5021, "FOK_ORDER_REJECT", "Due to the order could not be filled immediately, the FOK order has been rejected."
+)
+GTX_ORDER_REJECT = _spec(
+    -5022, "GTX_ORDER_REJECT", "Due to the order could not be executed as maker, the Post Only order will be rejected."
+)
 
 
 def all_specs() -> list[ErrorSpec]:

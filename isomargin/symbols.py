@@ -33,6 +33,12 @@ class SymbolSpec:
     max_qty: Decimal = Decimal("1000")
     market_max_qty: Decimal = Decimal("120")
     min_notional: Decimal = Decimal("100")
+    #: PRICE_FILTER maxPrice, PERCENT_PRICE multipliers, MAX_NUM_ORDERS: exchangeInfo renders them
+    #: and orders are checked against them (one symbol table, issue 11)
+    max_price: Decimal = Decimal("4529764")
+    multiplier_up: Decimal = Decimal("1.0500")
+    multiplier_down: Decimal = Decimal("0.9500")
+    max_num_orders: int = 200
     onboard_date: int = 1569398400000
     extra: Mapping[str, Any] = field(default_factory=dict)
 

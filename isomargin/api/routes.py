@@ -9,10 +9,11 @@ cannot drift.
 from __future__ import annotations
 
 from isomargin.api.context import Security
-from isomargin.api.handlers import account, margin, market, positions
+from isomargin.api.handlers import account, margin, market, orders, positions
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
 from isomargin.service import account_settings, reads
 from isomargin.service import margin as margin_service
+from isomargin.service import orders as order_service
 
 _DOCS = "https://developers.binance.com/docs/derivatives/usds-margined-futures"
 
@@ -207,6 +208,27 @@ ROUTES: tuple[Endpoint, ...] = (
         write(account_settings.change_leverage),
         positions.change_leverage,
         f"{_DOCS}/trade/rest-api/Change-Initial-Leverage",
+    ),
+    # --- trading (issue 11): order weight 0 on the IP limit, 1 on the order counts [doc NO] ---
+    route(
+        "POST",
+        "/fapi/v1/order",
+        0,
+        Security.TRADE,
+        orders.parse_new_order,
+        write(order_service.place_order),
+        orders.new_order,
+        f"{_DOCS}/trade/rest-api",
+    ),
+    route(
+        "POST",
+        "/fapi/v1/order/test",
+        0,
+        Security.TRADE,
+        orders.parse_new_order,
+        write(order_service.test_order),
+        orders.test_order,
+        f"{_DOCS}/trade/rest-api/New-Order-Test",
     ),
 )
 

@@ -14,7 +14,7 @@ exactly: decimals travel as their exact decimal strings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -82,13 +82,77 @@ class AccountConfigUpdate:
     type = "ACCOUNT_CONFIG_UPDATE"
 
 
-Event = AccountUpdate | AccountConfigUpdate
+@dataclass(frozen=True, slots=True)
+class OrderTradeUpdate:
+    """``ORDER_TRADE_UPDATE``: one step of an order — NEW, TRADE, CANCELED, EXPIRED [doc OU].
+
+    Every value of the frame's ``o`` object (reference §4.3), unformatted: the stream pads ``p``,
+    ``L`` to the symbol's precision and ``ap`` to 5+ decimals. A NEW step has zero fill values and
+    ``trade_id`` 0; a TRADE step carries the fill (``t`` = the userTrades ``id``).
+    """
+
+    symbol: str
+    client_order_id: str
+    side: str
+    order_type: str
+    time_in_force: str
+    orig_qty: Decimal
+    price: Decimal
+    avg_price: Decimal
+    execution_type: str  # x: NEW | TRADE | CANCELED | EXPIRED
+    order_status: str  # X
+    order_id: int
+    last_filled_qty: Decimal
+    cumulative_filled_qty: Decimal
+    last_filled_price: Decimal
+    commission: Decimal
+    commission_asset: str
+    trade_time: int
+    trade_id: int
+    bids_notional: Decimal
+    asks_notional: Decimal
+    maker: bool
+    reduce_only: bool
+    position_side: str
+    realized_pnl: Decimal
+    stp_mode: str
+    good_till_date: int
+    expire_reason: int = 0
+
+    type = "ORDER_TRADE_UPDATE"
+
+
+@dataclass(frozen=True, slots=True)
+class TradeLite:
+    """``TRADE_LITE``: the short fill notice sent before the fill's ORDER_TRADE_UPDATE [doc TL]."""
+
+    symbol: str
+    orig_qty: Decimal
+    price: Decimal  # the order's price: 0 for a MARKET order
+    maker: bool
+    client_order_id: str
+    side: str
+    last_filled_price: Decimal
+    last_filled_qty: Decimal
+    trade_id: int
+    order_id: int
+
+    type = "TRADE_LITE"
+
+
+Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite
+_FLAT_EVENTS: dict[str, type[OrderTradeUpdate] | type[TradeLite]] = {
+    OrderTradeUpdate.type: OrderTradeUpdate,
+    TradeLite.type: TradeLite,
+}
 
 
 def to_payload(event: Event) -> dict[str, Any]:
     """The event as a JSON-safe dict (decimals as exact strings)."""
     if isinstance(event, AccountConfigUpdate):
         return {"symbol": event.symbol, "leverage": event.leverage}
+    if isinstance(event, OrderTradeUpdate | TradeLite):
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(event).items()}
     return {
         "reason": event.reason.value,
         "balances": [
@@ -122,6 +186,13 @@ def from_payload(event_type: str, payload: Mapping[str, Any]) -> Event:
     """The typed event back from :func:`to_payload`'s dict (ValueError for an unknown type)."""
     if event_type == AccountConfigUpdate.type:
         return AccountConfigUpdate(str(payload["symbol"]), int(payload["leverage"]))
+    flat = _FLAT_EVENTS.get(event_type)
+    if flat is not None:
+        # field annotations are strings (postponed evaluation): "Decimal" marks the decimals
+        values: dict[str, Any] = {
+            f.name: Decimal(payload[f.name]) if f.type == "Decimal" else payload[f.name] for f in fields(flat)
+        }
+        return flat(**values)
     if event_type != AccountUpdate.type:
         raise ValueError(f"unknown event type {event_type!r}")
     return AccountUpdate(

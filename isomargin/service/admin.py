@@ -20,7 +20,7 @@ from isomargin.service.errors import AdminError
 from isomargin.service.events import account_update, position_update
 from isomargin.service.keys import Credentials, add_api_key
 from isomargin.service.symbol_state import mark_price, symbol_config
-from isomargin.store import Tx, outbox, repo
+from isomargin.store import Tx, outbox, repo, trading
 from isomargin.store.changes import write_change
 
 #: Every balance, wallet and price the control plane takes stays below 10^10 with at most 8
@@ -172,13 +172,38 @@ def _check_shared_leverage(
                 )
 
 
-def set_mark_price(tx: Tx, ctx: ServiceContext, symbol: str, price: Decimal) -> None:
+def set_mark_price(
+    tx: Tx, ctx: ServiceContext, symbol: str, price: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
+) -> None:
+    """Set the mark price and the book top (issue 11); a bid or ask not given is put at the mark."""
     if symbol not in ctx.symbols:
         raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
-    if price <= 0:
-        raise AdminError("markPrice must be positive")
-    check_decimal("markPrice", price)
-    repo.set_mark_price(tx, symbol, price, ctx.now_ms)
+    bid = price if bid is None else bid
+    ask = price if ask is None else ask
+    for name, value in (("markPrice", price), ("bidPrice", bid), ("askPrice", ask)):
+        if value <= 0:
+            raise AdminError(f"{name} must be positive")
+        check_decimal(name, value)
+    if bid > ask:
+        raise AdminError(f"bidPrice {bid} is above askPrice {ask}: the book would be crossed")
+    trading.set_book(tx, symbol, price, bid, ask, ctx.now_ms)
+
+
+def set_commission_rates(
+    tx: Tx, ctx: ServiceContext, account_id: int, maker: Decimal | None, taker: Decimal | None
+) -> trading.FeeRates:
+    """Set either or both rates (0 ≤ rate < 1, 8 decimals at most); the rates after the change."""
+    current = trading.fee_rates(tx, account_id)
+    if current is None:
+        raise AdminError(f"account {account_id} does not exist", 404)
+    for name, value in (("makerCommissionRate", maker), ("takerCommissionRate", taker)):
+        if value is not None and not 0 <= value < 1:
+            raise AdminError(f"{name} must be at least 0 and below 1")
+        if value is not None:
+            check_decimal(name, value)
+    rates = trading.FeeRates(current.maker if maker is None else maker, current.taker if taker is None else taker)
+    trading.set_fee_rates(tx, account_id, rates)
+    return rates
 
 
 def reset(tx: Tx, ctx: ServiceContext) -> None:

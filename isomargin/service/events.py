@@ -17,11 +17,19 @@ from isomargin.service.context import WALLET_ASSET
 _ZERO = Decimal(0)
 
 
-def position_update(holding: Holding, margin_type: str, mark_price: Decimal) -> PositionUpdate:
+def position_update(
+    holding: Holding,
+    margin_type: str,
+    mark_price: Decimal,
+    *,
+    accumulated_realized: Decimal = _ZERO,
+    break_even_price: Decimal | None = None,
+) -> PositionUpdate:
     """A ``P`` row for ``holding`` as it stands, its unrealized PnL at ``mark_price``.
 
-    ``cr`` (accumulated realized PnL) is 0 until fills exist; the break-even price is the entry
-    price, as positionRisk shows it while isomargin charges no fees (assumed, docs/COVERAGE.md).
+    ``cr`` is the position's accumulated realized PnL (fills pass it; 0 for a position no fill
+    touched); the break-even price defaults to the entry price (a decree or margin transfer that
+    does not know the account's taker rate; assumed, docs/COVERAGE.md).
     """
     with localcontext(DECIMAL_CONTEXT):
         unrealized = holding.position_amt * (mark_price - holding.entry_price)
@@ -29,12 +37,12 @@ def position_update(holding: Holding, margin_type: str, mark_price: Decimal) -> 
         symbol=holding.symbol,
         position_amt=holding.position_amt,
         entry_price=holding.entry_price,
-        accumulated_realized=_ZERO,
+        accumulated_realized=accumulated_realized,
         unrealized_pnl=unrealized,
         margin_type=margin_type,
         isolated_wallet=holding.isolated_wallet,
         position_side=holding.position_side.value,
-        break_even_price=holding.entry_price,
+        break_even_price=holding.entry_price if break_even_price is None else break_even_price,
     )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from isomargin.domain.changes import Outcome
 from isomargin.domain.events import Event
-from isomargin.store import outbox, repo
+from isomargin.store import outbox, repo, trading
 from isomargin.store.base import OutboxEvent, Tx
 
 #: the margin asset every history row is in (isomargin's accounts are single-asset USDT)
@@ -31,6 +31,8 @@ def write_change(
 ) -> list[OutboxEvent]:
     """Write ``outcome`` for ``account_id`` (whose row the caller has locked); the events appended.
 
+    A fill's realized PnL is added to the position's accumulated realized PnL (``cr``) here too.
+
     ``cross_wallet`` is the wallet after the change, i.e. the locked value plus
     ``outcome.cross_wallet_delta`` (passed in so the account row is not read twice).
     """
@@ -42,6 +44,8 @@ def write_change(
         account_id,
         repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
     )
+    if outcome.realized_pnl:
+        trading.add_accumulated_realized(tx, account_id, after.symbol, side, outcome.realized_pnl)
     for entry in outcome.history:
         repo.insert_history(
             tx,

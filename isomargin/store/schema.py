@@ -54,6 +54,9 @@ accounts = sa.Table(
     sa.Column("update_time", sa.BigInteger, nullable=False),
     # the last outbox sequence number the account's events were given (store.outbox)
     sa.Column("event_seq", sa.BigInteger, nullable=False, server_default="0"),
+    # commission rates (Money: value × 10^8), Binance's VIP0 0.0002 / 0.0005 by default (reference §2.4)
+    sa.Column("maker_commission_rate", Money, nullable=False, server_default="20000"),
+    sa.Column("taker_commission_rate", Money, nullable=False, server_default="50000"),
 )
 
 api_keys = sa.Table(
@@ -91,6 +94,9 @@ positions = sa.Table(
     sa.Column("entry_price", Money, nullable=False),
     sa.Column("isolated_wallet", Money, nullable=False),
     sa.Column("update_time", sa.BigInteger, nullable=False),
+    # ``cr``: pre-fee realized PnL accumulated per symbol and side, across position lifetimes
+    # (reference §2.3); written by store.changes.write_change with each fill
+    sa.Column("accumulated_realized", Money, nullable=False, server_default="0"),
 )
 
 mark_prices = sa.Table(
@@ -99,6 +105,9 @@ mark_prices = sa.Table(
     sa.Column("symbol", sa.String(32), primary_key=True),
     sa.Column("mark_price", Money, nullable=False),
     sa.Column("update_time", sa.BigInteger, nullable=False),
+    # the book top MARKET orders fill at (issue 11); NULL = at the mark price
+    sa.Column("bid_price", Money, nullable=True),
+    sa.Column("ask_price", Money, nullable=True),
 )
 
 margin_history = sa.Table(
@@ -130,6 +139,69 @@ events = sa.Table(
     sa.Column("time", sa.BigInteger, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
     sa.UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),
+)
+
+#: Orders (issue 11). ``id`` is the Binance ``orderId``; quantities and prices are Money.
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("client_order_id", sa.String(36), nullable=False),
+    sa.Column("side", sa.String(4), nullable=False),
+    sa.Column("position_side", sa.String(8), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("time_in_force", sa.String(8), nullable=False),
+    sa.Column("orig_qty", Money, nullable=False),
+    sa.Column("price", Money, nullable=False),
+    sa.Column("executed_qty", Money, nullable=False),
+    sa.Column("cum_quote", Money, nullable=False),
+    sa.Column("reduce_only", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("good_till_date", sa.BigInteger, nullable=False),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    sa.Column("update_time", sa.BigInteger, nullable=False),
+    # initial margin a resting order reserves (openOrderInitialMargin); 0 once final
+    sa.Column("reserved_margin", Money, nullable=False, server_default="0"),
+    sa.Index("ix_orders_account_symbol", "account_id", "symbol", "id"),
+    sa.Index("ix_orders_account_status", "account_id", "status"),
+)
+
+#: Fills (``GET /fapi/v1/userTrades`` rows); ``id`` is the trade id.
+trades = sa.Table(
+    "trades",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("order_id", sa.BigInteger, nullable=False),
+    sa.Column("side", sa.String(4), nullable=False),
+    sa.Column("position_side", sa.String(8), nullable=False),
+    sa.Column("price", Money, nullable=False),
+    sa.Column("qty", Money, nullable=False),
+    sa.Column("quote_qty", Money, nullable=False),
+    sa.Column("realized_pnl", Money, nullable=False),
+    sa.Column("commission", Money, nullable=False),
+    sa.Column("maker", sa.Boolean, nullable=False),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    sa.Index("ix_trades_account_symbol_time", "account_id", "symbol", "time"),
+)
+
+#: ``GET /fapi/v1/income`` rows; ``id`` is ``tranId``; ``symbol``/``trade_id`` "" when none.
+income = sa.Table(
+    "income",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("income_type", sa.String(32), nullable=False),
+    sa.Column("income", Money, nullable=False),
+    sa.Column("asset", sa.String(16), nullable=False),
+    sa.Column("info", sa.String(64), nullable=False),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    sa.Column("trade_id", sa.String(32), nullable=False),
+    sa.Index("ix_income_account_time", "account_id", "time"),
 )
 
 server_state = sa.Table(

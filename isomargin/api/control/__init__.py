@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from isomargin.api.control import accounts, clock, common, keys, market, positions
+from isomargin.api.control import accounts, clock, common, keys, market, positions, trading
 from isomargin.api.openapi import openapi_document
 from isomargin.api.state import AppState
 
@@ -49,6 +49,7 @@ ROUTES = [
     Route(f"{PREFIX}/accounts", guarded(accounts.create_account), methods=["POST"]),
     Route(f"{PREFIX}/accounts", guarded(accounts.list_accounts), methods=["GET"]),
     Route(f"{PREFIX}/accounts/{{accountId}}", guarded(accounts.get_account), methods=["GET"]),
+    Route(f"{PREFIX}/accounts/{{accountId}}", guarded(trading.update_account), methods=["PATCH"]),
     Route(f"{PREFIX}/accounts/{{accountId}}/apiKeys", guarded(keys.add_api_key), methods=["POST"]),
     Route(f"{PREFIX}/apiKeys/{{apiKey}}", guarded(keys.get_api_key), methods=["GET"]),
     Route(f"{PREFIX}/apiKeys/{{apiKey}}", guarded(keys.update_api_key), methods=["PATCH"]),

@@ -68,7 +68,7 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
             {
                 "filterType": "PRICE_FILTER",
                 "minPrice": decimal_string(spec.tick_size),
-                "maxPrice": "4529764",
+                "maxPrice": decimal_string(spec.max_price),
                 "tickSize": decimal_string(spec.tick_size),
             },
             {
@@ -83,13 +83,13 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
                 "maxQty": decimal_string(spec.market_max_qty),
                 "stepSize": decimal_string(spec.step_size),
             },
-            {"filterType": "MAX_NUM_ORDERS", "limit": 200},
+            {"filterType": "MAX_NUM_ORDERS", "limit": spec.max_num_orders},
             {"filterType": "MAX_NUM_ALGO_ORDERS", "limit": 10},
             {"filterType": "MIN_NOTIONAL", "notional": decimal_string(spec.min_notional)},
             {
                 "filterType": "PERCENT_PRICE",
-                "multiplierUp": "1.0500",
-                "multiplierDown": "0.9500",
+                "multiplierUp": fixed(spec.multiplier_up, 4),
+                "multiplierDown": fixed(spec.multiplier_down, 4),
                 "multiplierDecimal": "4",
             },
         ],

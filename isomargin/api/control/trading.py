@@ -1,0 +1,34 @@
+"""``PATCH /_isomargin/v1/accounts/{accountId}``: an account's maker and taker commission rates.
+
+Binance's VIP0 rates (0.0002 / 0.0005) by default; ``GET /fapi/v1/commissionRate`` shows them and
+every fill charges them (issue 11).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from isomargin.api.control import common
+from isomargin.money import decimal_string
+from isomargin.service import admin
+
+_FIELDS = {"makerCommissionRate", "takerCommissionRate"}
+
+
+async def update_account(request: Request) -> Response:
+    state = common.app_state(request)
+    account_id = common.account_id(common.path_int(request, "accountId"))
+    data = await common.json_object(request)
+    common.only(data, _FIELDS)
+    maker = common.money(data, "makerCommissionRate") if "makerCommissionRate" in data else None
+    taker = common.money(data, "takerCommissionRate") if "takerCommissionRate" in data else None
+    ctx = state.service_context()
+    rates = await state.store.write(lambda tx: admin.set_commission_rates(tx, ctx, account_id, maker, taker))
+    return JSONResponse(
+        {
+            "accountId": account_id,
+            "makerCommissionRate": decimal_string(rates.maker),
+            "takerCommissionRate": decimal_string(rates.taker),
+        }
+    )

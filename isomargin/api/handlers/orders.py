@@ -1,0 +1,150 @@
+"""``POST /fapi/v1/order`` and ``/order/test``: the parser and the answers [doc NO][doc NOT].
+
+Shapes in the field order the real server sends (binance-usdm-trading-reference.md §1.2, not the
+doc's order). The 2026 placement shape has no ``avgPrice``/``cumQuote`` [obs CN-AAPL]; the 2024
+one has both [obs RU-ACH][obs PY-BTC] (``ORDER_RESPONSE_2024``). Decimal formats as observed:
+prices padded to ``pricePrecision``, quantities to ``quantityPrecision``, a zero ``avgPrice``
+``"0.00"``, ``cumQuote`` and a filled ``avgPrice`` to max(5, pricePrecision) decimals (assumed
+rule fitting "0.00000" BTC, "0.0000000" ACH, "3057.89000", "21.40523").
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from isomargin import errors
+from isomargin.api.params import Params
+from isomargin.domain.orders import CONDITIONAL_TYPES, OrderSide, OrderType, ResponseType, TimeInForce
+from isomargin.domain.position import PositionSide
+from isomargin.money import fixed
+from isomargin.service.orders import NewOrder, OrderRow, PlacedOrder, TestedOrder
+from isomargin.symbols import SymbolSpec
+
+#: "unique among open orders", 1 to 36 of these characters [doc NO]
+CLIENT_ORDER_ID_RANGE = "^[\\.A-Z\\:/a-z0-9_-]{1,36}$"
+_CLIENT_ORDER_ID_RE = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+MAX_CLIENT_ORDER_ID = 36
+_ZERO = Decimal(0)
+
+
+def parse_new_order(params: Params) -> NewOrder:
+    symbol = params.symbol()
+    side = params.enum("side", OrderSide, error=errors.INVALID_SIDE)
+    raw_type = params.raw("type")
+    if raw_type in CONDITIONAL_TYPES:  # moved to the Algo Order API on 2025-12-09 [doc CL]
+        raise errors.STOP_ORDER_SWITCH_ALGO.error()
+    order_type = params.enum("type", OrderType, error=errors.INVALID_ORDER_TYPE)
+    limit = order_type is OrderType.LIMIT
+    position_side = params.enum("positionSide", PositionSide, mandatory=False, error=errors.INVALID_POSITION_SIDE)
+    time_in_force = params.enum("timeInForce", TimeInForce, mandatory=limit, error=errors.INVALID_TIME_IN_FORCE)
+    quantity = params.decimal("quantity")
+    # MARKET ignores a price it is sent (assumed: the real answer is not recorded)
+    price = params.decimal("price") if limit else None
+    reduce_only = params.boolean("reduceOnly", mandatory=False)
+    client_order_id = params.string("newClientOrderId", mandatory=False)
+    if client_order_id is not None:
+        if len(client_order_id) > MAX_CLIENT_ORDER_ID:  # 36 accepted, 40 refused [obs TR-GATE0]
+            raise errors.INVALID_CL_ORD_ID_LEN.error()
+        if not _CLIENT_ORDER_ID_RE.fullmatch(client_order_id):
+            raise errors.ILLEGAL_CHARS.error("newClientOrderId", CLIENT_ORDER_ID_RANGE)
+    response_type = params.enum(
+        "newOrderRespType", ResponseType, mandatory=False, error=errors.INVALID_NEW_ORDER_RESP_TYPE
+    )
+    good_till_date = params.integer("goodTillDate", mandatory=False) if time_in_force is TimeInForce.GTD else None
+    assert symbol is not None and side is not None and order_type is not None and quantity is not None
+    return NewOrder(
+        symbol=symbol,
+        side=side,
+        type=order_type,
+        quantity=quantity,
+        price=price,
+        time_in_force=time_in_force or TimeInForce.GTC,
+        position_side=position_side,
+        reduce_only=reduce_only,
+        client_order_id=client_order_id,
+        response_type=response_type or ResponseType.ACK,
+        good_till_date=good_till_date or 0,
+    )
+
+
+def _wide(spec: SymbolSpec) -> int:
+    return max(5, spec.price_precision)
+
+
+def order_fields(spec: SymbolSpec, order: OrderRow, *, acknowledged: bool, profile_2024: bool) -> dict[str, object]:
+    """A placement or cancel answer. ``acknowledged``: the ACK view (status NEW, nothing filled
+    yet, as a MARKET ACK shows although the order filled at once [obs RU-ACH])."""
+    qp = spec.quantity_precision
+    executed = _ZERO if acknowledged else order.executed_qty
+    body: dict[str, object] = {
+        "orderId": order.id,
+        "symbol": order.symbol,
+        "status": "NEW" if acknowledged else order.status,
+        "clientOrderId": order.client_order_id,
+        "price": fixed(order.price, spec.price_precision),
+    }
+    if profile_2024:
+        avg = _ZERO if acknowledged or order.executed_qty == 0 else order.cum_quote / order.executed_qty
+        body["avgPrice"] = fixed(avg, _wide(spec)) if avg else "0.00"
+    body["origQty"] = fixed(order.orig_qty, qp)
+    body["executedQty"] = fixed(executed, qp)
+    body["cumQty"] = fixed(executed, qp)
+    if profile_2024:
+        body["cumQuote"] = fixed(_ZERO if acknowledged else order.cum_quote, _wide(spec))
+    body.update(_tail(spec, order))
+    body["updateTime"] = order.time if acknowledged else order.update_time
+    return body
+
+
+def _tail(spec: SymbolSpec, order: OrderRow) -> dict[str, object]:
+    return {
+        "timeInForce": order.time_in_force,
+        "type": order.type,
+        "reduceOnly": order.reduce_only,
+        "closePosition": False,
+        "side": order.side,
+        "positionSide": order.position_side,
+        "stopPrice": fixed(_ZERO, spec.price_precision),
+        "workingType": "CONTRACT_PRICE",
+        "priceProtect": False,
+        "origType": order.type,
+        "priceMatch": "NONE",
+        "selfTradePreventionMode": "EXPIRE_MAKER",
+        "goodTillDate": order.good_till_date,
+    }
+
+
+def new_order(req: NewOrder, placed: PlacedOrder) -> object:
+    # RESULT: the final state of a MARKET order, and of a LIMIT IOC/FOK; a resting one stays NEW [doc NO]
+    acknowledged = placed.response_type is ResponseType.ACK
+    return order_fields(placed.spec, placed.order, acknowledged=acknowledged, profile_2024=False)
+
+
+def test_order(req: NewOrder, tested: TestedOrder) -> object:
+    """``order/test``: the placement shape with nothing in it — observed ``{"orderId":0,"symbol":"",
+    "status":"", …}`` (abbreviated by the reporter [obs CN-AAPL]; the rest of the body assumed)."""
+    return {
+        "orderId": 0,
+        "symbol": "",
+        "status": "",
+        "clientOrderId": "",
+        "price": "0",
+        "origQty": "0",
+        "executedQty": "0",
+        "cumQty": "0",
+        "timeInForce": "",
+        "type": "",
+        "reduceOnly": False,
+        "closePosition": False,
+        "side": "",
+        "positionSide": "",
+        "stopPrice": "0",
+        "workingType": "",
+        "priceProtect": False,
+        "origType": "",
+        "priceMatch": "",
+        "selfTradePreventionMode": "",
+        "goodTillDate": 0,
+        "updateTime": 0,
+    }

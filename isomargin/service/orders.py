@@ -1,0 +1,310 @@
+"""``POST /fapi/v1/order`` and ``POST /fapi/v1/order/test`` [doc NO][doc NOT].
+
+A new order is checked (``service.order_checks``, in Binance's order), then either fills at once
+against the symbol's book top as taker — a MARKET order always, in full, at the ask (BUY) or the
+bid (SELL); a LIMIT order whose price crosses the book, at the book's price — or, a LIMIT order
+that does not cross, rests on the book reserving its initial margin (GTC, GTX, GTD), expires (IOC)
+or is refused (FOK -5021). A crossing GTX is refused (-5022). Everything one order does is one
+transaction. ``order/test`` runs every check and writes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass, replace
+from decimal import Decimal, localcontext
+
+from isomargin import errors
+from isomargin.domain import changes
+from isomargin.domain.brackets import max_notional_for_leverage
+from isomargin.domain.orders import (
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    ResponseType,
+    TimeInForce,
+    check_best_price,
+    check_notional,
+    check_percent_price,
+    check_price,
+    check_quantity,
+    commission,
+    quote,
+)
+from isomargin.domain.position import DECIMAL_CONTEXT, PositionSide
+from isomargin.service import fills
+from isomargin.service.account import wallet_view
+from isomargin.service.book import Book, book
+from isomargin.service.context import ServiceContext
+from isomargin.service.margin import holding as holding_of
+from isomargin.service.order_checks import (
+    closes_hedge_leg,
+    filters_of,
+    position_slot,
+    reducible_quantity,
+    refuse,
+)
+from isomargin.service.symbol_state import symbol_config
+from isomargin.store import Tx, orders, outbox, repo, trading
+from isomargin.symbols import SymbolSpec
+
+_ZERO = Decimal(0)
+_ID_ALPHABET = string.ascii_letters + string.digits
+#: auto-generated ``clientOrderId``: 22 characters of [A-Za-z0-9], like ``XWE2lEN9zwGvMtrWlBMD1F`` [obs RU-ACH]
+CLIENT_ORDER_ID_LENGTH = 22
+
+OrderRow = orders.OrderRow  # the API names order rows through the service layer
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    symbol: str
+    side: OrderSide
+    type: OrderType
+    quantity: Decimal
+    price: Decimal | None  # LIMIT only
+    time_in_force: TimeInForce
+    position_side: PositionSide | None  # None: not sent
+    reduce_only: bool | None  # None: not sent
+    client_order_id: str | None  # None: generated
+    response_type: ResponseType
+    good_till_date: int  # 0 unless GTD
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """The order as stored after placement (FILLED, EXPIRED or resting NEW) and how to answer."""
+
+    spec: SymbolSpec
+    order: OrderRow
+    response_type: ResponseType
+
+
+@dataclass(frozen=True, slots=True)
+class TestedOrder:
+    """``order/test`` passed every check; nothing was placed."""
+
+
+def new_client_order_id() -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(CLIENT_ORDER_ID_LENGTH))
+
+
+def place_order(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> PlacedOrder:
+    placed = _place(tx, ctx, account_id, req, test=False)
+    assert isinstance(placed, PlacedOrder)
+    return placed
+
+
+def test_order(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> TestedOrder:
+    _place(tx, ctx, account_id, req, test=True)
+    return TestedOrder()
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """An order that passed the checks that need no fill price, with what they read."""
+
+    spec: SymbolSpec
+    account: repo.Account
+    rates: trading.FeeRates
+    slot: PositionSide
+    book: Book
+    quantity: Decimal
+    reduce_only: bool
+    client_order_id: str
+    fill: fills.FillContext
+
+
+def _check(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> _Checked:
+    spec = ctx.symbol(req.symbol)
+    locked = trading.lock_account_for_order(tx, account_id)
+    if locked is None:
+        raise errors.REJECTED_MBX_KEY.error()
+    account, rates = locked
+    slot = position_slot(account.dual_side_position, req.position_side, req.reduce_only is not None)
+    filters = filters_of(spec)
+    market = req.type is OrderType.MARKET
+    refuse(check_quantity(req.quantity, filters, market=market), spec)
+    if req.price is not None:
+        refuse(check_price(req.price, filters), spec)
+    top = book(tx, spec)
+    # a hedge leg's closing order is reduce-only by nature, and so exempt from MIN_NOTIONAL (assumed)
+    reduce_only = bool(req.reduce_only) or (account.dual_side_position and closes_hedge_leg(req.side, slot))
+    order_price = top.mark if req.price is None else req.price
+    refuse(check_notional(req.quantity, order_price, filters, reduce_only=reduce_only), spec)
+    if req.price is None:
+        refuse(check_best_price(req.side, top.best_for(req.side), top.mark, filters), spec)
+    else:
+        refuse(check_percent_price(req.price, top.mark, filters), spec)
+    if req.client_order_id is not None and orders.open_order_with_client_id(
+        tx, account_id, spec.symbol, req.client_order_id
+    ):
+        raise errors.DUPLICATED_CLIENT_ORDER_ID.error()
+    row, accumulated = trading.get_position_for_fill(tx, account_id, spec.symbol, slot.value)
+    held = changes.Holding.flat(spec.symbol, slot) if row is None else holding_of(row)
+    quantity = req.quantity
+    if reduce_only:
+        quantity = reducible_quantity(held.position_amt, req.side, quantity, hedge=account.dual_side_position)
+    config = symbol_config(tx, ctx, account_id, spec.symbol)
+    fill_context = fills.FillContext(
+        account=account,
+        holding=held,
+        accumulated_realized=accumulated,
+        margin_type=config.margin_type,
+        leverage=config.leverage,
+        mark=top.mark,
+        taker_rate=rates.taker,
+        isolated_wallets=_ZERO,  # read with the wallet when a fill needs it
+    )
+    return _Checked(
+        spec,
+        account,
+        rates,
+        slot,
+        top,
+        quantity,
+        reduce_only,
+        req.client_order_id or new_client_order_id(),
+        fill_context,
+    )
+
+
+def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test: bool) -> PlacedOrder | TestedOrder:
+    checked = _check(tx, ctx, account_id, req)
+    best = checked.book.best_for(req.side)
+    crosses = req.price is None or (req.price >= best if req.side is OrderSide.BUY else req.price <= best)
+    if req.time_in_force is TimeInForce.GTX and crosses:
+        raise errors.GTX_ORDER_REJECT.error()
+    if req.time_in_force is TimeInForce.FOK and not crosses:
+        raise errors.FOK_ORDER_REJECT.error()
+    if crosses:
+        fee = commission(checked.quantity, best, checked.rates.taker)
+        isolated_wallets = _check_margin(tx, ctx, account_id, checked, req.side, best, fee)
+        if test:
+            return TestedOrder()
+        order = _store_order(
+            tx, ctx, account_id, req, checked, OrderStatus.FILLED, executed=checked.quantity, price=best
+        )
+        fill_context = _with_wallets(checked.fill, isolated_wallets)
+        fills.apply_fill(
+            tx,
+            ctx,
+            account_id,
+            order,
+            fill_context,
+            quantity=checked.quantity,
+            price=best,
+            commission=fee,
+            maker=False,
+            announce_new=True,
+        )
+        return PlacedOrder(checked.spec, order, req.response_type)
+    if req.time_in_force is TimeInForce.IOC:
+        if test:
+            return TestedOrder()
+        order = _store_order(tx, ctx, account_id, req, checked, OrderStatus.EXPIRED, executed=_ZERO, price=best)
+        steps = [
+            fills.order_step(order, "NEW", now_ms=ctx.now_ms),
+            fills.order_step(order, "EXPIRED", now_ms=ctx.now_ms),
+        ]
+        outbox.append(tx, account_id, steps, ctx.now_ms)
+        return PlacedOrder(checked.spec, order, req.response_type)
+    assert req.price is not None
+    reserve = _ZERO if checked.reduce_only else _initial_margin(checked.quantity, req.price, checked.fill.leverage)
+    _check_reserve(tx, ctx, account_id, reserve)
+    if test:
+        return TestedOrder()
+    order = _store_order(
+        tx, ctx, account_id, req, checked, OrderStatus.NEW, executed=_ZERO, price=best, reserved=reserve
+    )
+    outbox.append(tx, account_id, [fills.order_step(order, "NEW", now_ms=ctx.now_ms)], ctx.now_ms)
+    return PlacedOrder(checked.spec, order, req.response_type)
+
+
+def _with_wallets(fc: fills.FillContext, isolated_wallets: Decimal) -> fills.FillContext:
+    return replace(fc, isolated_wallets=isolated_wallets)
+
+
+def _store_order(
+    tx: Tx,
+    ctx: ServiceContext,
+    account_id: int,
+    req: NewOrder,
+    checked: _Checked,
+    status: OrderStatus,
+    *,
+    executed: Decimal,
+    price: Decimal,
+    reserved: Decimal = _ZERO,
+) -> OrderRow:
+    row = OrderRow(
+        id=0,
+        symbol=checked.spec.symbol,
+        client_order_id=checked.client_order_id,
+        side=req.side.value,
+        position_side=checked.slot.value,
+        type=req.type.value,
+        time_in_force=req.time_in_force.value,
+        orig_qty=checked.quantity,
+        price=_ZERO if req.price is None else req.price,
+        executed_qty=executed,
+        cum_quote=quote(executed, price) if executed else _ZERO,
+        # hedge legs' closing orders are reduce-only by nature but show reduceOnly false (assumed)
+        reduce_only=bool(req.reduce_only),
+        status=status.value,
+        good_till_date=req.good_till_date,
+        time=ctx.now_ms,
+        update_time=ctx.now_ms,
+        reserved_margin=reserved,
+    )
+    return replace(row, id=orders.insert_order(tx, account_id, row))
+
+
+def _initial_margin(quantity: Decimal, price: Decimal, leverage: int) -> Decimal:
+    with localcontext(DECIMAL_CONTEXT):
+        return (quantity * price / leverage).quantize(Decimal("0.00000001"))
+
+
+def _check_reserve(tx: Tx, ctx: ServiceContext, account_id: int, reserve: Decimal) -> None:
+    """-2019 when a resting order's initial margin is more than what is available for orders."""
+    if reserve == 0:
+        return
+    wallet = wallet_view(tx, ctx, account_id)
+    if reserve > wallet.available_balance - orders.reserved_margin(tx, account_id):
+        raise errors.MARGIN_INSUFFICIENT.error()
+
+
+def _check_margin(
+    tx: Tx, ctx: ServiceContext, account_id: int, checked: _Checked, side: OrderSide, price: Decimal, fee: Decimal
+) -> Decimal:
+    """-2027 / -2019 for the part of a fill that opens exposure; Σ isolated wallets as read.
+
+    Required (reference §1.6, assumed): the opened quantity's initial margin at the fill price,
+    its loss against the mark (a BUY above the mark starts in loss), and the commission; available:
+    the wallet's available balance less open orders' reserved margin, plus, for a flip, what the
+    closing part frees (the isolated wallet, or a cross position's initial margin, with its PnL).
+    """
+    fc = checked.fill
+    held = fc.holding.position_amt
+    quantity = checked.quantity
+    signed = quantity if side is OrderSide.BUY else -quantity
+    if held != 0 and (held > 0) != (signed > 0) and quantity <= abs(held):
+        return repo.sum_isolated_wallets(tx, account_id)  # a pure reduce opens nothing
+    wallet = wallet_view(tx, ctx, account_id)
+    with localcontext(DECIMAL_CONTEXT):
+        flip = held != 0 and (held > 0) != (signed > 0)
+        opened = quantity - abs(held) if flip else quantity
+        if abs(held + signed) * price > max_notional_for_leverage(checked.spec.brackets, fc.leverage):
+            raise errors.MAX_LEVERAGE_RATIO.error()
+        initial = opened * price / fc.leverage
+        loss = max(_ZERO, (price - fc.mark) * opened if side is OrderSide.BUY else (fc.mark - price) * opened)
+        freed = _ZERO
+        if flip:
+            pnl = (price - fc.holding.entry_price) * held
+            kept = fc.holding.isolated_wallet if fc.margin_type == "ISOLATED" else abs(held) * fc.mark / fc.leverage
+            freed = kept + pnl
+        available = wallet.available_balance - orders.reserved_margin(tx, account_id) + freed
+        if initial + loss + fee > available:
+            raise errors.MARGIN_INSUFFICIENT.error()
+    return wallet.isolated_wallets

@@ -1,0 +1,102 @@
+"""What trading reads and writes beside positions: the book top, commission rates, ``cr``.
+
+Hand-written SQL like ``repo.py`` (the order hot path runs these), money in and out through
+``money_sql``. The book top lives in ``mark_prices`` next to the mark it moves with; the rates
+and the accumulated realized PnL are columns of ``accounts`` and ``positions`` (schema.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from isomargin.store import repo
+from isomargin.store.base import Tx
+from isomargin.store.money_sql import decode_money as _decimal
+from isomargin.store.money_sql import encode_money as _money
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBook:
+    """A symbol's stored prices; ``bid``/``ask`` None mean "at the mark"."""
+
+    mark: Decimal
+    bid: Decimal | None
+    ask: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeeRates:
+    maker: Decimal
+    taker: Decimal
+
+
+def get_book(tx: Tx, symbol: str) -> StoredBook | None:
+    row = tx.one("SELECT mark_price, bid_price, ask_price FROM mark_prices WHERE symbol = ?", (symbol,))
+    if row is None:
+        return None
+    return StoredBook(
+        _decimal(row[0]), None if row[1] is None else _decimal(row[1]), None if row[2] is None else _decimal(row[2])
+    )
+
+
+def set_book(tx: Tx, symbol: str, mark: Decimal, bid: Decimal, ask: Decimal, now_ms: int) -> None:
+    """The mark price and the book top, together (a mark without a book would leave it stale)."""
+    tx.run(
+        "INSERT INTO mark_prices (symbol, mark_price, update_time, bid_price, ask_price) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (symbol) DO UPDATE SET mark_price = excluded.mark_price, update_time = excluded.update_time,"
+        " bid_price = excluded.bid_price, ask_price = excluded.ask_price",
+        (symbol, _money(mark), now_ms, _money(bid), _money(ask)),
+    )
+
+
+_ACCOUNT_FOR_ORDER = (
+    "SELECT id, dual_side_position, cross_wallet, update_time, maker_commission_rate, taker_commission_rate"
+    " FROM accounts WHERE id = ?"
+)
+
+
+def lock_account_for_order(tx: Tx, account_id: int) -> tuple[repo.Account, FeeRates] | None:
+    """The account row locked until commit (before any position: the lock order), with its rates."""
+    row = tx.one(_ACCOUNT_FOR_ORDER + tx.for_update, (account_id,))
+    if row is None:
+        return None
+    account = repo.Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]))
+    return account, FeeRates(_decimal(row[4]), _decimal(row[5]))
+
+
+def fee_rates(tx: Tx, account_id: int) -> FeeRates | None:
+    row = tx.one("SELECT maker_commission_rate, taker_commission_rate FROM accounts WHERE id = ?", (account_id,))
+    return None if row is None else FeeRates(_decimal(row[0]), _decimal(row[1]))
+
+
+def set_fee_rates(tx: Tx, account_id: int, rates: FeeRates) -> bool:
+    changed = tx.run(
+        "UPDATE accounts SET maker_commission_rate = ?, taker_commission_rate = ? WHERE id = ?",
+        (_money(rates.maker), _money(rates.taker), account_id),
+    )
+    return changed > 0
+
+
+def get_position_for_fill(tx: Tx, account_id: int, symbol: str, side: str) -> tuple[repo.PositionRow | None, Decimal]:
+    """The position locked until commit (None: never held) and its accumulated realized PnL."""
+    row = tx.one(
+        "SELECT symbol, position_side, position_amt, entry_price, isolated_wallet, update_time, accumulated_realized"
+        " FROM positions WHERE account_id = ? AND symbol = ? AND position_side = ?" + tx.for_update,
+        (account_id, symbol, side),
+    )
+    if row is None:
+        return None, Decimal(0)
+    position = repo.PositionRow(
+        str(row[0]), str(row[1]), _decimal(row[2]), _decimal(row[3]), _decimal(row[4]), int(row[5])
+    )
+    return position, _decimal(row[6])
+
+
+def add_accumulated_realized(tx: Tx, account_id: int, symbol: str, side: str, realized: Decimal) -> None:
+    """``cr`` += a fill's pre-fee realized PnL (only ``store.changes.write_change`` calls this)."""
+    tx.run(
+        "UPDATE positions SET accumulated_realized = accumulated_realized + ?"
+        " WHERE account_id = ? AND symbol = ? AND position_side = ?",
+        (_money(realized), account_id, symbol, side),
+    )
