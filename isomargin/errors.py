@@ -107,6 +107,14 @@ MALFORMED_REQUEST = _spec(
     "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
     "A mandatory parameter was not sent, was empty/null, or malformed.",
 )
+# GET/DELETE order with neither id; Binance's text for this case (assumed for fapi)
+ORDER_ID_MISSING = _spec(
+    -1102,
+    "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
+    "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!",
+    400,
+    "assumed",
+)
 BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum defined for this asset.", 400, "assumed")
 INVALID_TIME_IN_FORCE = _spec(-1115, "INVALID_TIMEINFORCE", "Invalid timeInForce.")
 INVALID_ORDER_TYPE = _spec(-1116, "INVALID_ORDER_TYPE", "Invalid orderType.")

@@ -9,9 +9,9 @@ cannot drift.
 from __future__ import annotations
 
 from isomargin.api.context import Security
-from isomargin.api.handlers import account, margin, market, orders, positions
+from isomargin.api.handlers import account, margin, market, order_reads, orders, positions
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
-from isomargin.service import account_settings, reads
+from isomargin.service import account_settings, order_queries, reads
 from isomargin.service import margin as margin_service
 from isomargin.service import orders as order_service
 
@@ -229,6 +229,106 @@ ROUTES: tuple[Endpoint, ...] = (
         write(order_service.test_order),
         orders.test_order,
         f"{_DOCS}/trade/rest-api/New-Order-Test",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/order",
+        1,
+        Security.USER_DATA,
+        order_reads.parse_order_ref,
+        read(order_queries.query_order),
+        order_reads.order,
+        f"{_DOCS}/trade/rest-api/Query-Order",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/openOrder",
+        1,
+        Security.USER_DATA,
+        order_reads.parse_order_ref,
+        read(order_queries.query_open_order),
+        order_reads.order,
+        f"{_DOCS}/trade/rest-api/Query-Current-Open-Order",
+    ),
+    route(
+        "DELETE",
+        "/fapi/v1/order",
+        1,
+        Security.TRADE,
+        order_reads.parse_order_ref,
+        write(order_queries.cancel_order),
+        order_reads.cancelled,
+        f"{_DOCS}/trade/rest-api/Cancel-Order",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/openOrders",
+        order_reads.open_orders_weight,
+        Security.USER_DATA,
+        order_reads.parse_symbol_list,
+        read(order_queries.open_orders),
+        order_reads.orders_list,
+        f"{_DOCS}/trade/rest-api/Current-All-Open-Orders",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/allOrders",
+        5,
+        Security.USER_DATA,
+        order_reads.parse_all_orders,
+        read(order_queries.all_orders),
+        order_reads.orders_list,
+        f"{_DOCS}/trade/rest-api/All-Orders",
+    ),
+    route(
+        "DELETE",
+        "/fapi/v1/allOpenOrders",
+        1,
+        Security.TRADE,
+        order_reads.parse_required_symbol,
+        write(order_queries.cancel_all_open_orders),
+        order_reads.all_cancelled,
+        f"{_DOCS}/trade/rest-api/Cancel-All-Open-Orders",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/userTrades",
+        5,
+        Security.USER_DATA,
+        order_reads.parse_trades,
+        read(order_queries.user_trades),
+        order_reads.user_trades,
+        f"{_DOCS}/trade/rest-api/Account-Trade-List",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/income",
+        30,
+        Security.USER_DATA,
+        order_reads.parse_income,
+        read(order_queries.income),
+        order_reads.income,
+        f"{_DOCS}/account/rest-api/Get-Income-History",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/commissionRate",
+        20,
+        Security.USER_DATA,
+        order_reads.parse_required_symbol,
+        read(order_queries.commission_rate),
+        order_reads.commission_rate,
+        f"{_DOCS}/account/rest-api/User-Commission-Rate",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/multiAssetsMargin",
+        30,
+        Security.USER_DATA,
+        market.no_params,
+        read(order_queries.multi_assets_margin),
+        order_reads.multi_assets_margin,
+        f"{_DOCS}/account/rest-api/Get-Current-Multi-Assets-Mode",
     ),
 )
 

@@ -284,3 +284,14 @@ def reserved_margin(tx: Tx, account_id: int) -> Decimal:
     )
     assert row is not None
     return _decimal(row[0])
+
+
+def update_order(
+    tx: Tx, order_id: int, *, status: str, executed_qty: Decimal, cum_quote: Decimal, reserved: Decimal, now_ms: int
+) -> None:
+    """An order's state after a fill, a cancel or an expiry."""
+    tx.run(
+        "UPDATE orders SET status = ?, executed_qty = ?, cum_quote = ?, reserved_margin = ?, update_time = ?"
+        " WHERE id = ?",
+        (status, _money(executed_qty), _money(cum_quote), _money(reserved), now_ms, order_id),
+    )

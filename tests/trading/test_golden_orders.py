@@ -52,3 +52,29 @@ async def test_order_test(api: Api, trader: Creds) -> None:
 async def test_order_error(api: Api, trader: Creds) -> None:
     r = await order(api, trader, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.001")
     snapshot.check("error-order-min-notional", r)
+
+
+async def test_reads_and_cancels(api: Api, trader: Creds) -> None:
+    """A filled MARKET order, then a resting LIMIT order queried, listed and cancelled."""
+    await order(api, trader, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002", newClientOrderId="m1")
+    limit = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.002"}
+    await order(api, trader, **limit, price="49000", newClientOrderId="l1")
+    await order(api, trader, **limit, price="48000", newClientOrderId="l2")
+    one = {"symbol": "BTCUSDT", "orderId": "2"}
+    cases = [
+        ("order-get", "GET", "/fapi/v1/order", {"symbol": "BTCUSDT", "orderId": "1"}),
+        ("order-open-get", "GET", "/fapi/v1/openOrder", one),
+        ("orders-open", "GET", "/fapi/v1/openOrders", {"symbol": "BTCUSDT"}),
+        ("orders-all", "GET", "/fapi/v1/allOrders", {"symbol": "BTCUSDT"}),
+        ("userTrades", "GET", "/fapi/v1/userTrades", {"symbol": "BTCUSDT"}),
+        ("income", "GET", "/fapi/v1/income", {}),
+        ("commissionRate", "GET", "/fapi/v1/commissionRate", {"symbol": "BTCUSDT"}),
+        ("multiAssetsMargin", "GET", "/fapi/v1/multiAssetsMargin", {}),
+        ("order-cancel", "DELETE", "/fapi/v1/order", one),
+        ("orders-cancel-all", "DELETE", "/fapi/v1/allOpenOrders", {"symbol": "BTCUSDT"}),
+        ("error-order-unknown", "GET", "/fapi/v1/order", {"symbol": "BTCUSDT", "orderId": "99"}),
+    ]
+    for name, method, path, params in cases:
+        r = await api.signed(method, path, trader, params)
+        assert r.status_code < 500, r.text
+        snapshot.check(name, r)
