@@ -15,6 +15,8 @@ from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
+from isomargin.service import matching
+from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
 from isomargin.service.events import account_update, position_update
@@ -175,7 +177,10 @@ def _check_shared_leverage(
 def set_mark_price(
     tx: Tx, ctx: ServiceContext, symbol: str, price: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
 ) -> None:
-    """Set the mark price and the book top (issue 11); a bid or ask not given is put at the mark."""
+    """Set the mark price and the book top (issue 11); a bid or ask not given is put at the mark.
+
+    Resting orders the new book crosses fill as makers in the same transaction.
+    """
     if symbol not in ctx.symbols:
         raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
     bid = price if bid is None else bid
@@ -187,6 +192,8 @@ def set_mark_price(
     if bid > ask:
         raise AdminError(f"bidPrice {bid} is above askPrice {ask}: the book would be crossed")
     trading.set_book(tx, symbol, price, bid, ask, ctx.now_ms)
+    # resting orders the new book crosses fill now, in this transaction (service/matching.py)
+    matching.fill_crossed(tx, ctx, symbol, Book(price, bid, ask))
 
 
 def set_commission_rates(

@@ -295,3 +295,14 @@ def update_order(
         " WHERE id = ?",
         (status, _money(executed_qty), _money(cum_quote), _money(reserved), now_ms, order_id),
     )
+
+
+def crossed_orders(tx: Tx, symbol: str, bid: Decimal, ask: Decimal) -> list[tuple[int, OrderRow]]:
+    """Resting orders of ``symbol`` the book now crosses — a BUY at or above the ask, a SELL at or
+    below the bid — with their accounts, in account then order id order (the lock order)."""
+    rows = tx.all(
+        f"SELECT account_id, {_ORDER_COLS} FROM orders WHERE symbol = ? AND status IN (?, ?)"
+        " AND ((side = 'BUY' AND price >= ?) OR (side = 'SELL' AND price <= ?)) ORDER BY account_id, id",
+        (symbol, *OPEN_STATUSES, _money(ask), _money(bid)),
+    )
+    return [(int(r[0]), _order(r[1:])) for r in rows]

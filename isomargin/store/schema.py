@@ -166,6 +166,8 @@ orders = sa.Table(
     sa.Column("reserved_margin", Money, nullable=False, server_default="0"),
     sa.Index("ix_orders_account_symbol", "account_id", "symbol", "id"),
     sa.Index("ix_orders_account_status", "account_id", "status"),
+    # a book move looks for the symbol's resting orders it crosses
+    sa.Index("ix_orders_symbol_status", "symbol", "status"),
 )
 
 #: Fills (``GET /fapi/v1/userTrades`` rows); ``id`` is the trade id.

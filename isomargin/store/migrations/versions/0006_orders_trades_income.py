@@ -65,6 +65,7 @@ def upgrade() -> None:
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index("ix_orders_account_status", ["account_id", "status"], unique=False)
         batch_op.create_index("ix_orders_account_symbol", ["account_id", "symbol", "id"], unique=False)
+        batch_op.create_index("ix_orders_symbol_status", ["symbol", "status"], unique=False)
 
     op.create_table(
         "trades",
@@ -116,6 +117,7 @@ def downgrade() -> None:
 
     op.drop_table("trades")
     with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_symbol_status")
         batch_op.drop_index("ix_orders_account_symbol")
         batch_op.drop_index("ix_orders_account_status")
 

@@ -1,0 +1,95 @@
+"""Resting LIMIT orders fill as makers when the book moves through them (issue 11).
+
+A control-plane book or mark update (``PUT /_isomargin/v1/markPrices/{symbol}``) runs
+:func:`fill_crossed` in its own transaction: every resting order of the symbol that the new book
+crosses — a BUY priced at or above the ask, a SELL at or below the bid — fills in full at its own
+price as maker (the account's maker rate), account by account in id order (the lock order), each
+through the one change path. A reduce-only order (or a hedge leg's close) fills only what is left
+of its position: cut to it, or expired when nothing is left (reference open question 8, assumed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from isomargin.domain import changes
+from isomargin.domain.orders import OrderSide, OrderStatus, commission, quote
+from isomargin.domain.position import PositionSide
+from isomargin.service import fills
+from isomargin.service.book import Book
+from isomargin.service.context import ServiceContext
+from isomargin.service.margin import holding as holding_of
+from isomargin.service.order_checks import closes_hedge_leg
+from isomargin.service.symbol_state import symbol_config
+from isomargin.store import Tx, orders, outbox, repo, trading
+
+_ZERO = Decimal(0)
+
+
+def fill_crossed(tx: Tx, ctx: ServiceContext, symbol: str, book: Book) -> int:
+    """Fill every resting order of ``symbol`` that ``book`` crosses; how many filled."""
+    filled = 0
+    for account_id, order in orders.crossed_orders(tx, symbol, book.bid, book.ask):
+        if _fill_resting(tx, ctx, account_id, order, book):
+            filled += 1
+    return filled
+
+
+def _fill_resting(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow, book: Book) -> bool:
+    locked = trading.lock_account_for_order(tx, account_id)
+    assert locked is not None, "an order's account exists (orders cascade with it)"
+    account, rates = locked
+    slot = PositionSide(order.position_side)
+    side = OrderSide(order.side)
+    row, accumulated = trading.get_position_for_fill(tx, account_id, order.symbol, slot.value)
+    held = changes.Holding.flat(order.symbol, slot) if row is None else holding_of(row)
+    remaining = order.orig_qty - order.executed_qty
+    if order.reduce_only or (account.dual_side_position and closes_hedge_leg(side, slot)):
+        reduces = (held.position_amt > 0 and side is OrderSide.SELL) or (
+            held.position_amt < 0 and side is OrderSide.BUY
+        )
+        remaining = min(remaining, abs(held.position_amt)) if reduces else _ZERO
+    if remaining == 0:
+        expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=ctx.now_ms)
+        _save(tx, expired, ctx.now_ms)
+        outbox.append(tx, account_id, [fills.order_step(expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+        return False
+    config = symbol_config(tx, ctx, account_id, order.symbol)
+    fee = commission(remaining, order.price, rates.maker)
+    done = replace(
+        order,
+        status=OrderStatus.FILLED.value,
+        executed_qty=order.executed_qty + remaining,
+        cum_quote=order.cum_quote + quote(remaining, order.price),
+        reserved_margin=_ZERO,
+        update_time=ctx.now_ms,
+    )
+    _save(tx, done, ctx.now_ms)
+    context = fills.FillContext(
+        account=account,
+        holding=held,
+        accumulated_realized=accumulated,
+        margin_type=config.margin_type,
+        leverage=config.leverage,
+        mark=book.mark,
+        taker_rate=rates.taker,
+        isolated_wallets=repo.sum_isolated_wallets(tx, account_id),
+    )
+    fills.apply_fill(
+        tx, ctx, account_id, done, context, quantity=remaining, price=order.price, commission=fee, maker=True,
+        announce_new=False,
+    )  # fmt: skip
+    return True
+
+
+def _save(tx: Tx, order: orders.OrderRow, now_ms: int) -> None:
+    orders.update_order(
+        tx,
+        order.id,
+        status=order.status,
+        executed_qty=order.executed_qty,
+        cum_quote=order.cum_quote,
+        reserved=order.reserved_margin,
+        now_ms=now_ms,
+    )
