@@ -46,8 +46,8 @@ def entry_price(view: PositionView) -> str:
 
 
 def break_even_price(view: PositionView) -> str:
-    """Entry price plus fees per unit; isomargin charges no fees, so the entry price (assumed)."""
-    return entry_price(view)
+    """``entryPrice × (1 ± takerRate)`` (reference §2.5), unformatted like the entry price; "0.0" when flat."""
+    return decimal_string(view.break_even_price) if view.is_open and view.break_even_price else EMPTY_PRICE
 
 
 def position_amt(view: PositionView) -> str:

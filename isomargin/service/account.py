@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.positions import PositionView, position_views
-from isomargin.store import Tx, repo
+from isomargin.store import Tx, orders, repo
 
 _ZERO = Decimal(0)
 
@@ -50,6 +50,8 @@ class WalletView:
     cross_initial_margin: Decimal
     update_time: int
     positions: tuple[PositionView, ...]  # open positions only
+    #: Σ initial margin resting orders reserve (``openOrderInitialMargin``, issue 11)
+    open_order_margin: Decimal = _ZERO
 
     @property
     def wallet_balance(self) -> Decimal:
@@ -61,7 +63,9 @@ class WalletView:
 
     @property
     def available_balance(self) -> Decimal:
-        return max(_ZERO, self.cross_wallet + self.cross_unrealized - self.cross_initial_margin)
+        return max(
+            _ZERO, self.cross_wallet + self.cross_unrealized - self.cross_initial_margin - self.open_order_margin
+        )
 
     @property
     def max_withdraw_amount(self) -> Decimal:
@@ -102,4 +106,5 @@ def wallet_view(
         cross_initial_margin=sum((p.initial_margin for p in cross), _ZERO),
         update_time=account.update_time,
         positions=positions,
+        open_order_margin=orders.reserved_margin(tx, account_id),
     )

@@ -1,7 +1,7 @@
 """The control plane's view of accounts: wallet, open positions and API keys, one or a page.
 
 A page costs a fixed number of statements however many accounts it holds (accounts, positions,
-symbol settings, API keys and mark prices: one each), with the same rules as the Binance reads
+symbol settings, API keys, taker rates and mark prices: one each), with the same rules as the Binance reads
 (``positions.views_of``, ``symbol_state``).
 """
 
@@ -14,7 +14,7 @@ from decimal import Decimal
 from isomargin.service.context import ServiceContext
 from isomargin.service.positions import PositionView, views_of
 from isomargin.service.symbol_state import mark_prices
-from isomargin.store import Tx, repo
+from isomargin.store import Tx, repo, trading
 
 #: ``GET /_isomargin/v1/accounts`` pages: 100 accounts unless asked, at most 1000 (docs/control-plane.md)
 DEFAULT_PAGE = 100
@@ -51,13 +51,23 @@ def _summaries(tx: Tx, ctx: ServiceContext, accounts: Sequence[repo.Account]) ->
     positions = repo.positions_of_accounts(tx, first, last)
     configs = repo.symbol_configs_of_accounts(tx, first, last)
     keys = repo.api_keys_of_accounts(tx, first, last)
+    takers = trading.taker_rates_of_accounts(tx, first, last)
     specs = [ctx.symbols[name] for name in sorted(ctx.symbols)]
     marks = mark_prices(tx, specs)
     summaries = []
     for account in accounts:
         rows = positions.get(account.id, [])
         stored = {c.symbol: c for c in configs.get(account.id, [])}
-        views = views_of(ctx, account.dual_side_position, specs, rows, stored, marks, include_empty=False)
+        views = views_of(
+            ctx,
+            account.dual_side_position,
+            specs,
+            rows,
+            stored,
+            marks,
+            include_empty=False,
+            taker_rate=takers.get(account.id, Decimal(0)),
+        )
         isolated = sum((r.isolated_wallet for r in rows), Decimal(0))
         summaries.append(AccountSummary(account, isolated, views, keys.get(account.id, [])))
     return summaries

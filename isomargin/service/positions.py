@@ -9,10 +9,11 @@ from decimal import Decimal
 from isomargin.domain import position as pos_math
 from isomargin.domain.brackets import maintenance_margin, max_notional_for_leverage
 from isomargin.domain.liquidation import liquidation_price
+from isomargin.domain.orders import break_even_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.service.context import ServiceContext
 from isomargin.service.symbol_state import config_or_default, mark_price, mark_prices, symbol_config
-from isomargin.store import Tx, repo
+from isomargin.store import Tx, repo, trading
 from isomargin.symbols import SymbolSpec
 
 
@@ -34,6 +35,8 @@ class PositionView:
     liquidation_price: Decimal
     max_notional: Decimal
     update_time: int
+    #: ``breakEvenPrice`` (reference §2.5): the entry price grossed up by the taker rate
+    break_even_price: Decimal = Decimal(0)
 
     @property
     def symbol(self) -> str:
@@ -49,7 +52,12 @@ class PositionView:
 
 
 def view_position(
-    spec: SymbolSpec, row: repo.PositionRow | None, side: PositionSide, config: repo.SymbolConfig, mark: Decimal
+    spec: SymbolSpec,
+    row: repo.PositionRow | None,
+    side: PositionSide,
+    config: repo.SymbolConfig,
+    mark: Decimal,
+    taker_rate: Decimal = Decimal(0),
 ) -> PositionView:
     """The view of one position row, or of an empty side (``row`` None)."""
     if row is None:
@@ -75,6 +83,7 @@ def view_position(
         liquidation_price=Decimal(0) if flat else liquidation_price(position, spec.brackets),
         max_notional=max_notional_for_leverage(spec.brackets, config.leverage),
         update_time=row.update_time,
+        break_even_price=break_even_price(row.position_amt, row.entry_price, taker_rate),
     )
 
 
@@ -90,8 +99,16 @@ def position_views(
     rows = repo.list_positions(tx, account_id, symbol)
     specs = [ctx.symbol(symbol)] if symbol else [ctx.symbols[name] for name in sorted(ctx.symbols)]
     configs = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
+    rates = trading.fee_rates(tx, account_id)
     return views_of(
-        ctx, account.dual_side_position, specs, rows, configs, mark_prices(tx, specs), include_empty=include_empty
+        ctx,
+        account.dual_side_position,
+        specs,
+        rows,
+        configs,
+        mark_prices(tx, specs),
+        include_empty=include_empty,
+        taker_rate=Decimal(0) if rates is None else rates.taker,
     )
 
 
@@ -104,6 +121,7 @@ def views_of(
     marks: Mapping[str, Decimal],
     *,
     include_empty: bool,
+    taker_rate: Decimal = Decimal(0),
 ) -> list[PositionView]:
     """:func:`position_views` from rows already read (a page of accounts reads them in bulk)."""
     sides = (PositionSide.LONG, PositionSide.SHORT) if dual_side_position else (PositionSide.BOTH,)
@@ -117,11 +135,13 @@ def views_of(
                 continue
             if config is None:
                 config = config_or_default(ctx, spec.symbol, stored_configs.get(spec.symbol))
-            views.append(view_position(spec, row, side, config, marks[spec.symbol]))
+            views.append(view_position(spec, row, side, config, marks[spec.symbol], taker_rate))
     return views
 
 
 def get_position_view(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: PositionSide) -> PositionView:
     spec = ctx.symbol(symbol)
     row = repo.get_position(tx, account_id, symbol, side.value)
-    return view_position(spec, row, side, symbol_config(tx, ctx, account_id, symbol), mark_price(tx, spec))
+    rates = trading.fee_rates(tx, account_id)
+    config = symbol_config(tx, ctx, account_id, symbol)
+    return view_position(spec, row, side, config, mark_price(tx, spec), Decimal(0) if rates is None else rates.taker)

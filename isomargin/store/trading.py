@@ -100,3 +100,12 @@ def add_accumulated_realized(tx: Tx, account_id: int, symbol: str, side: str, re
         " WHERE account_id = ? AND symbol = ? AND position_side = ?",
         (_money(realized), account_id, symbol, side),
     )
+
+
+def taker_rates_of_accounts(tx: Tx, first_id: int, last_id: int) -> dict[int, Decimal]:
+    """Taker rates of the accounts with ids in ``[first_id, last_id]`` (a control-plane page)."""
+    rows = tx.all(
+        "SELECT id, taker_commission_rate FROM accounts WHERE id BETWEEN ? AND ?",
+        (first_id, last_id),
+    )
+    return {int(r[0]): _decimal(r[1]) for r in rows}

@@ -85,11 +85,12 @@ async def test_position_risk_numbers_and_types(api: Api) -> None:
     (v3,) = await risk(api, creds, 3, "BTCUSDT")
     # upnl = −0.1 × (49000.5 − 50000) = 99.95; notional = −0.1 × 49000.5 = −4900.05
     # short LP = (WB + cum + Q×EP) / (Q × (1 + MMR)) = (500 + 0 + 5000) / (0.1 × 1.004) = 54780.87649402…
+    # short break-even = EP × (1 − taker 0.0005) = 49975 (reference §2.5, assumed for shorts)
     assert v2 == {
         "symbol": "BTCUSDT",
         "positionAmt": "-0.100",
         "entryPrice": "50000",
-        "breakEvenPrice": "50000",
+        "breakEvenPrice": "49975",
         "markPrice": "49000.50000000",
         "unRealizedProfit": "99.95000000",
         "liquidationPrice": "54780.87649402",

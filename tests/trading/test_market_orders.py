@@ -21,6 +21,7 @@ async def test_isolated_open_and_close_by_market(api: Api) -> None:
     row = await position_risk(api, creds)
     assert row["positionAmt"] == "0.010" and row["entryPrice"] == "50010"
     assert row["isolatedWallet"] == "24.75495000"
+    assert row["breakEvenPrice"] == "50035.005"  # 50010 × (1 + 0.0005), reference §2.5
     summary = await api.summary(creds)
     assert summary["crossWalletBalance"] == "974.99500000"
     assert summary["walletBalance"] == "999.74995000"
