@@ -169,8 +169,8 @@ INVALID_LEVERAGE = _spec(-4028, "INVALID_LEVERAGE", "Leverage %s is not valid", 
 NO_NEED_TO_CHANGE_MARGIN_TYPE = _spec(
     -4046, "NO_NEED_TO_CHANGE_MARGIN_TYPE", "No need to change margin type.", 400, "observed"
 )
-# -4047 is never emitted: isomargin has no order book, so no account has open orders. -4067 is,
-# where the real server was seen to send it without orders (service/account_settings.py).
+# -4047: a margin-type change on a symbol with open orders (resting orders exist since issue 11). -4067
+# is also sent where the real server was seen to send it without orders (service/account_settings.py).
 THERE_EXISTS_OPEN_ORDERS = _spec(
     -4047, "THERE_EXISTS_OPEN_ORDERS", "Margin type cannot be changed if there exists open orders."
 )

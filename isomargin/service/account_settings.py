@@ -18,7 +18,7 @@ from isomargin.domain.events import AccountConfigUpdate, AccountUpdateReason
 from isomargin.service.context import ServiceContext
 from isomargin.service.events import account_update
 from isomargin.service.symbol_state import mark_price, symbol_config
-from isomargin.store import Tx, outbox, repo
+from isomargin.store import Tx, orders, outbox, repo
 
 
 class MarginType(StrEnum):
@@ -57,8 +57,8 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, req: SetMar
        https://github.com/ccxt/ccxt/issues/28703; ccxt swallows -4046 but raises on -4067, so a
        bot meets it);
     3. -4048 any side of the symbol holds a position [EC].
-    -4047 (open orders) can never be raised: isomargin has no order book, so no account ever has
-    open orders. -4168 (Multi-Assets mode) likewise: accounts are always single-asset.
+    Then -4047 when the symbol has open orders (issue 11: resting LIMIT orders exist now).
+    -4168 (Multi-Assets mode) is never raised: accounts are always single-asset.
     The symbol's leverage is kept. Works on a symbol with no position, so a client sets a symbol
     ISOLATED before its position is opened through the control plane.
     """
@@ -71,6 +71,8 @@ def change_margin_type(tx: Tx, ctx: ServiceContext, account_id: int, req: SetMar
         if has_position:
             raise errors.NO_NEED_TO_CHANGE_MARGIN_TYPE.error()
         raise errors.POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS.error()
+    if orders.list_orders(tx, account_id, symbol, open_only=True, limit=1):
+        raise errors.THERE_EXISTS_OPEN_ORDERS.error()
     if has_position:
         raise errors.THERE_EXISTS_QUANTITY.error()
     repo.upsert_symbol_config(tx, account_id, repo.SymbolConfig(symbol, margin_type.value, config.leverage))
@@ -93,12 +95,14 @@ def change_position_mode(tx: Tx, ctx: ServiceContext, account_id: int, req: SetP
     """Switch the account between one-way (false) and hedge (true) mode, for every symbol [PSD].
 
     -4059 when the account is already in that mode; -4068 when any symbol holds a position [EC]
-    (that order is assumed). -4067 (open orders) can't happen: isomargin has no orders.
+    (that order is assumed); -4067 when any order is open (checked before positions, assumed).
     """
     dual_side_position = req.dual_side_position
     account = _lock_account(tx, account_id)
     if account.dual_side_position == dual_side_position:
         raise errors.NO_NEED_TO_CHANGE_POSITION_SIDE.error()
+    if orders.list_orders(tx, account_id, None, open_only=True, limit=1):
+        raise errors.POSITION_SIDE_CHANGE_EXISTS_OPEN_ORDERS.error()
     if _open_positions(tx, account_id):
         raise errors.POSITION_SIDE_CHANGE_EXISTS_QUANTITY.error()
     repo.set_dual_side_position(tx, account_id, dual_side_position, ctx.now_ms)
