@@ -81,6 +81,9 @@ IP_BANNED = _spec(
     418,
     "observed",
 )
+TOO_MANY_ORDERS = _spec(
+    -1015, "TOO_MANY_ORDERS", "Too many new orders; current limit is %s orders per %s.", 429, "assumed"
+)  # the HTTP status as spot documents it for its order limit (assumed for fapi)
 UNSUPPORTED_OPERATION = _spec(-1020, "UNSUPPORTED_OPERATION", "This operation is not supported.", 405, "assumed")
 TIMESTAMP_OUTSIDE_RECV_WINDOW = _spec(
     -1021, "INVALID_TIMESTAMP", "Timestamp for this request is outside of the recvWindow."

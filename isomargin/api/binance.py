@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from isomargin import errors
-from isomargin.api import auth, ratelimit
+from isomargin.api import auth, order_limits, ratelimit
 from isomargin.api.context import RequestContext
 from isomargin.api.params import Params
 from isomargin.api.route import Endpoint
@@ -94,6 +94,7 @@ class BinanceHttp:
         self.routes = route_table(ROUTES)
         self.known_paths = {path for _, path in self.routes}
         # parsed once (Settings has checked every entry): X-Forwarded-For costs no parsing per request
+        self.order_counts = order_limits.OrderCounter()
         self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in state.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -160,6 +161,13 @@ class BinanceHttp:
         except errors.ApiError as exc:
             return body, None, exc
 
+    def count_order(self, account_id: int, ctx: RequestContext) -> None:
+        """The account's ORDERS counters (api/order_limits.py): headers on the answer, -1015 past a limit."""
+        count = self.order_counts.hit(account_id, ctx.now_ms)
+        ctx.extra_headers.update(count.headers)
+        if count.over:
+            raise _order_limit_error(count)
+
     async def dispatch(self, route: Endpoint, ctx: RequestContext) -> object:
         """The API key (when the endpoint needs one), then the rest of the chain: ``Route.answer``."""
         state = self.state
@@ -169,7 +177,15 @@ class BinanceHttp:
             key = auth.check_key_usable(await state.lookup_key(key_text))
             # on PostgreSQL the clock offset arrived with the key (AppState.refresh_clock)
             ctx.now_ms = state.clock.now_ms()
+            if route.path in order_limits.COUNTED_PATHS and route.method == "POST":
+                self.count_order(key.account_id, ctx)
         return await route.answer(state, ctx, key)
+
+
+def _order_limit_error(count: order_limits.OrderCount) -> errors.ApiError:
+    if count.ten_seconds > order_limits.PER_10S:
+        return errors.TOO_MANY_ORDERS.error(order_limits.PER_10S, "10 SECOND", headers=count.headers)
+    return errors.TOO_MANY_ORDERS.error(order_limits.PER_MINUTE, "1 MINUTE", headers=count.headers)
 
 
 def rate_limit_error(verdict: ratelimit.Verdict, limit: int, ip: str) -> errors.ApiError:

@@ -183,7 +183,6 @@ READ: tuple[Case, ...] = (
         NO_ACCOUNT,
         transformers=(TIMES, SortKeys("filters")),
         known=(
-            KnownDifference("$.rateLimits", "length", audit(14, "a third limit: ORDERS 300 per 10 SECOND")),
             KnownDifference("$.assets", "length", audit(14, "every margin asset is listed, not USDT only")),
             KnownDifference(
                 "$.symbols[*].underlyingSubType", "length", audit(14, 'BTCUSDT ["PoW"], ETHUSDT ["Layer-1"]')

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from isomargin.api.order_limits import PER_10S as ORDERS_PER_10S
 from isomargin.api.params import Params
 from isomargin.config import Settings
 from isomargin.money import decimal_string, fixed
@@ -135,6 +136,8 @@ def exchange_info(req: NoParams, exchange: Exchange) -> object:
                 "intervalNum": 1,
                 "limit": settings.orders_limit_per_minute,
             },
+            # enforced with the minute's per account (api/order_limits.py), as Binance lists both
+            {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": ORDERS_PER_10S},
         ],
         "exchangeFilters": [],
         "assets": [{"asset": "USDT", "marginAvailable": True, "autoAssetExchange": "-10000"}],

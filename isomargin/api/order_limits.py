@@ -1,0 +1,53 @@
+"""Binance's ORDERS limits: new orders per account per 10 seconds and per minute [doc NO][EI].
+
+Placing an order weighs 0 on the IP's request weight and 1 on these counters; every answer of an
+order endpoint carries ``X-MBX-ORDER-COUNT-10S`` and ``X-MBX-ORDER-COUNT-1M``, and a new order past
+either limit is refused with HTTP 429 -1015 (reference §1.1). The counters live in this process
+(fixed windows, like ``api.ratelimit.LocalLimiter``): with several workers each counts its own
+share (assumed good enough for an emulator; the request-weight limiter can share Redis instead).
+Counted: every order request whose API key resolved, refused ones too (assumed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEN_SECONDS_MS = 10_000
+MINUTE_MS = 60_000
+#: ORDERS limits as exchangeInfo shows them (Binance's published values)
+PER_10S = 300
+PER_MINUTE = 1200
+#: the routes that place orders
+COUNTED_PATHS = frozenset({"/fapi/v1/order", "/fapi/v1/batchOrders"})
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCount:
+    ten_seconds: int
+    minute: int
+
+    @property
+    def over(self) -> bool:
+        return self.ten_seconds > PER_10S or self.minute > PER_MINUTE
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-MBX-ORDER-COUNT-10S": str(self.ten_seconds), "X-MBX-ORDER-COUNT-1M": str(self.minute)}
+
+
+class OrderCounter:
+    def __init__(self) -> None:
+        self._windows = (-1, -1)
+        self._ten: dict[int, int] = {}
+        self._minute: dict[int, int] = {}
+
+    def hit(self, account_id: int, now_ms: int, orders: int = 1) -> OrderCount:
+        ten, minute = now_ms // TEN_SECONDS_MS, now_ms // MINUTE_MS
+        if ten != self._windows[0]:
+            self._ten = {}
+        if minute != self._windows[1]:
+            self._minute = {}
+        self._windows = (ten, minute)
+        self._ten[account_id] = self._ten.get(account_id, 0) + orders
+        self._minute[account_id] = self._minute.get(account_id, 0) + orders
+        return OrderCount(self._ten[account_id], self._minute[account_id])
