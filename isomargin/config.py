@@ -41,6 +41,7 @@ from isomargin.symbols import DEFAULT_SYMBOLS, SymbolSpec, load_symbols
 
 DEFAULT_DB_URL = "sqlite:///isomargin.db"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ORDER_RESPONSES = ("2026", "2024")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,13 @@ class Settings:
     orders_limit_per_minute: int = 1200
     #: Binance SDKs document 60000 as recvWindow's maximum [FCP][SKILL]; not configurable
     recv_window_max_ms: int = 60_000
+    #: the shape of order placement and cancel answers (binance-usdm-trading-reference.md §1.2, Q1)
+    order_response: str = setting(
+        "2026",
+        "ISOMARGIN_ORDER_RESPONSE",
+        "Order placement/cancel answers: 2026 (no avgPrice/cumQuote, as since 2026-07) or 2024 (with them).",
+        flag="--order-response",
+    )
     sqlite_synchronous: str = setting(
         "NORMAL",
         "ISOMARGIN_SQLITE_SYNCHRONOUS",
@@ -184,6 +192,10 @@ class Settings:
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise ValueError(f"trusted proxy {proxy!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
+        if self.order_response not in ORDER_RESPONSES:
+            raise ValueError(
+                f"--order-response must be one of {', '.join(ORDER_RESPONSES)}, not {self.order_response!r}"
+            )
         for declared in declared_settings():
             value = getattr(self, declared.name)
             if declared.spec.minimum is not None and value < declared.spec.minimum:

@@ -63,7 +63,10 @@ class AppState:
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:
         return ServiceContext(
-            self.settings.symbols, self.clock.now_ms() if now_ms is None else now_ms, secrets=self.secrets
+            self.settings.symbols,
+            self.clock.now_ms() if now_ms is None else now_ms,
+            secrets=self.secrets,
+            order_response_2024=self.settings.order_response == "2024",
         )
 
     async def refresh_clock(self, *, with_key: bool = False) -> None:

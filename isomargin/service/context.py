@@ -26,6 +26,8 @@ class ServiceContext:
     now_ms: int
     #: seals HMAC secrets before they are stored (control plane and scenarios create keys)
     secrets: SecretBox | None = None
+    #: ``--order-response 2024``: placement and cancel answers carry avgPrice and cumQuote
+    order_response_2024: bool = False
 
     def symbol(self, name: str) -> SymbolSpec:
         """The symbol, or Binance's -1121 Invalid symbol."""

@@ -37,6 +37,7 @@ class OrderRef:
 class OrderView:
     spec: SymbolSpec
     order: orders.OrderRow
+    profile_2024: bool = False  # a cancel's answer under ``--order-response 2024``
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def cancel_order(tx: Tx, ctx: ServiceContext, account_id: int, ref: OrderRef) ->
     spec, found = _find(tx, ctx, account_id, ref)
     if found is None or not OrderStatus(found.status).is_open:
         raise errors.UNKNOWN_ORDER.error()
-    return OrderView(spec, _cancel(tx, ctx, account_id, found))
+    return OrderView(spec, _cancel(tx, ctx, account_id, found), ctx.order_response_2024)
 
 
 def _cancel(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow) -> orders.OrderRow:

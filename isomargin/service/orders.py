@@ -79,6 +79,7 @@ class PlacedOrder:
     spec: SymbolSpec
     order: OrderRow
     response_type: ResponseType
+    profile_2024: bool = False  # ``--order-response 2024``
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,7 @@ def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test:
             maker=False,
             announce_new=True,
         )
-        return PlacedOrder(checked.spec, order, req.response_type)
+        return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
     if req.time_in_force is TimeInForce.IOC:
         if test:
             return TestedOrder()
@@ -209,7 +210,7 @@ def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test:
             fills.order_step(order, "EXPIRED", now_ms=ctx.now_ms),
         ]
         outbox.append(tx, account_id, steps, ctx.now_ms)
-        return PlacedOrder(checked.spec, order, req.response_type)
+        return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
     assert req.price is not None
     reserve = _ZERO if checked.reduce_only else _initial_margin(checked.quantity, req.price, checked.fill.leverage)
     _check_reserve(tx, ctx, account_id, reserve)
@@ -219,7 +220,7 @@ def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test:
         tx, ctx, account_id, req, checked, OrderStatus.NEW, executed=_ZERO, price=best, reserved=reserve
     )
     outbox.append(tx, account_id, [fills.order_step(order, "NEW", now_ms=ctx.now_ms)], ctx.now_ms)
-    return PlacedOrder(checked.spec, order, req.response_type)
+    return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
 
 
 def _with_wallets(fc: fills.FillContext, isolated_wallets: Decimal) -> fills.FillContext:

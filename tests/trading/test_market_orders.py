@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
-from tests.support import Api
+from isomargin.config import Settings
+from tests.support import Api, in_process_api
 from tests.trading.support import book, isolated, market, order, position_risk
 
 
@@ -60,3 +62,16 @@ async def test_ack_is_new_with_nothing_filled(api: Api) -> None:
     assert body["status"] == "NEW" and body["executedQty"] == "0.000" and body["clientOrderId"] == "my-id"
     assert isinstance(body["orderId"], int) and body["selfTradePreventionMode"] == "EXPIRE_MAKER"
     assert Decimal((await position_risk(api, creds))["positionAmt"]) == Decimal("0.002")
+
+
+async def test_order_response_2024_carries_avg_price_and_cum_quote(tmp_path: Path) -> None:
+    async with in_process_api(Settings(db_url=f"sqlite:///{tmp_path}/o.db", order_response="2024")) as api:
+        creds = await api.account("1000")
+        await book(api, "BTCUSDT", "50000", bid="49999.9", ask="50000.1")
+        ack = (await order(api, creds, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002")).json()
+        # the 2024 ACK [obs PY-BTC]: avgPrice "0.00" after price, cumQuote "0.00000" after cumQty
+        assert list(ack)[4:10] == ["price", "avgPrice", "origQty", "executedQty", "cumQty", "cumQuote"]
+        assert (ack["avgPrice"], ack["cumQuote"]) == ("0.00", "0.00000")
+        result = await market(api, creds, "BUY", "0.002")
+        # filled at the ask 50000.1: cumQuote 0.002 × 50000.1 = 100.0002
+        assert (result["avgPrice"], result["cumQuote"]) == ("50000.10000", "100.00020")

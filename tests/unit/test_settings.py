@@ -74,6 +74,7 @@ SAMPLES: dict[str, tuple[str, object, object]] = {
     "max_body_bytes": ("1000", 1000, 2000),
     "log_level": ("debug", "debug", "warning"),
     "access_log": ("true", True, False),
+    "order_response": ("2024", "2024", "2026"),
 }
 
 

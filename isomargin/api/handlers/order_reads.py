@@ -83,7 +83,7 @@ def orders_list(req: OrderList, views: Sequence[OrderView]) -> object:
 
 
 def cancelled(req: OrderRef, view: OrderView) -> object:
-    return order_fields(view.spec, view.order, acknowledged=False, profile_2024=False)
+    return order_fields(view.spec, view.order, acknowledged=False, profile_2024=view.profile_2024)
 
 
 def all_cancelled(req: OrderList, count: int) -> object:

@@ -2,7 +2,7 @@
 
 Shapes in the field order the real server sends (binance-usdm-trading-reference.md §1.2, not the
 doc's order). The 2026 placement shape has no ``avgPrice``/``cumQuote`` [obs CN-AAPL]; the 2024
-one has both [obs RU-ACH][obs PY-BTC] (``ORDER_RESPONSE_2024``). Decimal formats as observed:
+one has both [obs RU-ACH][obs PY-BTC] (``isomargin serve --order-response 2024``). Decimal formats as observed:
 prices padded to ``pricePrecision``, quantities to ``quantityPrecision``, a zero ``avgPrice``
 ``"0.00"``, ``cumQuote`` and a filled ``avgPrice`` to max(5, pricePrecision) decimals (assumed
 rule fitting "0.00000" BTC, "0.0000000" ACH, "3057.89000", "21.40523").
@@ -118,7 +118,7 @@ def _tail(spec: SymbolSpec, order: OrderRow) -> dict[str, object]:
 def new_order(req: NewOrder, placed: PlacedOrder) -> object:
     # RESULT: the final state of a MARKET order, and of a LIMIT IOC/FOK; a resting one stays NEW [doc NO]
     acknowledged = placed.response_type is ResponseType.ACK
-    return order_fields(placed.spec, placed.order, acknowledged=acknowledged, profile_2024=False)
+    return order_fields(placed.spec, placed.order, acknowledged=acknowledged, profile_2024=placed.profile_2024)
 
 
 def test_order(req: NewOrder, tested: TestedOrder) -> object:
