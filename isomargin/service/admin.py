@@ -213,5 +213,18 @@ def set_commission_rates(
     return rates
 
 
+#: orderIds are 64-bit signed integers, as Binance's (which exceed 2^53: 8389766058155948588 [obs FR-ETH])
+MAX_ORDER_ID = 2**63 - 1
+
+
+def seed_next_order_id(tx: Tx, ctx: ServiceContext, next_id: int) -> None:
+    """The next order gets ``next_id`` (ids keep counting from there), so a client that parses ids as
+    floats can be tested with ids past 2^53 (issue 11)."""
+    if not 1 <= next_id <= MAX_ORDER_ID:
+        raise AdminError(f"nextOrderId must be from 1 to {MAX_ORDER_ID}")
+    if not trading.seed_next_order_id(tx, next_id):
+        raise AdminError("nextOrderId must be above every orderId already given", 409)
+
+
 def reset(tx: Tx, ctx: ServiceContext) -> None:
     repo.delete_everything(tx)

@@ -168,6 +168,8 @@ orders = sa.Table(
     sa.Index("ix_orders_account_status", "account_id", "status"),
     # a book move looks for the symbol's resting orders it crosses
     sa.Index("ix_orders_symbol_status", "symbol", "status"),
+    # AUTOINCREMENT on SQLite: ids never reused, and sqlite_sequence can seed the next one (nextOrderId)
+    sqlite_autoincrement=True,
 )
 
 #: Fills (``GET /fapi/v1/userTrades`` rows); ``id`` is the trade id.

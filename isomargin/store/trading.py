@@ -109,3 +109,18 @@ def taker_rates_of_accounts(tx: Tx, first_id: int, last_id: int) -> dict[int, De
         (first_id, last_id),
     )
     return {int(r[0]): _decimal(r[1]) for r in rows}
+
+
+def seed_next_order_id(tx: Tx, next_id: int) -> bool:
+    """Make ``next_id`` the next orderId; False (nothing changed) unless it is above every id given."""
+    row = tx.one("SELECT COALESCE(MAX(id), 0) FROM orders")
+    assert row is not None
+    if next_id <= int(row[0]):
+        return False
+    if tx.dialect == "sqlite":
+        # the table is AUTOINCREMENT: the next rowid is above sqlite_sequence's high-water mark
+        tx.run("DELETE FROM sqlite_sequence WHERE name = 'orders'")
+        tx.run("INSERT INTO sqlite_sequence (name, seq) VALUES ('orders', ?)", (next_id - 1,))
+    else:
+        tx.one("SELECT setval(pg_get_serial_sequence('orders', 'id'), ?, false)", (next_id,))
+    return True

@@ -99,3 +99,19 @@ async def test_commission_rates_from_the_control_plane(api: Api) -> None:
     await market(api, creds, "BUY", "0.002")
     # 100 × 0.0004 = 0.04
     assert (await api.summary(creds))["crossWalletBalance"] == "999.96000000"
+
+
+async def test_order_ids_seeded_past_two_to_the_53(api: Api) -> None:
+    creds = await api.account("1000")
+    await book(api, "BTCUSDT", "50000")
+    await market(api, creds, "BUY", "0.002")
+    r = await api.http.put("/_isomargin/v1/settings", json={"nextOrderId": 8389766058155948588})
+    assert r.status_code == 200, r.text
+    r = await order(api, creds, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002")
+    assert '"orderId":8389766058155948588,' in r.text  # exact, an integer past 2^53
+    r = await order(api, creds, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002")
+    assert r.json()["orderId"] == 8389766058155948589
+    got = await api.signed("GET", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": "8389766058155948589"})
+    assert got.json()["orderId"] == 8389766058155948589
+    r = await api.http.put("/_isomargin/v1/settings", json={"nextOrderId": 5})
+    assert r.status_code == 409 and r.json() == {"error": "nextOrderId must be above every orderId already given"}

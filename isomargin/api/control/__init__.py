@@ -57,6 +57,7 @@ ROUTES = [
     Route(f"{PREFIX}/positions", guarded(positions.open_position), methods=["POST"]),
     Route(f"{PREFIX}/markPrices", guarded(market.list_mark_prices), methods=["GET"]),
     Route(f"{PREFIX}/markPrices/{{symbol}}", guarded(market.set_mark_price), methods=["PUT"]),
+    Route(f"{PREFIX}/settings", guarded(trading.put_settings), methods=["PUT"]),
     Route(f"{PREFIX}/clock", guarded(clock.get_clock), methods=["GET"]),
     Route(f"{PREFIX}/clock", guarded(clock.set_clock), methods=["PUT"]),
     Route(f"{PREFIX}/reset", guarded(clock.reset), methods=["POST"]),

@@ -1,7 +1,8 @@
-"""``PATCH /_isomargin/v1/accounts/{accountId}``: an account's maker and taker commission rates.
+"""Trading settings of the control plane (issue 11).
 
+``PATCH /_isomargin/v1/accounts/{accountId}``: an account's maker and taker commission rates —
 Binance's VIP0 rates (0.0002 / 0.0005) by default; ``GET /fapi/v1/commissionRate`` shows them and
-every fill charges them (issue 11).
+every fill charges them. ``PUT /_isomargin/v1/settings`` ``{"nextOrderId": N}``: seed order ids.
 """
 
 from __future__ import annotations
@@ -32,3 +33,13 @@ async def update_account(request: Request) -> Response:
             "takerCommissionRate": decimal_string(rates.taker),
         }
     )
+
+
+async def put_settings(request: Request) -> Response:
+    state = common.app_state(request)
+    data = await common.json_object(request)
+    common.only(data, {"nextOrderId"})
+    next_id = common.integer(data, "nextOrderId")
+    ctx = state.service_context()
+    await state.store.write(lambda tx: admin.seed_next_order_id(tx, ctx, next_id))
+    return JSONResponse({"nextOrderId": next_id})

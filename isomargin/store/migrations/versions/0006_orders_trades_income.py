@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("reserved_margin", sa.BigInteger(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index("ix_orders_account_status", ["account_id", "status"], unique=False)
