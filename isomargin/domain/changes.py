@@ -10,11 +10,12 @@ is allowed (Binance's error codes), this module decides *what it does*, and one 
 Money invariant, for every outcome (tested by hypothesis in tests/unit/test_domain_changes.py)::
 
     cross_wallet_delta + (after.isolated_wallet − before.isolated_wallet)
-        == realized_pnl − commission
+        == realized_pnl − commission + transfer
 
 i.e. the account's wallet balance (cross wallet + Σ isolated wallets) moves only by realized PnL
-and fees; a margin transfer moves money between the two parts and never changes the sum
-(reference §6.1). Deposits, funding and liquidation clearance will add their own terms here.
+and fees, and by deposits and withdrawals (``transfer``); a margin transfer moves money between the
+two parts and never changes the sum (reference §6.1). Funding and liquidation clearance will add
+their own terms here.
 
 Fill accounting follows binance-usdm-trading-reference.md §2.2–§2.3 (a real isolated round trip,
 AAPLUSDT 2026-08-08), where it says GUESS the choice is marked *assumed*:
@@ -106,7 +107,14 @@ class Fill:
     decree: bool = False
 
 
-Change = MarginTransfer | Fill
+@dataclass(frozen=True, slots=True)
+class WalletTransfer:
+    """A deposit (``amount`` > 0) into or a withdrawal (< 0) from the cross wallet: no position moves."""
+
+    amount: Decimal
+
+
+Change = MarginTransfer | Fill | WalletTransfer
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,10 @@ class Outcome:
     realized_pnl: Decimal = _ZERO
     commission: Decimal = _ZERO
     history: tuple[HistoryEntry, ...] = ()
+    #: money that entered (> 0) or left (< 0) the account: deposits and withdrawals
+    transfer: Decimal = _ZERO
+    #: True when no position is involved (a deposit or withdrawal): only the wallet is written
+    wallet_only: bool = False
 
     @property
     def isolated_wallet_delta(self) -> Decimal:
@@ -143,6 +155,10 @@ def apply(holding: Holding, change: Change) -> Outcome:
     """The outcome of ``change`` on ``holding`` (pass :meth:`Holding.flat` when nothing is held)."""
     if isinstance(change, MarginTransfer):
         return _transfer(holding, change)
+    if isinstance(change, WalletTransfer):
+        if change.amount == 0:
+            raise ValueError("a deposit or withdrawal moves a non-zero amount")
+        return Outcome(holding, holding, cross_wallet_delta=change.amount, transfer=change.amount, wallet_only=True)
     return _fill(holding, change)
 
 

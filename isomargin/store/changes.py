@@ -39,11 +39,12 @@ def write_change(
     after = outcome.after
     side = after.position_side.value
     last_seq = repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, new_events=len(events))
-    repo.upsert_position(
-        tx,
-        account_id,
-        repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
-    )
+    if not outcome.wallet_only:  # a deposit or withdrawal moves no position
+        repo.upsert_position(
+            tx,
+            account_id,
+            repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+        )
     if outcome.realized_pnl:
         trading.add_accumulated_realized(tx, account_id, after.symbol, side, outcome.realized_pnl)
     for entry in outcome.history:

@@ -115,3 +115,19 @@ async def test_order_ids_seeded_past_two_to_the_53(api: Api) -> None:
     assert got.json()["orderId"] == 8389766058155948589
     r = await api.http.put("/_isomargin/v1/settings", json={"nextOrderId": 5})
     assert r.status_code == 409 and r.json() == {"error": "nextOrderId must be above every orderId already given"}
+
+
+async def test_deposits_and_withdrawals(api: Api) -> None:
+    creds = await api.account("100")
+    r = await api.http.post(f"/_isomargin/v1/accounts/{creds.account_id}/deposits", json={"amount": "50.5"})
+    assert r.status_code == 200 and r.json()["crossWalletBalance"] == "150.50000000"
+    r = await api.http.post(f"/_isomargin/v1/accounts/{creds.account_id}/withdrawals", json={"amount": "150.51"})
+    assert r.status_code == 409 and r.json() == {"error": "the account can withdraw at most 150.5"}
+    r = await api.http.post(f"/_isomargin/v1/accounts/{creds.account_id}/withdrawals", json={"amount": "20"})
+    assert r.json()["crossWalletBalance"] == "130.50000000" and r.json()["amount"] == "-20"
+    rows = (await api.signed("GET", "/fapi/v1/income", creds, {"incomeType": "TRANSFER"})).json()
+    assert [(x["incomeType"], x["income"], x["symbol"], x["tradeId"]) for x in rows] == [
+        ("TRANSFER", "50.50000000", "", ""),
+        ("TRANSFER", "-20.00000000", "", ""),
+    ]
+    assert (await api.summary(creds))["positions"] == []  # a transfer opens no position row

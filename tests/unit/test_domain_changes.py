@@ -16,6 +16,7 @@ from isomargin.domain.changes import (
     Holding,
     MarginTransfer,
     Outcome,
+    WalletTransfer,
     apply,
 )
 from isomargin.domain.position import PositionSide
@@ -142,3 +143,15 @@ def test_transfers_never_change_the_wallet_balance(amount: Decimal, add: bool) -
     out = apply(LONG, MarginTransfer(amount, add=add))
     _invariant(out)
     assert out.wallet_balance_delta == 0
+
+
+def test_wallet_transfer_moves_only_the_cross_wallet() -> None:
+    held = Holding("BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal("50000"), Decimal("25"))
+    out = apply(held, WalletTransfer(Decimal("-20")))
+    assert (out.after, out.cross_wallet_delta, out.transfer, out.wallet_only) == (
+        held,
+        Decimal("-20"),
+        Decimal("-20"),
+        True,
+    )
+    assert out.wallet_balance_delta == out.realized_pnl - out.commission + out.transfer

@@ -3,6 +3,7 @@
 ``PATCH /_isomargin/v1/accounts/{accountId}``: an account's maker and taker commission rates —
 Binance's VIP0 rates (0.0002 / 0.0005) by default; ``GET /fapi/v1/commissionRate`` shows them and
 every fill charges them. ``PUT /_isomargin/v1/settings`` ``{"nextOrderId": N}``: seed order ids.
+``POST /_isomargin/v1/accounts/{accountId}/deposits`` and ``/withdrawals`` ``{"amount": "100"}``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from isomargin.api.control import common
-from isomargin.money import decimal_string
-from isomargin.service import admin
+from isomargin.money import decimal_string, fixed
+from isomargin.service import admin, funds
+from isomargin.service.errors import AdminError
 
 _FIELDS = {"makerCommissionRate", "takerCommissionRate"}
 
@@ -43,3 +45,32 @@ async def put_settings(request: Request) -> Response:
     ctx = state.service_context()
     await state.store.write(lambda tx: admin.seed_next_order_id(tx, ctx, next_id))
     return JSONResponse({"nextOrderId": next_id})
+
+
+async def _move(request: Request, sign: int) -> Response:
+    state = common.app_state(request)
+    account_id = common.account_id(common.path_int(request, "accountId"))
+    data = await common.json_object(request)
+    common.only(data, {"amount"})
+    amount = common.money(data, "amount")
+    if amount <= 0:
+        raise AdminError("amount must be positive")
+    admin.check_decimal("amount", amount)
+    ctx = state.service_context()
+    moved = await state.store.write(lambda tx: funds.move_funds(tx, ctx, account_id, sign * amount))
+    return JSONResponse(
+        {
+            "accountId": account_id,
+            "tranId": moved.tran_id,
+            "amount": decimal_string(moved.amount),
+            "crossWalletBalance": fixed(moved.cross_wallet),
+        }
+    )
+
+
+async def deposit(request: Request) -> Response:
+    return await _move(request, 1)
+
+
+async def withdraw(request: Request) -> Response:
+    return await _move(request, -1)
