@@ -161,9 +161,9 @@ class BinanceHttp:
         except errors.ApiError as exc:
             return body, None, exc
 
-    def count_order(self, account_id: int, ctx: RequestContext) -> None:
+    def count_order(self, account_id: int, ctx: RequestContext, weights: tuple[int, int]) -> None:
         """The account's ORDERS counters (api/order_limits.py): headers on the answer, -1015 past a limit."""
-        count = self.order_counts.hit(account_id, ctx.now_ms)
+        count = self.order_counts.hit(account_id, ctx.now_ms, *weights)
         ctx.extra_headers.update(count.headers)
         if count.over:
             raise _order_limit_error(count)
@@ -177,8 +177,9 @@ class BinanceHttp:
             key = auth.check_key_usable(await state.lookup_key(key_text))
             # on PostgreSQL the clock offset arrived with the key (AppState.refresh_clock)
             ctx.now_ms = state.clock.now_ms()
-            if route.path in order_limits.COUNTED_PATHS and route.method == "POST":
-                self.count_order(key.account_id, ctx)
+            counted = order_limits.COUNTED_PATHS.get(route.path) if route.method == "POST" else None
+            if counted is not None:
+                self.count_order(key.account_id, ctx, counted)
         return await route.answer(state, ctx, key)
 
 

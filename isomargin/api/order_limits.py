@@ -17,8 +17,9 @@ MINUTE_MS = 60_000
 #: ORDERS limits as exchangeInfo shows them (Binance's published values)
 PER_10S = 300
 PER_MINUTE = 1200
-#: the routes that place orders
-COUNTED_PATHS = frozenset({"/fapi/v1/order", "/fapi/v1/batchOrders"})
+#: the routes that place orders → what one request adds to the (10 s, 1 min) counters: a batch
+#: weighs 5 on the 10-second count and 1 on the minute's [doc Place-Multiple-Orders]
+COUNTED_PATHS = {"/fapi/v1/order": (1, 1), "/fapi/v1/batchOrders": (5, 1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +42,13 @@ class OrderCounter:
         self._ten: dict[int, int] = {}
         self._minute: dict[int, int] = {}
 
-    def hit(self, account_id: int, now_ms: int, orders: int = 1) -> OrderCount:
-        ten, minute = now_ms // TEN_SECONDS_MS, now_ms // MINUTE_MS
-        if ten != self._windows[0]:
+    def hit(self, account_id: int, now_ms: int, ten_seconds: int = 1, minute: int = 1) -> OrderCount:
+        ten_window, minute_window = now_ms // TEN_SECONDS_MS, now_ms // MINUTE_MS
+        if ten_window != self._windows[0]:
             self._ten = {}
-        if minute != self._windows[1]:
+        if minute_window != self._windows[1]:
             self._minute = {}
-        self._windows = (ten, minute)
-        self._ten[account_id] = self._ten.get(account_id, 0) + orders
-        self._minute[account_id] = self._minute.get(account_id, 0) + orders
+        self._windows = (ten_window, minute_window)
+        self._ten[account_id] = self._ten.get(account_id, 0) + ten_seconds
+        self._minute[account_id] = self._minute.get(account_id, 0) + minute
         return OrderCount(self._ten[account_id], self._minute[account_id])

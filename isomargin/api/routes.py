@@ -231,6 +231,16 @@ ROUTES: tuple[Endpoint, ...] = (
         f"{_DOCS}/trade/rest-api/New-Order-Test",
     ),
     route(
+        "POST",
+        "/fapi/v1/batchOrders",
+        0,
+        Security.TRADE,
+        orders.parse_batch,
+        write(order_service.place_batch),
+        orders.batch_orders,
+        f"{_DOCS}/trade/rest-api/Place-Multiple-Orders",
+    ),
+    route(
         "GET",
         "/fapi/v1/order",
         1,

@@ -309,3 +309,36 @@ def _check_margin(
         if initial + loss + fee > available:
             raise errors.MARGIN_INSUFFICIENT.error()
     return wallet.isolated_wallets
+
+
+#: "Max 5 orders" per batch [doc Place-Multiple-Orders]
+MAX_BATCH = 5
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One order of a batch: parsed, or the error its parameters earned."""
+
+    order: NewOrder | None
+    error: errors.ApiError | None
+
+
+def place_batch(
+    tx: Tx, ctx: ServiceContext, account_id: int, batch: tuple[BatchItem, ...]
+) -> list[PlacedOrder | errors.ApiError]:
+    """``POST /fapi/v1/batchOrders``: each order placed or refused on its own, in the batch's order.
+
+    One transaction for the batch: every refusal is raised before its order writes anything
+    (``_place`` checks first, then writes), so a refused item leaves nothing behind.
+    """
+    results: list[PlacedOrder | errors.ApiError] = []
+    for item in batch:
+        if item.error is not None or item.order is None:
+            assert item.error is not None
+            results.append(item.error)
+            continue
+        try:
+            results.append(place_order(tx, ctx, account_id, item.order))
+        except errors.ApiError as exc:
+            results.append(exc)
+    return results

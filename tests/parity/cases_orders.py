@@ -19,6 +19,16 @@ ORDERS: tuple[Case, ...] = (
         FRESH,
     ),
     Case(
+        "batchOrders-error-item",
+        "a batch of one order under MIN_NOTIONAL: an array holding its -4164",
+        signed(
+            "POST",
+            "/fapi/v1/batchOrders",
+            ("batchOrders", '[{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.001"}]'),
+        ),
+        FRESH,
+    ),
+    Case(
         "order-test",
         "order/test of a MARKET order: the empty placement shape",
         signed("POST", "/fapi/v1/order/test", *_MARKET),

@@ -5,6 +5,8 @@ Regenerate with ``UPDATE_GOLDEN=1``; compare new files with reference §1.2's ca
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests import snapshot
@@ -78,3 +80,12 @@ async def test_reads_and_cancels(api: Api, trader: Creds) -> None:
         r = await api.signed(method, path, trader, params)
         assert r.status_code < 500, r.text
         snapshot.check(name, r)
+
+
+async def test_batch(api: Api, trader: Creds) -> None:
+    items = [
+        {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.002", "newClientOrderId": "b1"},
+        {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"},
+    ]
+    r = await api.signed("POST", "/fapi/v1/batchOrders", trader, {"batchOrders": json.dumps(items)}, where="body")
+    snapshot.check("batchOrders", r)

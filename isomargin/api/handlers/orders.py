@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
+
+import orjson
 
 from isomargin import errors
 from isomargin.api.params import Params
 from isomargin.domain.orders import CONDITIONAL_TYPES, OrderSide, OrderType, ResponseType, TimeInForce
 from isomargin.domain.position import PositionSide
 from isomargin.money import fixed
-from isomargin.service.orders import NewOrder, OrderRow, PlacedOrder, TestedOrder
+from isomargin.service.orders import MAX_BATCH, BatchItem, NewOrder, OrderRow, PlacedOrder, TestedOrder
 from isomargin.symbols import SymbolSpec
 
 #: "unique among open orders", 1 to 36 of these characters [doc NO]
@@ -116,6 +119,10 @@ def _tail(spec: SymbolSpec, order: OrderRow) -> dict[str, object]:
 
 
 def new_order(req: NewOrder, placed: PlacedOrder) -> object:
+    return placed_answer(placed)
+
+
+def placed_answer(placed: PlacedOrder) -> dict[str, object]:
     # RESULT: the final state of a MARKET order, and of a LIMIT IOC/FOK; a resting one stays NEW [doc NO]
     acknowledged = placed.response_type is ResponseType.ACK
     return order_fields(placed.spec, placed.order, acknowledged=acknowledged, profile_2024=placed.profile_2024)
@@ -148,3 +155,32 @@ def test_order(req: NewOrder, tested: TestedOrder) -> object:
         "goodTillDate": 0,
         "updateTime": 0,
     }
+
+
+def parse_batch(params: Params) -> tuple[BatchItem, ...]:
+    """``batchOrders``: a JSON array of up to 5 order objects with string values [doc NO-BATCH].
+
+    An item's parameter errors are its own answer (the batch goes on); a batch that is not a JSON
+    array of objects, or has more than 5, is -1130 for ``batchOrders`` (assumed).
+    """
+    raw = params.string("batchOrders")
+    assert raw is not None
+    try:
+        items = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise errors.INVALID_PARAMETER.error("batchOrders") from None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH or not all(isinstance(i, dict) for i in items):
+        raise errors.INVALID_PARAMETER.error("batchOrders")
+    parsed = []
+    for item in items:
+        try:
+            fields = {str(k): v if isinstance(v, str) else orjson.dumps(v).decode() for k, v in item.items()}
+            parsed.append(BatchItem(parse_new_order(Params(b"", urlencode(fields).encode())), None))
+        except errors.ApiError as exc:
+            parsed.append(BatchItem(None, exc))
+    return tuple(parsed)
+
+
+def batch_orders(req: tuple[BatchItem, ...], results: list[PlacedOrder | errors.ApiError]) -> object:
+    """Each order's placement answer, or its ``{"code","msg"}``, in the batch's order [doc NO-BATCH]."""
+    return [r.body() if isinstance(r, errors.ApiError) else placed_answer(r) for r in results]
