@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from isomargin.cli import bench, control, db, margin, serve
+from isomargin.cli import bench, control, db, margin, serve, trading
 
 app = typer.Typer(
     name="isomargin",
@@ -23,6 +23,9 @@ app.command("bench")(bench.bench)
 app.add_typer(margin.margin_app, name="margin")
 app.command("positions")(margin.positions)
 app.command("balance")(margin.balance)
+app.add_typer(trading.order_app, name="order")
+app.command("orders")(trading.orders)
+app.command("trades")(trading.trades)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from isomargin.client.models import (
 )
 from isomargin.client.ops import MarginPreview
 from isomargin.client.sync import Client
+from isomargin.client.trading import Income, Order, Trade
 from isomargin.domain.position import PositionSide
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "CrossBalanceInsufficient",
     "ExecutionStatusUnknown",
     "IPBanned",
+    "Income",
     "InvalidSignature",
     "IsolatedBalanceInsufficient",
     "IsolatedMarginOnly",
@@ -85,11 +87,13 @@ __all__ = [
     "MarkPrice",
     "MissingCredentials",
     "NoPositionToAddMargin",
+    "Order",
     "PositionRisk",
     "PositionSide",
     "RateLimitError",
     "RequestInfo",
     "SymbolBrackets",
     "TimestampOutsideRecvWindow",
+    "Trade",
     "TransportError",
 ]

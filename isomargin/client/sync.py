@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import httpx
 
-from isomargin.client import ops
+from isomargin.client import ops, trading
 from isomargin.client.base import BaseClient
 from isomargin.client.core import HttpResponse, Op
 from isomargin.client.models import (
@@ -25,6 +25,7 @@ from isomargin.client.models import (
     SymbolBrackets,
 )
 from isomargin.client.ops import MarginPreview, Side
+from isomargin.client.trading import Income, Order, Trade
 
 T = TypeVar("T")
 
@@ -183,3 +184,57 @@ class Client(BaseClient[httpx.Client]):
     def mark_prices(self) -> list[MarkPrice]:
         """``GET /fapi/v1/premiumIndex`` for every symbol (weight 10) [MP]."""
         return self._run(ops.mark_prices(None))
+
+    # --- trading (issue 11) ---------------------------------------------------------------------
+    def new_order(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str,
+        *,
+        price: Decimal | str | None = None,
+        time_in_force: str | None = None,
+        reduce_only: bool = False,
+        position_side: str | None = None,
+        client_order_id: str | None = None,
+    ) -> Order:
+        """``POST /fapi/v1/order`` (TRADE): MARKET without ``price``, else LIMIT; the RESULT answer [doc NO]."""
+        op = trading.new_order(
+            symbol,
+            side,
+            quantity,
+            price=price,
+            time_in_force=time_in_force,
+            reduce_only=reduce_only,
+            position_side=position_side,
+            client_order_id=client_order_id,
+        )
+        return self._run(op)
+
+    def market(self, symbol: str, side: str, quantity: Decimal | str, *, reduce_only: bool = False) -> Order:
+        """A MARKET order: fills in full at the book's best opposite price."""
+        return self.new_order(symbol, side, quantity, reduce_only=reduce_only)
+
+    def limit(
+        self, symbol: str, side: str, quantity: Decimal | str, price: Decimal | str, *, time_in_force: str = "GTC"
+    ) -> Order:
+        """A LIMIT order (GTC unless told): fills now if it crosses the book, else rests."""
+        return self.new_order(symbol, side, quantity, price=price, time_in_force=time_in_force)
+
+    def cancel_order(self, symbol: str, order_id: int | None = None, client_order_id: str | None = None) -> Order:
+        """``DELETE /fapi/v1/order`` by id or client id (TRADE, weight 1) [doc CO]."""
+        return self._run(trading.cancel_order(symbol, order_id, client_order_id))
+
+    def open_orders(self, symbol: str | None = None) -> list[Order]:
+        """``GET /fapi/v1/openOrders`` (weight 1 with a symbol, 40 without) [doc CAO]."""
+        return self._run(trading.open_orders(symbol))
+
+    def user_trades(self, symbol: str, limit: int | None = None) -> list[Trade]:
+        """``GET /fapi/v1/userTrades`` of the last 7 days, oldest first (weight 5) [doc ATL]."""
+        return self._run(trading.user_trades(symbol, limit))
+
+    def income(
+        self, symbol: str | None = None, income_type: str | None = None, limit: int | None = None
+    ) -> list[Income]:
+        """``GET /fapi/v1/income`` of the last 7 days, oldest first (weight 30) [doc INC]."""
+        return self._run(trading.income(symbol, income_type, limit))

@@ -1,0 +1,179 @@
+"""Orders, trades and income for :class:`isomargin.client.Client`: results and operations.
+
+Endpoints and shapes as binance-usdm-trading-reference.md §1 gives them. Quantities and prices go
+out as plain decimal text (never floats, as every money parameter of this client); results keep
+Binance's JSON in ``raw`` and parse money as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from isomargin.client.core import Call, Op, as_list, decimal_param, params
+from isomargin.client.models import Raw, boolean, dec, integer, opt_dec
+from isomargin.domain.position import PositionSide
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order as placement, query, cancel and list endpoints answer it."""
+
+    order_id: int
+    symbol: str
+    status: str
+    client_order_id: str
+    side: str
+    position_side: PositionSide
+    type: str
+    price: Decimal
+    orig_qty: Decimal
+    executed_qty: Decimal
+    avg_price: Decimal | None
+    reduce_only: bool
+    update_time: int
+    raw: Raw = field(repr=False)
+
+    @classmethod
+    def parse(cls, raw: Raw) -> Order:
+        return cls(
+            order_id=integer(raw, "orderId"),
+            symbol=str(raw["symbol"]),
+            status=str(raw["status"]),
+            client_order_id=str(raw["clientOrderId"]),
+            side=str(raw["side"]),
+            position_side=PositionSide(raw["positionSide"]),
+            type=str(raw["type"]),
+            price=dec(raw, "price"),
+            orig_qty=dec(raw, "origQty"),
+            executed_qty=dec(raw, "executedQty"),
+            avg_price=opt_dec(raw, "avgPrice"),  # absent from 2026 placement answers
+            reduce_only=boolean(raw, "reduceOnly"),
+            update_time=integer(raw, "updateTime"),
+            raw=raw,
+        )
+
+    def __getitem__(self, name: str) -> Any:
+        return self.raw[name]
+
+
+@dataclass(frozen=True)
+class Trade:
+    """A ``GET /fapi/v1/userTrades`` row."""
+
+    id: int
+    order_id: int
+    symbol: str
+    side: str
+    price: Decimal
+    qty: Decimal
+    realized_pnl: Decimal
+    commission: Decimal
+    maker: bool
+    time: int
+    raw: Raw = field(repr=False)
+
+    @classmethod
+    def parse(cls, raw: Raw) -> Trade:
+        return cls(
+            id=integer(raw, "id"),
+            order_id=integer(raw, "orderId"),
+            symbol=str(raw["symbol"]),
+            side=str(raw["side"]),
+            price=dec(raw, "price"),
+            qty=dec(raw, "qty"),
+            realized_pnl=dec(raw, "realizedPnl"),
+            commission=dec(raw, "commission"),
+            maker=boolean(raw, "maker"),
+            time=integer(raw, "time"),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class Income:
+    """A ``GET /fapi/v1/income`` row (``income`` signed: negative is paid)."""
+
+    symbol: str
+    income_type: str
+    income: Decimal
+    time: int
+    tran_id: int
+    trade_id: str
+    raw: Raw = field(repr=False)
+
+    @classmethod
+    def parse(cls, raw: Raw) -> Income:
+        return cls(
+            symbol=str(raw["symbol"]),
+            income_type=str(raw["incomeType"]),
+            income=dec(raw, "income"),
+            time=integer(raw, "time"),
+            tran_id=integer(raw, "tranId"),
+            trade_id=str(raw["tradeId"]),
+            raw=raw,
+        )
+
+
+def new_order(
+    symbol: str,
+    side: str,
+    quantity: Decimal | str,
+    *,
+    price: Decimal | str | None = None,
+    time_in_force: str | None = None,
+    reduce_only: bool = False,
+    position_side: str | None = None,
+    client_order_id: str | None = None,
+) -> Op[Order]:
+    """``POST /fapi/v1/order``: MARKET without ``price``, else LIMIT (GTC unless told); RESULT answers."""
+    limit = price is not None
+    data = yield Call(
+        "POST",
+        "/fapi/v1/order",
+        params(
+            ("symbol", symbol.upper()),
+            ("side", side.upper()),
+            ("positionSide", position_side.upper() if position_side else None),
+            ("type", "LIMIT" if limit else "MARKET"),
+            ("timeInForce", (time_in_force or "GTC") if limit else None),
+            ("quantity", decimal_param(quantity, "quantity")),
+            ("price", decimal_param(price, "price") if price is not None else None),
+            ("reduceOnly", "true" if reduce_only else None),
+            ("newClientOrderId", client_order_id),
+            ("newOrderRespType", "RESULT"),
+        ),
+        signed=True,
+    )
+    return Order.parse(data)
+
+
+def cancel_order(symbol: str, order_id: int | None, client_order_id: str | None) -> Op[Order]:
+    data = yield Call(
+        "DELETE",
+        "/fapi/v1/order",
+        params(("symbol", symbol.upper()), ("orderId", order_id), ("origClientOrderId", client_order_id)),
+        signed=True,
+    )
+    return Order.parse(data)
+
+
+def open_orders(symbol: str | None) -> Op[list[Order]]:
+    data = yield Call("GET", "/fapi/v1/openOrders", params(("symbol", symbol.upper() if symbol else None)), signed=True)
+    return [Order.parse(row) for row in as_list(data)]
+
+
+def user_trades(symbol: str, limit: int | None) -> Op[list[Trade]]:
+    data = yield Call("GET", "/fapi/v1/userTrades", params(("symbol", symbol.upper()), ("limit", limit)), signed=True)
+    return [Trade.parse(row) for row in as_list(data)]
+
+
+def income(symbol: str | None, income_type: str | None, limit: int | None) -> Op[list[Income]]:
+    data = yield Call(
+        "GET",
+        "/fapi/v1/income",
+        params(("symbol", symbol.upper() if symbol else None), ("incomeType", income_type), ("limit", limit)),
+        signed=True,
+    )
+    return [Income.parse(row) for row in as_list(data)]
