@@ -144,6 +144,19 @@ def write_margin_requests(path: Path, bench_accounts: int, timestamp: int) -> in
     return len(lines)
 
 
+def write_order_requests(path: Path, bench_accounts: int, timestamp: int) -> int:
+    """Alternating MARKET BUY/SELL of 0.01 ETHUSDT per bench account (a cross position that opens
+    and closes; the accounts' isolated BTCUSDT positions stay as they are), signed in the form
+    body; the count. Each account's orders stay far below the ORDERS limits at bench rates."""
+    lines = []
+    for i in range(1, bench_accounts + 1):
+        for side in ("BUY", "SELL"):
+            order = [("symbol", "ETHUSDT"), ("side", side), ("type", "MARKET"), ("quantity", "0.01")]
+            lines.append(f"POST\t/fapi/v1/order\t{bench_key(i)}\t{_sign(bench_key(i), order, timestamp)}")
+    path.write_text("\n".join(lines) + "\n")
+    return len(lines)
+
+
 def write_get_requests(path: Path, endpoint: str, params: list[tuple[str, str]], bench_accounts: int, ts: int) -> int:
     """Signed GETs (query string) for every bench account; the count."""
     lines = [

@@ -312,6 +312,11 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
         dataset.write_margin_requests(path, opts.bench_accounts, int(time.time() * 1000))
         return path
 
+    def order_file(tag: str) -> Path:
+        path = work / f"orders-{tag}.tsv"
+        dataset.write_order_requests(path, opts.bench_accounts, int(time.time() * 1000))
+        return path
+
     def measure(name: str, base: Served, requests_file: Path, note: str = "") -> Result:
         run_wrk(progress, f"{name} (warm-up)", base, requests_file, c, 1.0)
         result = run_wrk(progress, name, base, requests_file, c, d, note)
@@ -354,6 +359,7 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
         port = free_port()
         with server(isomargin_args(url, port, 1), port, work / "sqlite.log") as base:
             measure("SQLite, 1 worker: POST positionMargin", base, margin_file("sqlite"))
+            measure("SQLite, 1 worker: POST order (MARKET)", base, order_file("sqlite"), "ETHUSDT 0.01, cross")
         url = f"sqlite:///{work}/reads.db"
         prepare(url, opts, reads)
         port = free_port()
@@ -380,6 +386,7 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
                     port = free_port()
                     with server(isomargin_args(url, port, workers), port, work / f"pg-{workers}.log") as base:
                         measure(f"PostgreSQL, {workers} worker(s): POST positionMargin", base, margin_file("pg"))
+                        measure(f"PostgreSQL, {workers} worker(s): POST order (MARKET)", base, order_file("pg"))
             with postgres_schema(opts.postgres_url) as url:
                 prepare(url, opts, reads)
                 port = free_port()
