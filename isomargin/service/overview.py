@@ -67,6 +67,7 @@ def _summaries(tx: Tx, ctx: ServiceContext, accounts: Sequence[repo.Account]) ->
             marks,
             include_empty=False,
             taker_rate=takers.get(account.id, Decimal(0)),
+            cross_wallet=account.cross_wallet,
         )
         isolated = sum((r.isolated_wallet for r in rows), Decimal(0))
         summaries.append(AccountSummary(account, isolated, views, keys.get(account.id, [])))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from isomargin.domain import position as pos_math
@@ -58,6 +58,7 @@ def view_position(
     config: repo.SymbolConfig,
     mark: Decimal,
     taker_rate: Decimal = Decimal(0),
+    cross_wallet: Decimal = Decimal(0),
 ) -> PositionView:
     """The view of one position row, or of an empty side (``row`` None)."""
     if row is None:
@@ -80,11 +81,24 @@ def view_position(
         notional=notional,
         initial_margin=pos_math.initial_margin(position, mark),
         maint_margin=Decimal(0) if flat else maintenance_margin(spec.brackets, notional),
-        liquidation_price=Decimal(0) if flat else liquidation_price(position, spec.brackets),
+        liquidation_price=Decimal(0)
+        if flat
+        else liquidation_price(_margin_for_liquidation(position, config, cross_wallet), spec.brackets),
         max_notional=max_notional_for_leverage(spec.brackets, config.leverage),
         update_time=row.update_time,
         break_even_price=break_even_price(row.position_amt, row.entry_price, taker_rate),
     )
+
+
+def _margin_for_liquidation(
+    position: IsolatedPosition, config: repo.SymbolConfig, cross_wallet: Decimal
+) -> IsolatedPosition:
+    """A CROSSED position is liquidated against the cross wallet: the same formula with WB = the
+    cross wallet balance (reference §6.4, "WB: wallet balance"; other cross positions' maintenance
+    margin and PnL are not netted in: exact for one cross position, assumed beyond it)."""
+    if config.margin_type == "ISOLATED":
+        return position
+    return replace(position, isolated_wallet=cross_wallet)
 
 
 def position_views(
@@ -109,6 +123,7 @@ def position_views(
         mark_prices(tx, specs),
         include_empty=include_empty,
         taker_rate=Decimal(0) if rates is None else rates.taker,
+        cross_wallet=account.cross_wallet,
     )
 
 
@@ -122,6 +137,7 @@ def views_of(
     *,
     include_empty: bool,
     taker_rate: Decimal = Decimal(0),
+    cross_wallet: Decimal = Decimal(0),
 ) -> list[PositionView]:
     """:func:`position_views` from rows already read (a page of accounts reads them in bulk)."""
     sides = (PositionSide.LONG, PositionSide.SHORT) if dual_side_position else (PositionSide.BOTH,)
@@ -135,7 +151,7 @@ def views_of(
                 continue
             if config is None:
                 config = config_or_default(ctx, spec.symbol, stored_configs.get(spec.symbol))
-            views.append(view_position(spec, row, side, config, marks[spec.symbol], taker_rate))
+            views.append(view_position(spec, row, side, config, marks[spec.symbol], taker_rate, cross_wallet))
     return views
 
 

@@ -47,6 +47,8 @@ async def test_cross_by_default_fee_from_the_wallet(api: Api) -> None:
     assert row["marginType"] == "cross" and row["positionAmt"] == "-0.002" and row["isolatedWallet"] == "0"
     summary = await api.summary(creds)
     assert summary["crossWalletBalance"] == "999.95000000"
+    # liquidated against the cross wallet: short LP = (WB + Q·EP) / (Q·(1 + MMR)) = (999.95 + 100) / 0.002008
+    assert row["liquidationPrice"] == "547783.86454183"
 
 
 async def test_ack_is_new_with_nothing_filled(api: Api) -> None:
