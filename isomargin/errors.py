@@ -136,6 +136,7 @@ UNKNOWN_ORDER = _spec(
     -2011, "CANCEL_REJECTED", "Unknown order sent.", 400, "observed"
 )  # hummingbot matches it [sdk HB]
 NO_SUCH_ORDER = _spec(-2013, "NO_SUCH_ORDER", "Order does not exist.", 400, "observed")
+MAX_OPEN_ORDER_EXCEEDED = _spec(-2025, "MAX_OPEN_ORDER_EXCEEDED", "Reach max open order limit.")
 MARGIN_INSUFFICIENT = _spec(
     -2019, "MARGIN_NOT_SUFFICIEN", "Margin is insufficient.", 400, "observed"
 )  # [obs CCXT-7542]

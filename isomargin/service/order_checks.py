@@ -14,7 +14,9 @@ order of the checks is Binance's where it is known and otherwise assumed (docs/C
 8. -4116 newClientOrderId of an open order;
 9. reduce-only against the position: -2022 (nothing to reduce, or a hedge close larger than the
    leg); a one-way reduce-only order larger than the position is cut to its size [obs NT-3983];
-10. (at the fill) -2027 past the leverage's notional cap, -2019 margin insufficient.
+   -4118 when open reduce-only orders on that side already cover the position [obs QX-386];
+10. (at the fill) -2027 past the leverage's notional cap, -2019 margin insufficient; (resting)
+    -2025 past MAX_NUM_ORDERS open orders on the symbol, -2019 for the reserved margin.
 """
 
 from __future__ import annotations

@@ -147,6 +147,11 @@ def _check(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> _Chec
     quantity = req.quantity
     if reduce_only:
         quantity = reducible_quantity(held.position_amt, req.side, quantity, hedge=account.dual_side_position)
+        if req.reduce_only and orders.open_reduce_only_quantity(
+            tx, account_id, spec.symbol, slot.value, req.side.value
+        ) >= abs(held.position_amt):
+            # open reduce-only orders already cover the whole position [obs QX-386]
+            raise errors.REDUCE_ONLY_MARGIN_CHECK_FAILED.error()
     config = symbol_config(tx, ctx, account_id, spec.symbol)
     fill_context = fills.FillContext(
         account=account,
@@ -212,6 +217,8 @@ def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test:
         outbox.append(tx, account_id, steps, ctx.now_ms)
         return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
     assert req.price is not None
+    if orders.open_order_count(tx, account_id, checked.spec.symbol) >= checked.spec.max_num_orders:
+        raise errors.MAX_OPEN_ORDER_EXCEEDED.error()  # MAX_NUM_ORDERS of exchangeInfo, counted per symbol
     reserve = _ZERO if checked.reduce_only else _initial_margin(checked.quantity, req.price, checked.fill.leverage)
     _check_reserve(tx, ctx, account_id, reserve)
     if test:

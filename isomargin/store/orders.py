@@ -306,3 +306,23 @@ def crossed_orders(tx: Tx, symbol: str, bid: Decimal, ask: Decimal) -> list[tupl
         (symbol, *OPEN_STATUSES, _money(ask), _money(bid)),
     )
     return [(int(r[0]), _order(r[1:])) for r in rows]
+
+
+def open_order_count(tx: Tx, account_id: int, symbol: str) -> int:
+    row = tx.one(
+        "SELECT COUNT(*) FROM orders WHERE account_id = ? AND symbol = ? AND status IN (?, ?)",
+        (account_id, symbol, *OPEN_STATUSES),
+    )
+    assert row is not None
+    return int(row[0])
+
+
+def open_reduce_only_quantity(tx: Tx, account_id: int, symbol: str, position_side: str, side: str) -> Decimal:
+    """What the account's open reduce-only orders on one side of a position still have to fill."""
+    row = tx.one(
+        "SELECT COALESCE(SUM(orig_qty - executed_qty), 0) FROM orders WHERE account_id = ? AND symbol = ?"
+        " AND position_side = ? AND side = ? AND reduce_only = ? AND status IN (?, ?)",
+        (account_id, symbol, position_side, side, True, *OPEN_STATUSES),
+    )
+    assert row is not None
+    return _decimal(row[0])

@@ -96,3 +96,20 @@ async def test_duplicate_client_id_only_while_open(api: Api) -> None:
     # a filled order's id is free again [obs TR-GATE0]
     assert (await order(api, creds, **BASE, newClientOrderId="again")).status_code == 200
     assert (await order(api, creds, **BASE, newClientOrderId="again")).status_code == 200
+
+
+async def test_stacked_reduce_only_and_max_open_orders(api: Api) -> None:
+    creds = await api.account("100000")
+    await book(api, "BTCUSDT", "50000")
+    await market(api, creds, "BUY", "0.01")
+    take_profit = {**LIMIT, "side": "SELL", "price": "51000", "quantity": "0.01", "reduceOnly": "true"}
+    assert (await order(api, creds, **take_profit)).status_code == 200
+    r = await order(api, creds, **take_profit)
+    assert r.json() == {
+        "code": -4118,
+        "msg": "ReduceOnly Order Failed. Please check your existing position and open orders.",
+    }
+    for i in range(199):  # MAX_NUM_ORDERS 200 (one order already open)
+        assert (await order(api, creds, **{**LIMIT, "price": str(47600 + i)})).status_code == 200
+    r = await order(api, creds, **{**LIMIT, "price": "47500"})
+    assert r.json() == {"code": -2025, "msg": "Reach max open order limit."}
