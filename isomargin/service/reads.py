@@ -14,7 +14,7 @@ from isomargin.service.account import WalletView, wallet_view
 from isomargin.service.context import ServiceContext
 from isomargin.service.positions import PositionView, position_views
 from isomargin.service.symbol_state import mark_prices, symbol_configs
-from isomargin.store import Tx, repo
+from isomargin.store import Tx, orders, repo
 from isomargin.symbols import SymbolSpec
 
 #: Rows services hand to the API as they are read: the API names them through the service
@@ -64,8 +64,20 @@ def every_position_side(tx: Tx, ctx: ServiceContext, account_id: int, req: Symbo
 
 
 def open_positions(tx: Tx, ctx: ServiceContext, account_id: int, req: SymbolQuery) -> list[PositionView]:
-    """Only the sides holding a position."""
-    return position_views(tx, ctx, account_id, req.symbol, include_empty=False)
+    """The sides holding a position, and a zero row for a symbol with only a resting order: v3
+    positionRisk shows one until the order is cancelled (observed 2026-07 [obs MAXT], reference §1.3)."""
+    views = position_views(tx, ctx, account_id, req.symbol, include_empty=False)
+    pending = orders.symbols_with_open_orders(tx, account_id) - {v.symbol for v in views}
+    if req.symbol is not None:
+        pending &= {ctx.symbol(req.symbol).symbol}
+    if not pending:
+        return views
+    phantoms = [
+        v
+        for v in position_views(tx, ctx, account_id, None, include_empty=True)
+        if v.symbol in pending and not v.is_open
+    ]
+    return sorted([*views, *phantoms], key=lambda v: (v.symbol, v.position_side.value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -326,3 +326,10 @@ def open_reduce_only_quantity(tx: Tx, account_id: int, symbol: str, position_sid
     )
     assert row is not None
     return _decimal(row[0])
+
+
+def symbols_with_open_orders(tx: Tx, account_id: int) -> set[str]:
+    rows = tx.all(
+        "SELECT DISTINCT symbol FROM orders WHERE account_id = ? AND status IN (?, ?)", (account_id, *OPEN_STATUSES)
+    )
+    return {str(r[0]) for r in rows}

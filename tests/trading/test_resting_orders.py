@@ -68,3 +68,13 @@ async def test_crossing_limit_fills_at_once_as_taker_and_ioc_expires(api: Api) -
     )
     assert r.json()["status"] == "EXPIRED" and r.json()["executedQty"] == "0.000"
     assert (await position_risk(api, creds))["positionAmt"] == "0.010"
+
+
+async def test_v3_position_risk_shows_a_zero_row_while_an_order_rests(api: Api) -> None:
+    creds = await api.account("1000")
+    await book(api, "BTCUSDT", "50000")
+    placed = (await order(api, creds, **LIMIT, side="BUY", quantity="0.01", price="49000")).json()
+    rows = (await api.signed("GET", "/fapi/v3/positionRisk", creds)).json()
+    assert [(r["symbol"], r["positionAmt"]) for r in rows] == [("BTCUSDT", "0.000")]  # [obs MAXT]
+    await api.signed("DELETE", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(placed["orderId"])})
+    assert (await api.signed("GET", "/fapi/v3/positionRisk", creds)).json() == []
