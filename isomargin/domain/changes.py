@@ -150,7 +150,14 @@ def _transfer(holding: Holding, change: MarginTransfer) -> Outcome:
     if change.amount <= 0:
         raise ValueError(f"a margin transfer moves a positive amount, got {change.amount}")
     signed = change.amount if change.add else -change.amount
-    after = replace(holding, isolated_wallet=holding.isolated_wallet + signed)
+    # built directly, not with dataclasses.replace (~3 µs on every positionMargin)
+    after = Holding(
+        holding.symbol,
+        holding.position_side,
+        holding.position_amt,
+        holding.entry_price,
+        holding.isolated_wallet + signed,
+    )
     entry = HistoryEntry(
         HistoryType.ADD if change.add else HistoryType.REDUCE,
         DeltaType.USER_ADJUST,

@@ -163,7 +163,7 @@ async def test_a_group_commit_rerun_publishes_each_committed_event_exactly_once(
 
     results = await asyncio.gather(*(leverage(n) for n in range(1, 7)), return_exceptions=True)
     assert [r for r in results if isinstance(r, int)] == [1, 2, 4, 5, 6]
-    assert [e.payload["leverage"] for e in bare.published] == [1, 2, 4, 5, 6]
+    assert [e.payload["l"] for e in bare.published] == [1, 2, 4, 5, 6]
     assert [e.seq for e in bare.published] == [1, 2, 3, 4, 5]
     assert bare.events() == bare.published
 
