@@ -125,7 +125,7 @@ class BinanceHttp:
             extra = ctx.extra_headers
             status = 200
         except errors.ApiError as exc:
-            status, payload, extra = exc.http_status, exc.body(), exc.headers
+            status, payload, extra = exc.http_status, exc.body(ip), exc.headers
         except Exception:
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             unknown = errors.UNKNOWN.error()
@@ -175,4 +175,4 @@ def rate_limit_error(verdict: ratelimit.Verdict, limit: int, ip: str) -> errors.
     headers = {"Retry-After": str(verdict.retry_after_s)}
     if verdict.status == ratelimit.BANNED:
         return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=headers)
-    return errors.TOO_MANY_REQUESTS.error(limit, headers=headers)
+    return errors.TOO_MANY_REQUESTS.error(ip, limit, headers=headers)

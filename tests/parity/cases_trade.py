@@ -99,11 +99,7 @@ TRADE: tuple[Case, ...] = (
         "marginType=isolated (lower case): the real server answers -1102 naming 'margintype'",
         signed("POST", "/fapi/v1/marginType", ("symbol", "BTCUSDT"), ("marginType", "isolated")),
         FRESH,
-        known=(
-            KnownDifference("$.code", "code", audit(3, "an enum value error is -1102, not -1130")),
-            KnownDifference("$.msg", "message", audit(3, "-1102 naming the parameter lower-cased")),
-        ),
-        error=errors.INVALID_PARAMETER,
+        error=errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED,
     ),
     Case(
         "leverage-change",
