@@ -2,10 +2,11 @@
 
 The handler chain for a Binance request, in order (one place, see also ``api.auth`` and
 ``Route.answer`` in ``api.route``):
-route lookup → read body → parse parameters → count request weight (every request counts, the
-failed ones too; over the limit → 429/418 and nothing else runs, ``api.ratelimit``) → API key →
+a CORS pre-flight (``OPTIONS`` under ``/fapi/``) is answered at once (``api.headers``) → route
+lookup → read body → parse parameters → count request weight (every request counts, the failed
+ones too; over the limit → 429/418 and nothing else runs, ``api.ratelimit``) → API key →
 endpoint parameters → timestamp and signature → permissions → the route's service in its one
-store transaction → render.
+store transaction → render (CORS and ``x-response-time`` headers on every ``/fapi/`` answer).
 Every error, expected or not, is rendered here in Binance's ``{"code", "msg"}`` format. Plain
 ASGI, no framework in front: positionMargin's throughput is measured (docs/BENCHMARKS.md).
 """
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
 
 from isomargin import errors
-from isomargin.api import auth, ratelimit
+from isomargin.api import auth, headers, ratelimit
 from isomargin.api.context import RequestContext
 from isomargin.api.params import Params
 from isomargin.api.route import Endpoint
@@ -97,10 +99,16 @@ class BinanceHttp:
         self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in state.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started_ns = time.perf_counter_ns()
         state = self.state
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        ip = client_ip(scope, headers, self.trusted_proxies)
-        route = self.routes.get((scope["method"], scope["path"]))
+        path: str = scope["path"]
+        if headers.is_preflight(scope["method"], path):
+            await send({"type": "http.response.start", "status": 200, "headers": headers.PREFLIGHT_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        request_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        ip = client_ip(scope, request_headers, self.trusted_proxies)
+        route = self.routes.get((scope["method"], path))
         weight = 1
         used = 0
         extra: dict[str, str] = {}
@@ -120,7 +128,7 @@ class BinanceHttp:
             if error is not None:
                 raise error
             assert route is not None and params is not None
-            ctx = RequestContext(scope["method"], scope["path"], query, body, headers, ip, params, now_ms)
+            ctx = RequestContext(scope["method"], path, query, body, request_headers, ip, params, now_ms)
             payload = await self.dispatch(route, ctx)
             extra = ctx.extra_headers
             status = 200
@@ -132,8 +140,11 @@ class BinanceHttp:
             status, payload = unknown.http_status, unknown.body()
         response_headers = [*JSON_HEADERS, (WEIGHT_HEADER, str(used).encode())]
         response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        if headers.has_cors(path):
+            response_headers += headers.CORS_HEADERS
         body_bytes = orjson.dumps(payload)
         response_headers.append((b"content-length", str(len(body_bytes)).encode()))
+        response_headers.append(headers.response_time(started_ns, time.perf_counter_ns()))
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": body_bytes})
 
@@ -172,7 +183,7 @@ class BinanceHttp:
 
 def rate_limit_error(verdict: ratelimit.Verdict, limit: int, ip: str) -> errors.ApiError:
     """429 -1003 with ``Retry-After`` until the minute ends, or 418 -1003 until the ban ends [GI]."""
-    headers = {"Retry-After": str(verdict.retry_after_s)}
+    retry = {"Retry-After": str(verdict.retry_after_s)}
     if verdict.status == ratelimit.BANNED:
-        return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=headers)
-    return errors.TOO_MANY_REQUESTS.error(ip, limit, headers=headers)
+        return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=retry)
+    return errors.TOO_MANY_REQUESTS.error(ip, limit, headers=retry)

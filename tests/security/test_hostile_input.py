@@ -150,7 +150,7 @@ async def test_query_wins_over_body_and_duplicates_across_them_are_allowed(api: 
         ("POST", "/fapi/v1/positionMargin/history", 405, -1020, UNSUPPORTED),
         ("POST", "/fapi/v1/ping", 405, -1020, UNSUPPORTED),
         ("PATCH", "/fapi/v1/time", 405, -1020, UNSUPPORTED),
-        ("OPTIONS", "/fapi/v1/exchangeInfo", 405, -1020, UNSUPPORTED),
+        ("OPTIONS", "/api/v3/exchangeInfo", 404, -1099, "Not found, unauthenticated, or unauthorized."),
         ("GET", "/fapi/v1/positionmargin", 404, -1099, "Not found, unauthenticated, or unauthorized."),
         ("GET", "/fapi/v9/ping", 404, -1099, "Not found, unauthenticated, or unauthorized."),
         ("GET", "/", 404, -1099, "Not found, unauthenticated, or unauthorized."),
