@@ -129,7 +129,6 @@ INVALID_SIGNATURE = _spec(-1022, "INVALID_SIGNATURE", "Signature for this reques
 START_TIME_GREATER_THAN_END_TIME = _spec(
     -1023, "START_TIME_GREATER_THAN_END_TIME", "Start time is greater than end time."
 )
-NOT_FOUND = _spec(-1099, "NOT_FOUND", "Not found, unauthenticated, or unauthorized.", 404, "assumed")
 
 # --- 11xx request issues ------------------------------------------------------------------
 ILLEGAL_CHARS = _spec(

@@ -380,22 +380,19 @@ async def test_position_margin_boundary_accepted(world: World, case: Accepted) -
     assert Decimal(after["walletBalance"]) == Decimal("10000")
 
 
-# --- unknown paths and methods, unexpected failures -------------------------------------------
+# --- wrong methods, unexpected failures -------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("method", "path", "status", "code", "msg"),
     [
-        ("GET", "/fapi/v1/nothingHere", 404, -1099, "Not found, unauthenticated, or unauthorized."),
-        ("POST", "/fapi/v9/positionMargin", 404, -1099, "Not found, unauthenticated, or unauthorized."),
-        ("GET", "/", 404, -1099, "Not found, unauthenticated, or unauthorized."),
         ("GET", "/fapi/v1/positionMargin", 405, -1020, "This operation is not supported."),
         ("DELETE", "/fapi/v1/positionMargin", 405, -1020, "This operation is not supported."),
         ("POST", "/fapi/v1/positionMargin/history", 405, -1020, "This operation is not supported."),
         ("POST", "/fapi/v1/ping", 405, -1020, "This operation is not supported."),
     ],
 )
-async def test_unknown_path_and_method(world: World, method: str, path: str, status: int, code: int, msg: str) -> None:
+async def test_wrong_method(world: World, method: str, path: str, status: int, code: int, msg: str) -> None:
     before = await world.snapshot()
     r = await world.api.raw(method, path, world.accounts["oneway"], f"{OK}&timestamp={NOW}")
     assert_binance_error(r, status, code, msg)
