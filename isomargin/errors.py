@@ -153,6 +153,12 @@ MALFORMED_REQUEST = _spec(
     "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
     "A mandatory parameter was not sent, was empty/null, or malformed.",
 )
+# Not raised yet (no endpoint takes an optional parameter that can be refused); here so the order
+# endpoints follow the same lower-cased spelling: "Parameter 'reduceonly' sent when not required."
+# (live-tested notes 2026, index ids 66449248460, 70110676557; audit #8).
+PARAM_NOT_REQUIRED = _spec(
+    -1106, "PARAM_NOT_REQUIRED", "Parameter '%s' sent when not required.", 400, "observed", names_parameter=True
+)
 BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum defined for this asset.", 400, "assumed")
 BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
 # The name lower-cased like -1102's (assumed: no capture names a mixed-case parameter in -1130).
