@@ -82,3 +82,32 @@ async def test_nothing_outside_fapi_answers_a_web_page(api: Api, method: str, pa
     assert cors_of(r.headers) == {}
     if method == "OPTIONS":
         assert r.status_code >= 400
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://testserver.evil.example"])
+async def test_a_web_page_cannot_drive_the_control_plane(api: Api, origin: str) -> None:
+    """No pre-flight is asked for a "simple" request (a no-cors POST, a text/plain form): the
+    control plane refuses any request a browser marks as coming from another origin."""
+    creds = await api.account("1000")
+    before = (await api.http.get(f"{CONTROL}/accounts/{creds.account_id}")).json()
+    page = {"Origin": origin, "Content-Type": "text/plain"}
+    for method, path, body in (
+        ("POST", f"{CONTROL}/reset", b""),
+        ("POST", f"{CONTROL}/accounts", b'{"balance": "1", "x": "="}'),
+        ("PUT", f"{CONTROL}/markPrices/BTCUSDT", b'{"markPrice": "1"}'),
+        ("GET", f"{CONTROL}/accounts", b""),
+    ):
+        r = await api.http.request(method, path, headers=page, content=body)
+        assert (r.status_code, r.json()) == (
+            403,
+            {"error": "the control plane does not answer web pages of other origins"},
+        )
+        assert cors_of(r.headers) == {}
+    assert (await api.http.get(f"{CONTROL}/accounts/{creds.account_id}")).json() == before
+
+
+async def test_the_control_plane_serves_its_own_origin_and_non_browsers(api: Api) -> None:
+    """A page isomargin serves itself (a dashboard) sends its own origin; the CLI sends none."""
+    for headers in ({"Origin": "http://testserver"}, {}):
+        r = await api.http.get(f"{CONTROL}/accounts", headers=headers)
+        assert r.status_code == 200, r.text
