@@ -4,7 +4,8 @@ What the real fapi server sends, from its most recent full header dump (a 400 on
 ``POST /fapi/v1/leverage``, ccxt #16031, 2022-12-09, RAW): ``Content-Type``, ``Content-Length``,
 ``Date``, ``Server: Tengine``, ``X-MBX-USED-WEIGHT-1M``, ``x-response-time: 0ms``,
 ``Access-Control-Allow-Origin: *``, ``Access-Control-Allow-Methods: GET, POST, PUT, DELETE,
-OPTIONS``, then the CDN's own (``X-Cache``, ``Via``, ``X-Amz-Cf-*``). A 2025 dump
+OPTIONS``, then the CDN's own (``X-Cache``, ``Via``, ``X-Amz-Cf-*``); a 400 of the same
+endpoint on 2021-03-22 (ccxt #6978) shows the same CORS pair and nothing more. A 2025 dump
 (binance-futures-connector-python #239) shows the same ``Server`` and ``x-response-time``;
 fidelity audit #2 and #21.
 
