@@ -128,8 +128,8 @@ ERRORS = [
     ("type-garbage", "symbol=BTCUSDT&type=x", -1102, M1102 % "type"),
     ("limit-0", "symbol=BTCUSDT&limit=0", -1130, "Data sent for parameter 'limit' is not valid."),
     ("limit-garbage", "symbol=BTCUSDT&limit=ten", -1102, M1102 % "limit"),
-    ("startTime-garbage", "symbol=BTCUSDT&startTime=yesterday", -1102, M1102 % "startTime"),
-    ("endTime-empty", "symbol=BTCUSDT&endTime=", -1102, M1102 % "endTime"),
+    ("startTime-garbage", "symbol=BTCUSDT&startTime=yesterday", -1102, M1102 % "starttime"),
+    ("endTime-empty", "symbol=BTCUSDT&endTime=", -1102, M1102 % "endtime"),
     ("duplicate", "symbol=BTCUSDT&symbol=ETHUSDT", -1101, "Duplicate values for a parameter detected."),
 ]
 
@@ -147,7 +147,7 @@ async def test_history_errors(api: Api, app: IsomarginApp, creds: Creds, query: 
     ("key", "sign", "code", "msg", "status"),
     [
         (None, True, -2014, "API-key format invalid.", 401),
-        ("y" * 64, True, -2015, "Invalid API-key, IP, or permissions for action.", 401),
+        ("y" * 64, True, -2015, "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1", 401),
         ("own", False, -1102, M1102 % "signature", 400),
     ],
 )

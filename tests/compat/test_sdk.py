@@ -118,7 +118,7 @@ async def test_history(live_api: Api, make_sdk: Any) -> None:
         (
             {"symbol": "BTCUSDT", "amount": 1, "type": 1, "recv_window": 0},
             -1102,
-            "Mandatory parameter 'recvWindow' was not sent, was empty/null, or malformed.",
+            "Mandatory parameter 'recvwindow' was not sent, was empty/null, or malformed.",
         ),
     ],
 )
@@ -154,7 +154,7 @@ async def test_auth_errors(live_api: Api, live_server: LiveServer) -> None:
         )
     assert (unauthorized.value.status_code, unauthorized.value.error_message) == (
         -2015,
-        "Invalid API-key, IP, or permissions for action.",
+        "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1",
     )
     with pytest.raises(BadRequestError) as bad:
         sdk(live_server.base_url, creds.api_key, "wrong-secret").modify_isolated_position_margin(

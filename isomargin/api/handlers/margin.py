@@ -25,9 +25,9 @@ def _margin_type(params: Params, *, mandatory: bool) -> int | None:
 
 def parse_margin_change(params: Params) -> MarginChange:
     symbol = params.symbol()
-    # A positionSide outside BOTH/LONG/SHORT: -4060 "Invalid position side." (assumed; the
-    # reference's GUESS was -1130, but -4060 is Binance's code for exactly this value error).
-    position_side = params.enum("positionSide", PositionSide, mandatory=False, error=errors.INVALID_POSITION_SIDE)
+    # A positionSide outside BOTH/LONG/SHORT ("long" too): -1102 naming 'positionside', the enum
+    # rule of Params.enum (assumed for this parameter; observed for marginType).
+    position_side = params.enum("positionSide", PositionSide, mandatory=False)
     amount = params.decimal("amount")
     type_ = _margin_type(params, mandatory=True)
     assert symbol is not None and amount is not None and type_ is not None
