@@ -110,4 +110,8 @@ async def test_walk_through_add_mark_move_reduce(api: Api) -> None:
     }
     # the history holds the three transfers, in order
     rows = (await api.history(creds)).json()
-    assert [(r["type"], r["amount"]) for r in rows] == [(1, "250"), (2, "70"), (2, "360")]
+    assert [(r["type"], r["amount"]) for r in rows] == [
+        (1, "250.00000000"),
+        (2, "-70.00000000"),
+        (2, "-360.00000000"),
+    ]

@@ -28,6 +28,8 @@ DOC_HISTORY = [
         "asset": "USDT",
         "time": 1578047897183,
         "positionSide": "BOTH",
+        # not in the doc example: every real row ends with it (audit #4; tests/parity snapshots)
+        "clientTranId": "",
     }
 ]
 DOC_PREMIUM_INDEX = {

@@ -107,9 +107,13 @@ async def test_add_reduce_history(live_api: Api, client_kind: str) -> None:
 
     r = await client.get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT"})
     assert r.status_code == 200
-    assert [(row["type"], row["amount"]) for row in r.json()] == [(1, "0.2"), (1, "100"), (2, "50.1")]
+    assert [(row["type"], row["amount"]) for row in r.json()] == [
+        (1, "0.20000000"),
+        (1, "100.00000000"),
+        (2, "-50.10000000"),
+    ]
     r = await client.get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT", "type": 2, "limit": 10})
-    assert [row["amount"] for row in r.json()] == ["50.1"]
+    assert [row["amount"] for row in r.json()] == ["-50.10000000"]
 
 
 @pytest.mark.parametrize(
