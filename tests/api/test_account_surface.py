@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.surface_support import call, ok, risk, sdk_fields, sdk_model, sdk_parse
+from tests.api.surface_support import call, ok, risk, sdk_fields, sdk_parse
 from tests.support import Api
 
 # The doc's empty v2 row [PR2], with isomargin's BTCUSDT defaults (20x → tier 6 cap 100,000,000).
@@ -252,15 +252,16 @@ async def test_leverage_reply_carries_the_bracket_max_notional(api: Api, leverag
     assert reply == {"leverage": leverage, "maxNotionalValue": cap, "symbol": "BTCUSDT"}
 
 
-async def test_leverage_bracket_object_for_one_symbol_array_for_all(api: Api) -> None:
+async def test_leverage_bracket_is_an_array_with_a_symbol_and_without(api: Api) -> None:
     creds = await api.account("10000")
     r = await call(api, creds, "GET", "/fapi/v1/leverageBracket", symbol="BTCUSDT")
     assert r.status_code == 200
     # numbers, not strings [LB]
     assert '{"bracket":2,"initialLeverage":100,"notionalCap":600000,"notionalFloor":50000,' in r.text
     assert '"maintMarginRatio":0.005,"cum":50}' in r.text
-    one = r.json()
-    assert set(one) == {"symbol", "brackets"} and len(one["brackets"]) == 12
+    # a one-element array, as the real server answers (audit #1, ccxt #16667)
+    (one,) = r.json()
+    assert list(one) == ["symbol", "brackets"] and len(one["brackets"]) == 12
     assert one["brackets"][0] == {
         "bracket": 1,
         "initialLeverage": 125,
@@ -269,8 +270,8 @@ async def test_leverage_bracket_object_for_one_symbol_array_for_all(api: Api) ->
         "maintMarginRatio": 0.004,
         "cum": 0,
     }
-    parsed = sdk_parse("NotionalAndLeverageBracketsResponse", one)
-    assert isinstance(parsed.actual_instance, sdk_model("NotionalAndLeverageBracketsResponse2"))
+    parsed = sdk_parse("NotionalAndLeverageBracketsResponse", r.json())
+    assert isinstance(parsed.actual_instance, list) and parsed.actual_instance[0].symbol == "BTCUSDT"
 
     every = await ok(api, creds, "GET", "/fapi/v1/leverageBracket")
     assert [b["symbol"] for b in every] == ["BTCUSDT", "ETHUSDT"]

@@ -127,14 +127,15 @@ async def test_positions_balance_and_brackets_match_the_official_sdk(
         "positions": [row.raw for row in client.position_risk()],
         "positions_v3": [row.raw for row in client.position_risk(version=3)],
         "balance": [row.raw for row in client.balance()],
-        "brackets": client.leverage_brackets("BTCUSDT")[0].raw,  # the doc shows one object here [LB]
+        "brackets": [row.raw for row in client.leverage_brackets("BTCUSDT")],  # a one-element array (audit #1)
         "mode": client.get_position_mode(),
     }
     theirs = {
         "positions": sdk_json(sdk.position_information_v2()),
         "positions_v3": sdk_json(sdk.position_information_v3()),
         "balance": sdk_json(sdk.futures_account_balance_v3()),
-        "brackets": sdk_json(sdk.notional_and_leverage_brackets(symbol="BTCUSDT")),
+        # a oneOf (object or array) whose to_dict() keeps the array's models: take them one by one
+        "brackets": [b.to_dict() for b in sdk.notional_and_leverage_brackets(symbol="BTCUSDT").data().actual_instance],
         "mode": sdk.get_current_position_mode().data().dual_side_position,
     }
 

@@ -73,7 +73,7 @@ def test_hedge_isolated_leverage_and_margin_through_the_sdk(
     assert (leverage.leverage, leverage.max_notional_value, leverage.symbol) == (10, "230000000", "BTCUSDT")
     (config,) = rest.symbol_configuration(symbol="BTCUSDT").data()
     assert (config.margin_type, config.leverage, config.is_auto_add_margin) == ("ISOLATED", 10, False)
-    brackets = rest.notional_and_leverage_brackets(symbol="BTCUSDT").data().actual_instance
+    (brackets,) = rest.notional_and_leverage_brackets(symbol="BTCUSDT").data().actual_instance
     assert (brackets.symbol, brackets.brackets[0].maint_margin_ratio, brackets.brackets[1].cum) == (
         "BTCUSDT",
         0.004,

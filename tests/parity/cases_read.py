@@ -148,7 +148,7 @@ READ: tuple[Case, ...] = (
             MaskKeys(("initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio")),
             MaskKeys(("cum",), keep_format=True),
         ),
-        known=(KnownDifference("$", "type", audit(1, "with a symbol the answer is a one-element array")),),
+        known=(KnownDifference("$[0].brackets[0].cum", "format", audit(20, "cum is a float literal: 0.0")),),
     ),
     Case(
         "leverageBracket-symbol-brackets",

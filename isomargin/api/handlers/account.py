@@ -52,6 +52,8 @@ def brackets(settings: Settings, now_ms: int, req: SymbolQuery) -> list[SymbolSp
 
 
 def leverage_bracket(req: SymbolQuery, specs: list[SymbolSpec]) -> object:
-    """With ``symbol`` one object, without it an array of every symbol [LB]."""
-    rows = [render_account.leverage_brackets(spec.symbol, spec.brackets) for spec in specs]
-    return rows[0] if req.symbol else rows
+    """Always an array: with ``symbol`` a one-element one, whatever the doc's "OR (if symbol sent)"
+    object example shows. The real server answered ``[{"symbol": "GALAUSDT", "brackets": […]}]``
+    (ccxt #16667, 2023-01); Binance.Net always deserializes a list; bots index ``response[0]``
+    (audit #1: the object broke those clients)."""
+    return [render_account.leverage_brackets(spec.symbol, spec.brackets) for spec in specs]
