@@ -50,12 +50,30 @@ def break_even_price(view: PositionView) -> str:
     return entry_price(view)
 
 
+#: The quantile shown for a position in profit. Binance ranks profitable positions against every
+#: other trader's (PnL% × effective leverage) and shows the quintile 0-4; isomargin has no other
+#: traders to rank against, so a profitable position sits in the middle of the queue: 2, the value
+#: of every captured profitable row (v3 BTCUSDT "adl": "2", ccxt static test 2024-07-28; the doc's
+#: ADAUSDT example "adl":2). The middle value is assumed.
+ADL_QUANTILE_IN_PROFIT = 2
+
+
+def adl_quantile(view: PositionView) -> int:
+    """v3 ``adl`` and v2 ``adlQuantile``: 0 for a flat row and for a position not in profit (ADL
+    takes profitable positions first; a real open AAPLUSDT long at -0.00006548 showed
+    ``"adlQuantile":0``, 2026-08-08, index id 68890380806), else :data:`ADL_QUANTILE_IN_PROFIT`."""
+    return ADL_QUANTILE_IN_PROFIT if view.is_open and view.unrealized_pnl > 0 else 0
+
+
 def position_amt(view: PositionView) -> str:
     return fixed(view.position_amt, view.spec.quantity_precision)
 
 
 def position_risk_v2(view: PositionView) -> dict[str, object]:
-    """One row of ``GET /fapi/v2/positionRisk`` [PR2], in the doc's hedge-mode field order."""
+    """One row of ``GET /fapi/v2/positionRisk`` [PR2], in the doc's hedge-mode field order, then
+    ``isolated`` and ``adlQuantile``, which the doc leaves out and every real row ends with
+    (Binance.Net #1315, 2023-11; ccxt PR #20895, 2024-01; a 2026-08-08 live note, index id
+    68890380806; audit #5)."""
     return {
         "symbol": view.symbol,
         "positionAmt": position_amt(view),
@@ -73,4 +91,6 @@ def position_risk_v2(view: PositionView) -> dict[str, object]:
         "notional": cut8(view.notional),
         "isolatedWallet": amount8(view.isolated_wallet),
         "updateTime": view.update_time,
+        "isolated": view.isolated,
+        "adlQuantile": adl_quantile(view),
     }

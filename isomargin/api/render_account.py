@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import orjson
 
-from isomargin.api.render import amount8, break_even_price, cut8, entry_price, position_amt
+from isomargin.api.render import adl_quantile, amount8, break_even_price, cut8, entry_price, position_amt
 from isomargin.domain.brackets import Bracket
 from isomargin.money import decimal_string, fixed, truncate
 from isomargin.service.account import WalletView
@@ -43,8 +43,7 @@ def position_risk_v3(view: PositionView) -> dict[str, object]:
         "maintMargin": cut8(view.maint_margin),
         "positionInitialMargin": cut8(view.initial_margin),
         "openOrderInitialMargin": "0",
-        # ADL quantile: isomargin ranks no counterparties, so 0 (assumed).
-        "adl": 0,
+        "adl": adl_quantile(view),
         "bidNotional": "0",
         "askNotional": "0",
         "updateTime": view.update_time,

@@ -33,7 +33,12 @@ EMPTY_V2_ETH = {
     "notional": "0",
     "isolatedWallet": "0",
     "updateTime": 0,
+    # not in the doc: every real v2 row ends with these two (audit #5)
+    "isolated": False,
+    "adlQuantile": 0,
 }
+#: v2 fields the real server sends and the SDK's model does not declare (audit #5)
+V2_UNDECLARED = frozenset({"isolated", "adlQuantile"})
 
 
 def _exact_fields(model: str, row: dict[str, Any], extra: frozenset[str] = frozenset()) -> None:
@@ -51,7 +56,7 @@ async def test_position_risk_rows_one_way(api: Api) -> None:
     assert v2[1] == EMPTY_V2_ETH
     sdk_parse("PositionInformationV2Response", v2)
     for row in v2:
-        _exact_fields("PositionInformationV2ResponseInner", row)
+        _exact_fields("PositionInformationV2ResponseInner", row, V2_UNDECLARED)
 
     # v3: only symbols with a position [PR3]
     v3 = await risk(api, creds, 3)
@@ -102,12 +107,14 @@ async def test_position_risk_numbers_and_types(api: Api) -> None:
         "notional": "-4900.05000000",
         "isolatedWallet": "500.00000000",
         "updateTime": v2["updateTime"],
+        "isolated": True,
+        "adlQuantile": 2,  # in profit (assumed quantile, isomargin/api/render.py)
     }
     assert isinstance(v2["updateTime"], int) and v2["updateTime"] > 0
     # v3 adds initial margin |notional| / 10 = 490.005 and maint margin 4900.05 × 0.004 = 19.6002
     assert v3["initialMargin"] == v3["positionInitialMargin"] == "490.00500000"
     assert v3["maintMargin"] == "19.60020000"
-    assert (v3["marginAsset"], v3["adl"], v3["openOrderInitialMargin"]) == ("USDT", 0, "0")
+    assert (v3["marginAsset"], v3["adl"], v3["openOrderInitialMargin"]) == ("USDT", 2, "0")
 
 
 async def test_wallet_balance_includes_isolated_wallets_cross_wallet_does_not(api: Api) -> None:

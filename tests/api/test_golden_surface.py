@@ -33,6 +33,9 @@ DOC_RISK_V2 = {
     "unRealizedProfit": "0.00000000",
     "positionSide": "BOTH",
     "updateTime": 0,
+    # not in the doc example: every real row ends with these (audit #5)
+    "isolated": True,
+    "adlQuantile": 0,
 }
 DOC_RISK_V3 = {
     "symbol": "ADAUSDT",

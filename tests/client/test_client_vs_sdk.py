@@ -20,8 +20,8 @@ from tests.client.conftest import Clients
 from tests.support import Api, Creds, LiveServer
 
 VOLATILE = {"time", "updateTime"}
-#: Real fields the SDK's models do not declare and its ``data()`` drops (history rows' clientTranId).
-SDK_UNDECLARED = {"clientTranId"}
+#: Real fields the SDK's models do not declare and its ``data()`` drops (audit #4, #5).
+SDK_UNDECLARED = {"clientTranId", "isolated", "adlQuantile"}
 
 
 def normal(value: Any) -> Any:
