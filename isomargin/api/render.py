@@ -61,7 +61,9 @@ ADL_QUANTILE_IN_PROFIT = 2
 def adl_quantile(view: PositionView) -> int:
     """v3 ``adl`` and v2 ``adlQuantile``: 0 for a flat row and for a position not in profit (ADL
     takes profitable positions first; a real open AAPLUSDT long at -0.00006548 showed
-    ``"adlQuantile":0``, 2026-08-08, index id 68890380806), else :data:`ADL_QUANTILE_IN_PROFIT`."""
+    ``"adlQuantile":0``, 2026-08-08, index id 68890380806), else :data:`ADL_QUANTILE_IN_PROFIT`.
+    Counter-evidence: a testnet cross long at a loss showed ``'adlQuantile': '1'`` (ccxt PR #21308,
+    2024-02); the mainnet answer is the more recent one."""
     return ADL_QUANTILE_IN_PROFIT if view.is_open and view.unrealized_pnl > 0 else 0
 
 

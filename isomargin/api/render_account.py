@@ -86,7 +86,7 @@ def _totals(wallet: WalletView) -> dict[str, object]:
     }
 
 
-def _asset(wallet: WalletView) -> dict[str, object]:
+def _asset_margins(wallet: WalletView) -> dict[str, object]:
     return {
         "asset": wallet.asset,
         "walletBalance": fixed(wallet.wallet_balance),
@@ -96,10 +96,31 @@ def _asset(wallet: WalletView) -> dict[str, object]:
         "initialMargin": margin_total(wallet.initial_margin),
         "positionInitialMargin": margin_total(wallet.initial_margin),
         "openOrderInitialMargin": fixed(Decimal(0)),
+    }
+
+
+def _asset(wallet: WalletView) -> dict[str, object]:
+    """An ``assets[]`` row of v3 account, in its doc's order [ACC3]."""
+    return {
+        **_asset_margins(wallet),
         "crossWalletBalance": fixed(wallet.cross_wallet),
         "crossUnPnl": fixed(wallet.cross_unrealized),
         "availableBalance": fixed(wallet.available_balance),
         "maxWithdrawAmount": fixed(wallet.max_withdraw_amount),
+    }
+
+
+def _asset_v2(wallet: WalletView) -> dict[str, object]:
+    """An ``assets[]`` row of v2 account in the real answer's order: ``maxWithdrawAmount`` before
+    ``crossWalletBalance`` (ccxt static test, 2023-11-29; audit #18), unlike the doc."""
+    return {
+        **_asset_margins(wallet),
+        "maxWithdrawAmount": fixed(wallet.max_withdraw_amount),
+        "crossWalletBalance": fixed(wallet.cross_wallet),
+        "crossUnPnl": fixed(wallet.cross_unrealized),
+        "availableBalance": fixed(wallet.available_balance),
+        "marginAvailable": True,
+        "updateTime": wallet.update_time,
     }
 
 
@@ -134,21 +155,28 @@ def account_v2(wallet: WalletView, rows: Sequence[PositionView]) -> dict[str, ob
     """``GET /fapi/v2/account`` [ACC2]: account flags, totals, the USDT asset, and a position row
     for every symbol (each side the position mode has, empty ones included).
 
+    The flags as the latest real answer orders them, ``tradeGroupId`` before ``updateTime`` and no
+    ``feeBurn`` (the doc example has one; ccxt static test "Linear swap balance", 2023-11-29;
+    audit #18).
+
+    That capture lists ``"positions": []`` for an account with no position; a 2021 capture (ccxt
+    #7195) and the doc say every symbol is listed, and the static test may have trimmed the list,
+    so every symbol stays (assumed until a recording settles it).
+
     Position rows in the field order of a real 2025 reply, which also carries ``breakEvenPrice``,
     ``notional`` and ``isolatedWallet`` that the doc example leaves out (observed:
     https://github.com/ccxt/go-binance/pull/748).
     """
     return {
         "feeTier": FEE_TIER,
-        "feeBurn": False,
         "canTrade": True,
         "canDeposit": True,
         "canWithdraw": True,
+        "tradeGroupId": TRADE_GROUP_ID,
         "updateTime": 0,
         "multiAssetsMargin": False,
-        "tradeGroupId": TRADE_GROUP_ID,
         **_totals(wallet),
-        "assets": [{**_asset(wallet), "marginAvailable": True, "updateTime": wallet.update_time}],
+        "assets": [_asset_v2(wallet)],
         "positions": [
             {
                 "symbol": p.symbol,
@@ -175,15 +203,20 @@ def account_v2(wallet: WalletView, rows: Sequence[PositionView]) -> dict[str, ob
     }
 
 
-def account_config(dual_side_position: bool) -> dict[str, object]:
-    """``GET /fapi/v1/accountConfig`` [ACFG] (``updateTime`` 0 as in the doc example)."""
+def account_config(dual_side_position: bool, update_time: int) -> dict[str, object]:
+    """``GET /fapi/v1/accountConfig`` [ACFG].
+
+    ``updateTime`` is a real timestamp on the live server (``"updateTime":1785994733025``, a live
+    note of 2026, index id 68890380806), not the doc example's 0. What it tracks is not documented;
+    isomargin shows the account's last change (its wallet or its position mode; assumed).
+    """
     return {
         "feeTier": FEE_TIER,
         "canTrade": True,
         "canDeposit": True,
         "canWithdraw": True,
         "dualSidePosition": dual_side_position,
-        "updateTime": 0,
+        "updateTime": update_time,
         "multiAssetsMargin": False,
         "tradeGroupId": TRADE_GROUP_ID,
     }

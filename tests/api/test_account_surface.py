@@ -177,8 +177,27 @@ async def test_account_v2_lists_every_symbol(api: Api) -> None:
     creds = await api.account("10000", dual=True)
     await api.position(creds, "BTCUSDT", "0.1", "50000", leverage=10, side="LONG")
     v2 = await ok(api, creds, "GET", "/fapi/v2/account")
-    sdk_parse("AccountInformationV2Response", v2)
-    _exact_fields("AccountInformationV2Response", v2)
+    sdk_parse("AccountInformationV2Response", v2)  # the SDK's model does not require feeBurn
+    # the flags as the real 2023 answer orders them, without the doc's feeBurn (audit #18)
+    assert set(v2) == set(sdk_fields("AccountInformationV2Response")) - {"feeBurn"}
+    assert list(v2)[:7] == [
+        "feeTier",
+        "canTrade",
+        "canDeposit",
+        "canWithdraw",
+        "tradeGroupId",
+        "updateTime",
+        "multiAssetsMargin",
+    ]
+    assert list(v2["assets"][0])[-7:] == [
+        "openOrderInitialMargin",
+        "maxWithdrawAmount",
+        "crossWalletBalance",
+        "crossUnPnl",
+        "availableBalance",
+        "marginAvailable",
+        "updateTime",
+    ]
     assert (v2["canTrade"], v2["multiAssetsMargin"], v2["feeTier"], v2["tradeGroupId"]) == (True, False, 0, -1)
     _exact_fields("AccountInformationV2ResponseAssetsInner", v2["assets"][0])
     # hedge mode: LONG and SHORT of every symbol [ACC2]
@@ -204,6 +223,9 @@ async def test_account_config_and_position_mode_follow_the_switch(api: Api) -> N
     sdk_parse("FuturesAccountConfigurationResponse", config)
     _exact_fields("FuturesAccountConfigurationResponse", config)
     assert config["dualSidePosition"] is False
+    # a real timestamp, never the doc's 0 (audit #19): the account's last change, as its balance shows
+    (balance,) = await ok(api, creds, "GET", "/fapi/v2/balance")
+    assert isinstance(config["updateTime"], int) and config["updateTime"] == balance["updateTime"] > 0
     assert await ok(api, creds, "GET", "/fapi/v1/positionSide/dual") == {"dualSidePosition": False}
 
     r = await call(api, creds, "POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
@@ -212,7 +234,8 @@ async def test_account_config_and_position_mode_follow_the_switch(api: Api) -> N
     reply = await ok(api, creds, "GET", "/fapi/v1/positionSide/dual")
     assert reply == {"dualSidePosition": True}
     sdk_parse("GetCurrentPositionModeResponse", reply)
-    assert (await ok(api, creds, "GET", "/fapi/v1/accountConfig"))["dualSidePosition"] is True
+    switched = await ok(api, creds, "GET", "/fapi/v1/accountConfig")
+    assert switched["dualSidePosition"] is True and switched["updateTime"] >= config["updateTime"]
     # the switch applies to every symbol: positionRisk now shows LONG/SHORT rows
     assert [r["positionSide"] for r in await risk(api, creds, 2, "ETHUSDT")] == ["LONG", "SHORT"]
 
@@ -235,7 +258,7 @@ async def test_margin_type_and_leverage_on_a_symbol_without_position(api: Api) -
     sdk_parse("ChangeMarginTypeResponse", r.json())
     reply = await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="ETHUSDT", leverage=50)
     # 50x: tiers 1-4 allow it, tier 4 caps at 12,000,000 [LEV]
-    assert reply == {"leverage": 50, "maxNotionalValue": "12000000", "symbol": "ETHUSDT"}
+    assert reply == {"symbol": "ETHUSDT", "leverage": 50, "maxNotionalValue": "12000000"}
     sdk_parse("ChangeInitialLeverageResponse", reply)
     assert await ok(api, creds, "GET", "/fapi/v1/symbolConfig", symbol="ETHUSDT") == [
         {
@@ -256,7 +279,7 @@ async def test_margin_type_and_leverage_on_a_symbol_without_position(api: Api) -
 async def test_leverage_reply_carries_the_bracket_max_notional(api: Api, leverage: int, cap: str) -> None:
     creds = await api.account("10000")
     reply = await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=leverage)
-    assert reply == {"leverage": leverage, "maxNotionalValue": cap, "symbol": "BTCUSDT"}
+    assert reply == {"symbol": "BTCUSDT", "leverage": leverage, "maxNotionalValue": cap}
 
 
 async def test_leverage_bracket_is_an_array_with_a_symbol_and_without(api: Api) -> None:
@@ -295,7 +318,7 @@ async def test_raising_leverage_keeps_the_isolated_wallet_and_frees_margin(api: 
     assert (await api.margin(creds, "0.00000001", 2)).json()["code"] == -4051
 
     reply = await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=20)
-    assert reply == {"leverage": 20, "maxNotionalValue": "100000000", "symbol": "BTCUSDT"}
+    assert reply == {"symbol": "BTCUSDT", "leverage": 20, "maxNotionalValue": "100000000"}
     (row,) = await risk(api, creds, 3)
     # the wallet stays; only IM = 5000 / 20 = 250 falls; the liquidation price ignores leverage
     assert (row["isolatedWallet"], row["initialMargin"], row["liquidationPrice"]) == (

@@ -88,7 +88,8 @@ DOC_SYMBOL_CONFIG = {
     "maxNotionalValue": "1000000",
 }
 DOC_SUCCESS = {"code": 200, "msg": "success"}
-DOC_LEVERAGE = {"leverage": 21, "maxNotionalValue": "1000000", "symbol": "BTCUSDT"}
+# the doc example in the real server's key order (audit #17)
+DOC_LEVERAGE = {"symbol": "BTCUSDT", "leverage": 21, "maxNotionalValue": "1000000"}
 DOC_DUAL = {"dualSidePosition": True}
 
 

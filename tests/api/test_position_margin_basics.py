@@ -17,7 +17,7 @@ async def test_add_then_reduce_moves_money_between_wallets(api: Api) -> None:
 
     r = await api.margin(creds, "100", 1)
     assert r.status_code == 200
-    assert r.text == '{"amount":100.0,"code":200,"msg":"Successfully modify position margin.","type":1}'
+    assert r.text == '{"code":200,"msg":"Successfully modify position margin.","amount":100.0,"type":1}'
     assert r.headers["x-mbx-used-weight-1m"] == "1"
 
     r = await api.margin(creds, "20.5", 2, where="body")

@@ -95,7 +95,7 @@ async def test_add_reduce_history(live_api: Api, client_kind: str) -> None:
     # ccxt's modifyMarginHelper param order: type, symbol, amount
     r = await client.post("/fapi/v1/positionMargin", {"type": 1, "symbol": "BTCUSDT", "amount": "0.2"})
     assert (r.status_code, r.json()) == (200, {"amount": 0.2, "code": 200, "msg": OK_MSG, "type": 1})
-    assert r.text == '{"amount":0.2,"code":200,"msg":"Successfully modify position margin.","type":1}'
+    assert r.text == '{"code":200,"msg":"Successfully modify position margin.","amount":0.2,"type":1}'
     r = await client.post("/fapi/v1/positionMargin", {"type": 1, "symbol": "BTCUSDT", "amount": "100.0"})
     assert r.json()["amount"] == 100.0
     r = await client.post("/fapi/v1/positionMargin", {"type": 2, "symbol": "BTCUSDT", "amount": "50.1"})

@@ -83,10 +83,12 @@ READ: tuple[Case, ...] = (
         FRESH,
         transformers=(TIMES, MONEY, ACCOUNT_TOTALS),
         known=(
-            KnownDifference("$.feeBurn", "extra key", audit(18, "the 2023 answer has no feeBurn")),
-            KnownDifference("$", "key order", audit(18, "tradeGroupId comes before updateTime")),
-            KnownDifference("$.assets[0]", "key order", audit(18, "maxWithdrawAmount comes before crossWalletBalance")),
-            KnownDifference("$.positions", "length", audit(18, "an account with no position lists none")),
+            KnownDifference(
+                "$.positions",
+                "length",
+                "audit #18: the 2023 capture lists no position for an account without one; kept (argued under "
+                "issue 10): a 2021 capture and the doc list every symbol, and the static test may have trimmed it",
+            ),
         ),
     ),
     Case(
@@ -111,7 +113,8 @@ READ: tuple[Case, ...] = (
         "account configuration of a one-way account",
         signed("GET", "/fapi/v1/accountConfig"),
         FRESH,
-        known=(KnownDifference("$.updateTime", "value", audit(19, "updateTime is a real timestamp, not 0")),),
+        # a moment (tests/api/test_account_surface.py checks it is the account's, never 0)
+        transformers=(TIMES,),
     ),
     Case(
         "symbolConfig-isolated",

@@ -30,8 +30,8 @@ def account_v2(req: NoParams, account: AccountWithPositions) -> object:
     return render_account.account_v2(account.wallet, account.positions)
 
 
-def account_config(req: NoParams, dual_side_position: bool) -> object:
-    return render_account.account_config(dual_side_position)
+def account_config(req: NoParams, wallet: WalletView) -> object:
+    return render_account.account_config(wallet.dual_side_position, wallet.update_time)
 
 
 def position_mode(req: NoParams, dual_side_position: bool) -> object:

@@ -35,11 +35,19 @@ def parse_margin_change(params: Params) -> MarginChange:
 
 
 def modify_position_margin(req: MarginChange, result: MarginTransferResult) -> object:
-    # Exact doc shape [PM]: amount a JSON number, code/type integers.
+    """``{"code":200,"msg":"Successfully modify position margin.","amount":0.5,"type":1}``.
+
+    Key order as the real server writes it (a Node print of the raw body, ccxt PR #18163, 2023-06;
+    the doc example's alphabetical order is not the wire's). ``amount`` is a JSON number written
+    like a Java double, ``1.0`` for a whole amount: mainnet answered ``1.0`` to ``amount=1``
+    (ccxt PR #18163, 2023-06) and the doc shows ``100.0``. The testnet echoed ``10`` for ``amount=10``
+    (ccxt PR #21875, 2024-03); we follow mainnet, whose answer a strict client also parses as a
+    float where it declares the field a float, as the official SDK does.
+    """
     return {
-        "amount": json_number(result.amount),
         "code": 200,
         "msg": "Successfully modify position margin.",
+        "amount": json_number(result.amount),
         "type": result.type,
     }
 
