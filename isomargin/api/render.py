@@ -41,8 +41,18 @@ def cut8(value: Decimal) -> str:
     return "0" if value == 0 else format(truncate(value, 8), "f")
 
 
+def java_double_text(value: Decimal) -> str:
+    """A price as Binance's Java ``Double.toString`` writes it: shortest digits, ``.0`` when whole —
+    ``"37140.0"``, ``"67445.9"``, ``"8.616"`` (Binance.Net #1315, 2023-11; ccxt static test v3,
+    2024-07; audit #15). Written from the Decimal, which has the same digits for every price with up
+    to 15 significant digits; Java's exponent form (below 0.001 or from 10^7 up) is not copied:
+    no captured price shows one (assumed plain)."""
+    text = decimal_string(value)
+    return text if "." in text else f"{text}.0"
+
+
 def entry_price(view: PositionView) -> str:
-    return decimal_string(view.entry_price) if view.is_open and view.entry_price else EMPTY_PRICE
+    return java_double_text(view.entry_price) if view.is_open and view.entry_price else EMPTY_PRICE
 
 
 def break_even_price(view: PositionView) -> str:

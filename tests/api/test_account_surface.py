@@ -93,8 +93,8 @@ async def test_position_risk_numbers_and_types(api: Api) -> None:
     assert v2 == {
         "symbol": "BTCUSDT",
         "positionAmt": "-0.100",
-        "entryPrice": "50000",
-        "breakEvenPrice": "50000",
+        "entryPrice": "50000.0",  # a Java double's text (audit #15)
+        "breakEvenPrice": "50000.0",
         "markPrice": "49000.50000000",
         "unRealizedProfit": "99.95000000",
         "liquidationPrice": "54780.87649402",

@@ -11,7 +11,7 @@ from tests.parity.scenarios import (
     ISOLATED_LONG,
     NO_ACCOUNT,
 )
-from tests.parity.transform import FirstRow, MaskKeys, RowOf, SortKeys, Unwrap
+from tests.parity.transform import FirstRow, MaskKeys, MaskPrice, RowOf, SortKeys, Unwrap
 
 READ: tuple[Case, ...] = (
     Case(
@@ -25,11 +25,7 @@ READ: tuple[Case, ...] = (
             TIMES,
             MaskKeys(("symbol", "positionAmt", "adlQuantile")),
             MONEY,
-            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
-        ),
-        known=(
-            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
-            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
+            MaskPrice(("entryPrice", "breakEvenPrice")),
         ),
     ),
     Case(
@@ -57,11 +53,7 @@ READ: tuple[Case, ...] = (
             MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
             MONEY,
             V3_MARGINS,
-            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
-        ),
-        known=(
-            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
-            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
+            MaskPrice(("entryPrice", "breakEvenPrice")),
         ),
     ),
     Case(

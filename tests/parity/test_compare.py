@@ -7,7 +7,7 @@ import pytest
 from tests.parity.compare import Difference, KnownDifference, compare, judge
 from tests.parity.jsontext import parse, render
 from tests.parity.snapfile import Answer, Known, Snapshot
-from tests.parity.transform import MaskKeys, RowOf, SortKeys, SubText, Unwrap
+from tests.parity.transform import MaskKeys, MaskPrice, RowOf, SortKeys, SubText, Unwrap
 
 JSON = {"content-type": "application/json"}
 WHOLE = Known()
@@ -87,6 +87,14 @@ def test_transformers_mask_values_but_keep_type_and_format() -> None:
         )
         == []
     )
+
+
+def test_a_masked_price_keeps_only_its_decimal_point() -> None:
+    price = (MaskPrice(("entryPrice",)),)
+    real = snap('{"entryPrice":"313.20000000000005"}')
+    assert kinds(real, '{"entryPrice":"50000.0"}', transformers=price) == []
+    assert kinds(real, '{"entryPrice":"50000"}', transformers=price) == [("$.entryPrice", "format")]
+    assert kinds(real, '{"entryPrice":50000.0}', transformers=price) == [("$.entryPrice", "type")]
 
 
 def test_unwrap_and_sort_keys() -> None:

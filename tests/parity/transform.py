@@ -52,6 +52,24 @@ class MaskKeys:
 
 
 @dataclass(frozen=True, slots=True)
+class MaskPrice:
+    """Mask a price string of members named in ``keys``, keeping only whether it is written with a
+    decimal point: a Java double always has one (``"37140.0"``), a plain decimal may not
+    (``"37140"``). Its digits are the position's own (``"313.20000000000005"`` is a double's
+    rounding of an average), so their count is not compared."""
+
+    keys: tuple[str, ...]
+
+    def __call__(self, node: Node) -> Node:
+        def price(k: str, v: Node) -> Node:
+            if k in self.keys and isinstance(v, str):
+                return Masked(jtype(v), "with point" if "." in v else "without point")
+            return v
+
+        return _map_members(node, price)
+
+
+@dataclass(frozen=True, slots=True)
 class SubText:
     """Replace ``pattern`` by ``replacement`` in the string values of members named ``key``
     (an IP address inside an error message, say)."""
