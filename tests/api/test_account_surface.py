@@ -6,6 +6,7 @@ compared with the model's, so a string where Binance sends a number (or the reve
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,14 @@ EMPTY_V2_ETH = {
 }
 #: v2 fields the real server sends and the SDK's model does not declare (audit #5)
 V2_UNDECLARED = frozenset({"isolated", "adlQuantile"})
+
+
+BALANCE_AMOUNTS = ("balance", "crossWalletBalance", "crossUnPnl", "availableBalance", "maxWithdrawAmount")
+
+
+def usdt(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The wallet's own row among a balance's margin assets."""
+    return [r for r in rows if r["asset"] == "USDT"]
 
 
 def _exact_fields(model: str, row: dict[str, Any], extra: frozenset[str] = frozenset()) -> None:
@@ -126,13 +135,24 @@ async def test_wallet_balance_includes_isolated_wallets_cross_wallet_does_not(ap
     for version in (2, 3):
         rows = await ok(api, creds, "GET", f"/fapi/v{version}/balance")
         sdk_parse(f"FuturesAccountBalanceV{version}Response", rows)
-        (row,) = rows
+        # a row per margin asset in the real answer's order, the unused ones zero (audit #11)
+        assert [r["asset"] for r in rows] == ["FDUSD", "BNB", "ETH", "BTC", "USDT", "USDC"]
+        alias = rows[0]["accountAlias"]
+        assert re.fullmatch(r"(?:[A-Z][a-z]|[a-z][A-Z]){8}", alias) and {r["accountAlias"] for r in rows} == {alias}
+        for empty in (r for r in rows if r["asset"] != "USDT"):
+            _exact_fields("FuturesAccountBalanceV2ResponseInner", empty)
+            assert {k: v for k, v in empty.items() if k not in ("accountAlias", "asset")} == {
+                **{k: "0.00000000" for k in BALANCE_AMOUNTS},
+                "marginAvailable": True,
+                "updateTime": 0,
+            }
+        (row,) = usdt(rows)
         _exact_fields("FuturesAccountBalanceV2ResponseInner", row)
         assert row["balance"] == "10000.00000000"  # 9400 cross + 600 isolated: a transfer keeps the sum
         assert row["crossWalletBalance"] == "9400.00000000"
         assert row["crossUnPnl"] == "0.00000000"  # the only position is isolated
         assert row["availableBalance"] == row["maxWithdrawAmount"] == "9400.00000000"
-        assert row["asset"] == "USDT" and row["marginAvailable"] is True and len(row["accountAlias"]) == 4
+        assert row["marginAvailable"] is True and row["updateTime"] > 0
 
     v3 = await ok(api, creds, "GET", "/fapi/v3/account")
     sdk_parse("AccountInformationV3Response", v3)
@@ -224,7 +244,7 @@ async def test_account_config_and_position_mode_follow_the_switch(api: Api) -> N
     _exact_fields("FuturesAccountConfigurationResponse", config)
     assert config["dualSidePosition"] is False
     # a real timestamp, never the doc's 0 (audit #19): the account's last change, as its balance shows
-    (balance,) = await ok(api, creds, "GET", "/fapi/v2/balance")
+    (balance,) = usdt(await ok(api, creds, "GET", "/fapi/v2/balance"))
     assert isinstance(config["updateTime"], int) and config["updateTime"] == balance["updateTime"] > 0
     assert await ok(api, creds, "GET", "/fapi/v1/positionSide/dual") == {"dualSidePosition": False}
 
@@ -371,7 +391,7 @@ async def test_balance_and_margin_stay_exact_decimals(api: Api) -> None:
     creds = await api.account("1000.12345678")
     await api.position(creds, "ETHUSDT", "0.333", "3001.07", leverage=7)
     # IM rounded up to 8 places: 0.333 × 3001.07 / 7 = 142.76518714… → 142.76518715
-    (row,) = await ok(api, creds, "GET", "/fapi/v2/balance")
+    (row,) = usdt(await ok(api, creds, "GET", "/fapi/v2/balance"))
     assert Decimal(row["balance"]) == Decimal("1000.12345678")
     assert Decimal(row["crossWalletBalance"]) == Decimal("1000.12345678") - Decimal("142.76518715")
 

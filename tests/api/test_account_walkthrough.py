@@ -22,7 +22,7 @@ async def read(api: Api, creds: Creds) -> dict[str, Any]:
     for field in ("isolatedWallet", "unRealizedProfit", "liquidationPrice", "markPrice", "notional"):
         assert v2[field] == v3[field], field
     assert v2["isolatedMargin"] == v3["isolatedMargin"]
-    (balance,) = await ok(api, creds, "GET", "/fapi/v2/balance")
+    (balance,) = [r for r in await ok(api, creds, "GET", "/fapi/v2/balance") if r["asset"] == "USDT"]
     return {
         "iw": v3["isolatedWallet"],
         "im": v3["isolatedMargin"],

@@ -18,8 +18,7 @@ from isomargin.symbols import SymbolSpec
 
 
 def balance(req: NoParams, wallet: WalletView) -> object:
-    """One row per margin asset; isomargin's only margin asset is USDT (assumed)."""
-    return [render_account.balance_row(wallet)]
+    return render_account.balances(wallet)
 
 
 def account_v3(req: NoParams, wallet: WalletView) -> object:
