@@ -14,7 +14,7 @@ import orjson
 
 from isomargin.api.render import adl_quantile, amount8, break_even_price, cut8, entry_price, position_amt
 from isomargin.domain.brackets import Bracket
-from isomargin.money import decimal_string, fixed, truncate
+from isomargin.money import decimal_string, fixed, json_number, truncate
 from isomargin.service.account import WalletView
 from isomargin.service.positions import PositionView
 from isomargin.store import repo
@@ -290,8 +290,11 @@ def json_int_or_number(value: Decimal) -> int | orjson.Fragment:
 def leverage_brackets(symbol: str, brackets: Sequence[Bracket]) -> dict[str, object]:
     """One symbol of ``GET /fapi/v1/leverageBracket`` [LB]: numbers, not strings.
 
+    ``cum`` is written as a Java double (``0.0``, ``112.5``, ``1050.0``), the caps and floors as
+    integers (``7500``, ``0``): a real answer of 2023 (ccxt #16667, GALAUSDT; audit #20).
+
     ``notionalCoef`` "only appears when user's symbol bracket is adjusted", which isomargin never
-    does, so it is left out.
+    does, so it is left out (the 2023 answer has none; two 2026 test fixtures show ``1.0``).
     """
     return {
         "symbol": symbol,
@@ -302,7 +305,7 @@ def leverage_brackets(symbol: str, brackets: Sequence[Bracket]) -> dict[str, obj
                 "notionalCap": json_int_or_number(b.notional_cap),
                 "notionalFloor": json_int_or_number(b.notional_floor),
                 "maintMarginRatio": orjson.Fragment(decimal_string(b.maint_margin_ratio).encode()),
-                "cum": json_int_or_number(b.cum),
+                "cum": json_number(b.cum),
             }
             for b in brackets
         ],
