@@ -57,7 +57,8 @@ def _comment_blocks(source: str) -> Iterator[tuple[int, str]]:
         if token.type != tokenize.COMMENT:
             continue
         line = token.start[0]
-        text = token.string.lstrip("#").strip()
+        # "#:" marks an attribute's doc comment; its colon is not part of the text
+        text = token.string.lstrip("#").removeprefix(":").strip()
         if block and line == last + 1:
             block.append(text)
         else:

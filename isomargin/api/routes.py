@@ -153,7 +153,7 @@ ROUTES: tuple[Endpoint, ...] = (
         5,
         Security.USER_DATA,
         market.no_params,
-        read(reads.position_mode),
+        read(reads.wallet),
         account.account_config,
         f"{_DOCS}/account/rest-api/Account-Config",
     ),

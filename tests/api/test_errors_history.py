@@ -57,8 +57,8 @@ async def history(api: Api, creds: Creds, **params: Any) -> list[tuple[str, int]
     return [(row["amount"], row["time"]) for row in r.json()]
 
 
-A = ("10", NOW)
-B = ("3", NOW + 20 * DAY)
+A = ("10.00000000", NOW)
+B = ("-3.00000000", NOW + 20 * DAY)
 
 
 async def test_default_window_is_the_last_30_days(api: Api, creds: Creds) -> None:
@@ -185,4 +185,4 @@ async def test_a_get_reads_its_parameters_from_the_query_only(api: Api, creds: C
     assert_error(r, 400, -1102, M1102 % "symbol")
     # the same parameters in the query: the account's two changes
     r = await api.raw("GET", PATH, creds, f"symbol=BTCUSDT&{stamp}")
-    assert r.status_code == 200 and [row["amount"] for row in r.json()] == ["10", "3"]
+    assert r.status_code == 200 and [row["amount"] for row in r.json()] == ["10.00000000", "-3.00000000"]

@@ -99,7 +99,7 @@ async def test_a_margin_transfer_records_one_account_update_with_everything_the_
     # the same numbers a client reads back over REST
     risk = (await api.signed("GET", "/fapi/v2/positionRisk", creds, {"symbol": "BTCUSDT"})).json()[0]
     assert Decimal(risk["isolatedWallet"]) == position.isolated_wallet
-    bal = (await api.signed("GET", "/fapi/v2/balance", creds)).json()[0]
+    (bal,) = [row for row in (await api.signed("GET", "/fapi/v2/balance", creds)).json() if row["asset"] == "USDT"]
     assert (Decimal(bal["balance"]), Decimal(bal["crossWalletBalance"])) == (
         balance.wallet_balance,
         balance.cross_wallet,

@@ -65,9 +65,11 @@ def parse_leverage(params: Params) -> SetLeverage:
 
 
 def change_leverage(req: SetLeverage, change: LeverageChange) -> object:
-    """``{"leverage": 21, "maxNotionalValue": "1000000", "symbol": "BTCUSDT"}`` — int, string, string [LEV]."""
+    """``{"symbol":"BTCUSDT","leverage":20,"maxNotionalValue":"250000"}``: string, int, string [LEV],
+    in the order of a real printed answer (index id 9609190265; the same order in a 2023 client
+    docstring, index id 18289145083), not the doc example's alphabetical one (audit #17)."""
     return {
+        "symbol": change.symbol,
         "leverage": change.leverage,
         "maxNotionalValue": decimal_string(change.max_notional),
-        "symbol": change.symbol,
     }
