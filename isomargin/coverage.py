@@ -57,7 +57,8 @@ def _comment_blocks(source: str) -> Iterator[tuple[int, str]]:
         if token.type != tokenize.COMMENT:
             continue
         line = token.start[0]
-        text = token.string.lstrip("#").strip()
+        # "#:" marks an attribute's doc comment; its colon is not part of the text
+        text = token.string.lstrip("#").removeprefix(":").strip()
         if block and line == last + 1:
             block.append(text)
         else:
@@ -227,8 +228,11 @@ def render_endpoints(routes: Sequence[Endpoint], index: Sequence[ParityEntry] = 
     lines = [
         "## Endpoints",
         "",
-        "Every Binance endpoint isomargin serves (`isomargin/api/routes.py`). Any other path answers",
-        '`404 {"code":-1099,…}`, a known path with another method `405 {"code":-1020,…}` (both assumed, below).',
+        "Every Binance endpoint isomargin serves (`isomargin/api/routes.py`). Any other path answers 404",
+        "with an HTML page, as the real server does in 2026 (parity cases `error-unknown-path`,",
+        '`error-retired-path`); a known path with another method `405 {"code":-1020,…}` (assumed, below).',
+        "Every answer under `/fapi/` carries CORS headers and `OPTIONS` there is a pre-flight",
+        "(`api/headers.py`); nothing else of isomargin answers a web page of another origin.",
         "",
         *_PARITY_LEGEND,
         "",

@@ -7,6 +7,18 @@ HTTP statuses from the General Info page [GI] (4XX for request errors, 401 for k
 429/418 for rate limits). See ../shared/spec/binance-usdm-reference.md §2.
 
 Raise an error with ``raise MANDATORY_PARAM_EMPTY_OR_MALFORMED.error("amount")``.
+
+Two rules of the real server's texts are kept here, once, for every error that follows them:
+
+- a parameter's name inside a message is lower-cased, whatever case the client sent:
+  ``Mandatory parameter 'margintype' …`` (RAW log lines 2025-05-30, index ids 15425965330,
+  15563162220), ``Parameter 'reduceonly' sent when not required.`` (live-tested notes 2026, index
+  ids 66449248460, 70110676557), ``Parameter 'stopprice' …`` (ids 57395833238, 61920530046);
+  fidelity audit #8. A 2021 capture still shows ``'reduceOnly'`` (python-binance #947): the
+  server changed, and the recent captures win. Specs with ``names_parameter`` apply it;
+- the requesting IP inside a message (``request ip: 1.2.3.4`` of -2015, audit #10) is known
+  only where the request is answered, so specs with ``names_client_ip`` are completed there
+  (:meth:`ApiError.body`), wherever in the chain they were raised.
 """
 
 from __future__ import annotations
@@ -24,10 +36,15 @@ class ErrorSpec:
     template: str
     http_status: int = 400
     evidence: str = "documented"  # documented | observed | assumed — feeds docs/COVERAGE.md
+    #: the first argument is a request parameter's name, which the message spells lower-cased
+    names_parameter: bool = False
+    #: the template's last ``%s`` is the requesting IP, filled in when the answer is rendered
+    names_client_ip: bool = False
 
     def error(self, *args: object, headers: Mapping[str, str] | None = None) -> ApiError:
-        msg = self.template % args if args else self.template
-        return ApiError(self, msg, dict(headers or {}))
+        if self.names_parameter and args:
+            args = (str(args[0]).lower(), *args[1:])
+        return ApiError(self, args, dict(headers or {}))
 
 
 @dataclass(slots=True)
@@ -35,8 +52,16 @@ class ApiError(Exception):
     """A Binance-format error on its way to the client."""
 
     spec: ErrorSpec
-    msg: str
+    args_: tuple[object, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
+
+    def message(self, client_ip: str = "unknown") -> str:
+        args = (*self.args_, client_ip) if self.spec.names_client_ip else self.args_
+        return self.spec.template % args if args else self.spec.template
+
+    @property
+    def msg(self) -> str:
+        return self.message()
 
     @property
     def code(self) -> int:
@@ -46,8 +71,9 @@ class ApiError(Exception):
     def http_status(self) -> int:
         return self.spec.http_status
 
-    def body(self) -> dict[str, object]:
-        return {"code": self.spec.code, "msg": self.msg}
+    def body(self, client_ip: str = "unknown") -> dict[str, object]:
+        """The JSON answer; ``client_ip`` is the requester's address as the server saw it."""
+        return {"code": self.spec.code, "msg": self.message(client_ip)}
 
     def __str__(self) -> str:
         return f"{self.spec.code} {self.msg}"
@@ -56,20 +82,33 @@ class ApiError(Exception):
 CATALOGUE: dict[tuple[int, str], ErrorSpec] = {}
 
 
-def _spec(code: int, name: str, template: str, http_status: int = 400, evidence: str = "documented") -> ErrorSpec:
-    spec = ErrorSpec(code, name, template, http_status, evidence)
+def _spec(
+    code: int,
+    name: str,
+    template: str,
+    http_status: int = 400,
+    evidence: str = "documented",
+    *,
+    names_parameter: bool = False,
+    names_client_ip: bool = False,
+) -> ErrorSpec:
+    spec = ErrorSpec(code, name, template, http_status, evidence, names_parameter, names_client_ip)
     CATALOGUE[(code, template)] = spec
     return spec
 
 
 # --- 10xx general -------------------------------------------------------------------------
 UNKNOWN = _spec(-1000, "UNKNOWN", "An unknown error occured while processing the request.", 500)
+# The error-code page prints "current limit is %s requests per minute"; real fapi 429s name the
+# IP: "Too many requests; current limit of IP(204.168.146.253) is 2400 requests per minute. …"
+# (RAW 2025–2026 captures, index ids 66350564102, 69389760957, 11943181606; audit #9).
 TOO_MANY_REQUESTS = _spec(
     -1003,
     "TOO_MANY_REQUESTS",
-    "Too many requests; current limit is %s requests per minute. Please use the websocket for live "
+    "Too many requests; current limit of IP(%s) is %s requests per minute. Please use the websocket for live "
     "updates to avoid polling the API.",
     429,
+    "observed",
 )
 # The error-code page prints "IP banned until %s"; real fapi replies name the IP:
 # "Way too many requests; IP(xxx.xxx.xxx.xxx) banned until 1713399718937. …" [obs I10094]
@@ -93,10 +132,14 @@ INVALID_SIGNATURE = _spec(-1022, "INVALID_SIGNATURE", "Signature for this reques
 START_TIME_GREATER_THAN_END_TIME = _spec(
     -1023, "START_TIME_GREATER_THAN_END_TIME", "Start time is greater than end time."
 )
-NOT_FOUND = _spec(-1099, "NOT_FOUND", "Not found, unauthenticated, or unauthorized.", 404, "assumed")
 
 # --- 11xx request issues ------------------------------------------------------------------
-ILLEGAL_CHARS = _spec(-1100, "ILLEGAL_CHARS", "Illegal characters found in parameter '%s'; legal range is '%s'.")
+ILLEGAL_CHARS = _spec(
+    -1100,
+    "ILLEGAL_CHARS",
+    "Illegal characters found in parameter '%s'; legal range is '%s'.",
+    names_parameter=True,
+)
 ILLEGAL_CHARS_GENERIC = _spec(-1100, "ILLEGAL_CHARS", "Illegal characters found in a parameter.")
 DUPLICATE_PARAMETER = _spec(-1101, "TOO_MANY_PARAMETERS", "Duplicate values for a parameter detected.")
 TOO_MANY_PARAMETERS = _spec(-1101, "TOO_MANY_PARAMETERS", "Too many parameters sent for this endpoint.")
@@ -104,6 +147,9 @@ MANDATORY_PARAM_EMPTY_OR_MALFORMED = _spec(
     -1102,
     "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
     "Mandatory parameter '%s' was not sent, was empty/null, or malformed.",
+    400,
+    "observed",
+    names_parameter=True,
 )
 MALFORMED_REQUEST = _spec(
     -1102,
@@ -118,19 +164,36 @@ ORDER_ID_MISSING = _spec(
     400,
     "assumed",
 )
+# reduceOnly sent by a hedge-mode account [obs PB-947], lower-cased as the real server spells it:
+# "Parameter 'reduceonly' sent when not required." (live-tested notes 2026, index ids 66449248460,
+# 70110676557; audit #8).
+PARAM_NOT_REQUIRED = _spec(
+    -1106, "PARAM_NOT_REQUIRED", "Parameter '%s' sent when not required.", 400, "observed", names_parameter=True
+)
 BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum defined for this asset.", 400, "assumed")
 INVALID_TIME_IN_FORCE = _spec(-1115, "INVALID_TIMEINFORCE", "Invalid timeInForce.")
 INVALID_ORDER_TYPE = _spec(-1116, "INVALID_ORDER_TYPE", "Invalid orderType.")
 INVALID_SIDE = _spec(-1117, "INVALID_SIDE", "Invalid side.")
 BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
-INVALID_PARAMETER = _spec(-1130, "INVALID_PARAMETER", "Data sent for parameter '%s' is not valid.", 400, "assumed")
+# The name lower-cased like -1102's (assumed: no capture names a mixed-case parameter in -1130).
+INVALID_PARAMETER = _spec(
+    -1130, "INVALID_PARAMETER", "Data sent for parameter '%s' is not valid.", 400, "assumed", names_parameter=True
+)
 INVALID_NEW_ORDER_RESP_TYPE = _spec(-1136, "INVALID_NEW_ORDER_RESP_TYPE", "Invalid newOrderRespType.")
-# reduceOnly sent by a hedge-mode account [obs PB-947]
-PARAMETER_NOT_REQUIRED = _spec(-1106, "PARAM_NOT_REQUIRED", "Parameter '%s' sent when not required.", 400, "observed")
 
 # --- 20xx processing ----------------------------------------------------------------------
 BAD_API_KEY_FMT = _spec(-2014, "BAD_API_KEY_FMT", "API-key format invalid.", 401)
-REJECTED_MBX_KEY = _spec(-2015, "REJECTED_MBX_KEY", "Invalid API-key, IP, or permissions for action.", 401)
+# The error-code page prints "Invalid API-key, IP, or permissions for action."; the real server
+# adds the requester's IP: "…for action, request ip: 157.254.20.163" (live-tested note 2026-10-05,
+# index id 70110676557; production log, id 53618839771; ccxt test runs 2022-2023; audit #10).
+REJECTED_MBX_KEY = _spec(
+    -2015,
+    "REJECTED_MBX_KEY",
+    "Invalid API-key, IP, or permissions for action, request ip: %s",
+    401,
+    "observed",
+    names_client_ip=True,
+)
 
 UNKNOWN_ORDER = _spec(
     -2011, "CANCEL_REJECTED", "Unknown order sent.", 400, "observed"
@@ -195,7 +258,6 @@ ADD_ISOLATED_MARGIN_NO_POSITION_REJECT = _spec(
 )
 AMOUNT_MUST_BE_POSITIVE = _spec(-4055, "AMOUNT_MUST_BE_POSITIVE", "Amount must be positive.")
 NO_NEED_TO_CHANGE_POSITION_SIDE = _spec(-4059, "NO_NEED_TO_CHANGE_POSITION_SIDE", "No need to change position side.")
-INVALID_POSITION_SIDE = _spec(-4060, "INVALID_POSITION_SIDE", "Invalid position side.")
 POSITION_SIDE_NOT_MATCH = _spec(
     -4061, "POSITION_SIDE_NOT_MATCH", "Order's position side does not match user's setting.", 400, "assumed"
 )

@@ -74,7 +74,7 @@ def test_every_assumed_behaviour_is_listed() -> None:
         "we serve at most the default 500",
         "Funding is not modelled",
         "`-1020` UNSUPPORTED_OPERATION",
-        "`-1099` NOT_FOUND",
+        "Binance's HTML error page",  # unknown paths, api/binance.py
         "`-4061` POSITION_SIDE_NOT_MATCH",
         "`-4049` ADD_ISOLATED_MARGIN_REJECT",
         "`-4050` CROSS_BALANCE_INSUFFICIENT",

@@ -2,10 +2,11 @@
 
 The handler chain for a Binance request, in order (one place, see also ``api.auth`` and
 ``Route.answer`` in ``api.route``):
-route lookup → read body → parse parameters → count request weight (every request counts, the
-failed ones too; over the limit → 429/418 and nothing else runs, ``api.ratelimit``) → API key →
+a CORS pre-flight (``OPTIONS`` under ``/fapi/``) is answered at once (``api.headers``) → route
+lookup → read body → parse parameters → count request weight (every request counts, the failed
+ones too; over the limit → 429/418 and nothing else runs, ``api.ratelimit``) → API key →
 endpoint parameters → timestamp and signature → permissions → the route's service in its one
-store transaction → render.
+store transaction → render (CORS and ``x-response-time`` headers on every ``/fapi/`` answer).
 Every error, expected or not, is rendered here in Binance's ``{"code", "msg"}`` format. Plain
 ASGI, no framework in front: positionMargin's throughput is measured (docs/BENCHMARKS.md).
 """
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
 
 from isomargin import errors
-from isomargin.api import auth, order_limits, ratelimit
+from isomargin.api import auth, headers, order_limits, ratelimit
 from isomargin.api.context import RequestContext
 from isomargin.api.params import Params
 from isomargin.api.route import Endpoint
@@ -37,10 +39,27 @@ Send = Callable[[Message], Awaitable[None]]
 
 WEIGHT_HEADER = b"x-mbx-used-weight-1m"
 JSON_HEADERS = [(b"content-type", b"application/json")]
+HTML_HEADERS = [(b"content-type", b"text/html")]
+# A path fapi does not serve, retired ones included (GET /fapi/v1/positionRisk, /fapi/v1/account):
+# 404 with Binance's HTML error page, not JSON (live-tested notes: mainnet 2026-08-08, index id
+# 68890380806; "直接 404，而且回的是币安那张 HTML 错误页" 2026-10-05, id 70110676557; audit #7). It
+# replaced the 2023 answer 400 -5000 "GET /fapi/v1/account is retired, …". The page's text is
+# quoted nowhere, so this one only says what it is (assumed), and a client that JSON-decodes a
+# 404 fails here as it does on Binance. It counts weight 1 and reports it, like any request
+# (assumed).
+NOT_FOUND_PAGE = (
+    b"<!DOCTYPE html><html><head><title>404 Not Found</title></head>"
+    b"<body><h1>404 Not Found</h1><p>isomargin: this path is not part of the USD-M Futures API.</p>"
+    b"</body></html>"
+)
 
 
 class BodyTooLarge(Exception):
     pass
+
+
+class PathNotFound(Exception):
+    """No route has this path: answered with :data:`NOT_FOUND_PAGE`."""
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
@@ -98,10 +117,16 @@ class BinanceHttp:
         self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in state.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started_ns = time.perf_counter_ns()
         state = self.state
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        ip = client_ip(scope, headers, self.trusted_proxies)
-        route = self.routes.get((scope["method"], scope["path"]))
+        path: str = scope["path"]
+        if headers.is_preflight(scope["method"], path):
+            await send({"type": "http.response.start", "status": 200, "headers": headers.PREFLIGHT_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        request_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        ip = client_ip(scope, request_headers, self.trusted_proxies)
+        route = self.routes.get((scope["method"], path))
         weight = 1
         used = 0
         extra: dict[str, str] = {}
@@ -120,21 +145,29 @@ class BinanceHttp:
                 raise rate_limit_error(verdict, state.weights.limit, ip)
             if error is not None:
                 raise error
-            assert route is not None and params is not None
-            ctx = RequestContext(scope["method"], scope["path"], query, body, headers, ip, params, now_ms)
+            if route is None:  # a path Binance does not serve (read_request let it through)
+                raise PathNotFound
+            assert params is not None
+            ctx = RequestContext(scope["method"], path, query, body, request_headers, ip, params, now_ms)
             payload = await self.dispatch(route, ctx)
             extra = ctx.extra_headers
             status = 200
         except errors.ApiError as exc:
-            status, payload, extra = exc.http_status, exc.body(), exc.headers
+            status, payload, extra = exc.http_status, exc.body(ip), exc.headers
+        except PathNotFound:
+            status, payload = 404, NOT_FOUND_PAGE
         except Exception:
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             unknown = errors.UNKNOWN.error()
             status, payload = unknown.http_status, unknown.body()
-        response_headers = [*JSON_HEADERS, (WEIGHT_HEADER, str(used).encode())]
+        page = isinstance(payload, bytes)
+        response_headers = [*(HTML_HEADERS if page else JSON_HEADERS), (WEIGHT_HEADER, str(used).encode())]
         response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
-        body_bytes = orjson.dumps(payload)
+        if headers.has_cors(path):
+            response_headers += headers.CORS_HEADERS
+        body_bytes = payload if isinstance(payload, bytes) else orjson.dumps(payload)
         response_headers.append((b"content-length", str(len(body_bytes)).encode()))
+        response_headers.append(headers.response_time(started_ns, time.perf_counter_ns()))
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": body_bytes})
 
@@ -145,8 +178,9 @@ class BinanceHttp:
         body = b""
         try:
             if route is None:
-                spec = errors.UNSUPPORTED_OPERATION if scope["path"] in self.known_paths else errors.NOT_FOUND
-                raise spec.error()
+                if scope["path"] in self.known_paths:
+                    raise errors.UNSUPPORTED_OPERATION.error()
+                return body, None, None  # not a Binance path: answered after it is counted
             try:
                 body = await read_body(receive, self.state.settings.max_body_bytes)
             except BodyTooLarge:
@@ -191,7 +225,7 @@ def _order_limit_error(count: order_limits.OrderCount) -> errors.ApiError:
 
 def rate_limit_error(verdict: ratelimit.Verdict, limit: int, ip: str) -> errors.ApiError:
     """429 -1003 with ``Retry-After`` until the minute ends, or 418 -1003 until the ban ends [GI]."""
-    headers = {"Retry-After": str(verdict.retry_after_s)}
+    retry = {"Retry-After": str(verdict.retry_after_s)}
     if verdict.status == ratelimit.BANNED:
-        return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=headers)
-    return errors.TOO_MANY_REQUESTS.error(limit, headers=headers)
+        return errors.IP_BANNED.error(ip, verdict.banned_until_ms, headers=retry)
+    return errors.TOO_MANY_REQUESTS.error(ip, limit, headers=retry)

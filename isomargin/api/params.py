@@ -4,8 +4,10 @@
 content type application/x-www-form-urlencoded. You may mix parameters between both… If a
 parameter sent in both the query string and request body, the query string parameter will be
 used." The 2023-06-16 notice forbids whitespace and empty values [CL]. Every malformed value
-answers in Binance's format: -1102 (missing, empty or malformed), -1100 (illegal characters),
--1101 (duplicate), -1130 (valid syntax, value not allowed).
+answers in Binance's format: -1102 (missing, empty or malformed, or an enum or boolean value
+the parameter's type cannot hold), -1100 (illegal characters), -1101 (duplicate), -1130 (a
+well-formed number outside what the endpoint allows). Parameter names in these messages are
+lower-cased by the catalogue (``isomargin.errors``).
 
 -1100 and -1101 are the codes Binance's error page gives for these cases; that fapi answers them
 for positionMargin's parameters is assumed (reference §2.1). Whitespace around a value or an
@@ -157,22 +159,37 @@ class Params:
             raise errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED.error(name)
         return number
 
-    def enum(
-        self, name: str, enum: type[E], *, mandatory: bool = True, error: errors.ErrorSpec | None = None
-    ) -> E | None:
+    def enum(self, name: str, enum: type[E], *, mandatory: bool = True) -> E | None:
+        """One of the enum's values, spelled exactly (``ISOLATED``, not ``isolated``).
+
+        A value that is not one of them is answered as the real server answers
+        ``marginType=isolated``: -1102 "Mandatory parameter 'margintype' was not sent, was
+        empty/null, or malformed." (RAW log lines 2025-05-30, index ids 15425965330,
+        15563162220; live-tested notes, ids 69576153573, 69695039118; audit #3) — a value the
+        server cannot read into the parameter's type is "malformed", like ``amount=abc``. Observed
+        for marginType; assumed for every other enum parameter (positionSide) by the same rule.
+        """
         value = self._present(name, mandatory)
         if value is None:
             return None
         try:
             return enum(value)
         except ValueError:
-            raise (error.error() if error else errors.INVALID_PARAMETER.error(name)) from None
+            raise errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED.error(name) from None
 
     def boolean(self, name: str, *, mandatory: bool = True) -> bool | None:
-        """Binance's "true"/"false" strings (e.g. ``dualSidePosition``)."""
+        """Binance's "true"/"false" strings (e.g. ``dualSidePosition``), in any letter case.
+
+        Any case, because python-binance sends ``str(True)`` = ``"True"`` (its ``_order_params``)
+        and bots calling ``futures_change_position_mode(dualSidePosition=True)`` handle the real
+        server's -4059 "No need to change position side." (index ids 32842825270, 24633383692,
+        8953309465): the real server reads "True" as true. Anything else is -1102 naming the
+        parameter, the rule of :meth:`enum` (assumed for booleans).
+        """
         value = self._present(name, mandatory)
         if value is None:
             return None
-        if value not in ("true", "false"):
-            raise errors.INVALID_PARAMETER.error(name)
-        return value == "true"
+        lowered = value.lower()
+        if lowered not in ("true", "false"):
+            raise errors.MANDATORY_PARAM_EMPTY_OR_MALFORMED.error(name)
+        return lowered == "true"

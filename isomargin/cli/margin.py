@@ -192,8 +192,9 @@ def history(
             table.add_column(column, justify="right" if column == "amount" else "left")
         for r in rows:
             when = dt.datetime.fromtimestamp(r.time / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-            sign = "+" if r.type is MarginChangeType.ADD else "-"
-            table.add_row(when, r.position_side.value, r.type.name.lower(), f"{sign}{number_text(r.amount)}", r.asset)
+            # Binance signs type-2 amounts itself ("-4.04422425"); the table signs by type, as before.
+            amount = f"{'+' if r.type is MarginChangeType.ADD else '-'}{number_text(abs(r.amount))}"
+            table.add_row(when, r.position_side.value, r.type.name.lower(), amount, r.asset)
         Console().print(table)
 
 

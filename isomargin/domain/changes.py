@@ -166,12 +166,23 @@ def _transfer(holding: Holding, change: MarginTransfer) -> Outcome:
     if change.amount <= 0:
         raise ValueError(f"a margin transfer moves a positive amount, got {change.amount}")
     signed = change.amount if change.add else -change.amount
-    after = replace(holding, isolated_wallet=holding.isolated_wallet + signed)
+    # built directly, not with dataclasses.replace (~3 µs on every positionMargin)
+    after = Holding(
+        holding.symbol,
+        holding.position_side,
+        holding.position_amt,
+        holding.entry_price,
+        holding.isolated_wallet + signed,
+    )
+    # The history amount is the isolated wallet's signed change, so a reduce (type 2) is negative:
+    # every real type-2 row shows it so (TRADE "-4.04422425", 2020, index id 37466195294;
+    # FUNDING_FEE "-0.07212375", 2024, ccxt PR #21875), and fills already book it so here. No real
+    # USER_ADJUST reduce row was found; that it follows its type-2 siblings is assumed (audit #4):
+    # one sign rule for every row lets a client sum amounts to get the margin moved.
     entry = HistoryEntry(
         HistoryType.ADD if change.add else HistoryType.REDUCE,
         DeltaType.USER_ADJUST,
-        # stored positive for both directions, as positionMargin/history has always shown it
-        change.amount,
+        signed,
     )
     return Outcome(holding, after, cross_wallet_delta=-signed, history=(entry,))
 

@@ -24,7 +24,6 @@ reference §4.7 and §6.1.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,17 +69,6 @@ class WalletView:
     @property
     def max_withdraw_amount(self) -> Decimal:
         return max(_ZERO, min(self.available_balance, self.cross_wallet))
-
-    @property
-    def account_alias(self) -> str:
-        return account_alias(self.account_id)
-
-
-def account_alias(account_id: int) -> str:
-    """A stable 4-letter alias per account, shaped like Binance's ``accountAlias`` ("SgsR") (assumed)."""
-    digest = hashlib.sha256(f"isomargin-account-{account_id}".encode()).digest()
-    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return "".join(letters[b % len(letters)] for b in digest[:4])
 
 
 def wallet_view(

@@ -147,7 +147,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
         isolated_wallets=repo.sum_isolated_wallets(tx, account.id) + outcome.isolated_wallet_delta,
         positions=(position_update(outcome.after, "ISOLATED", mark),),
     )
-    write_change(tx, account.id, outcome, cross_wallet=cross, events=[event], now_ms=ctx.now_ms)
+    write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
     after = outcome.after
     return repo.PositionRow(
         spec.symbol, side.value, after.position_amt, after.entry_price, after.isolated_wallet, ctx.now_ms

@@ -154,7 +154,7 @@ def apply_fill(
         )
     )
     events.append(_trade_step(order, trade, ctx.now_ms))
-    write_change(tx, account_id, outcome, cross_wallet=cross, events=events, now_ms=ctx.now_ms)
+    write_change(tx, fc.account, outcome, events=events, now_ms=ctx.now_ms)
     _income(tx, account_id, trade)
     return FillResult(outcome, trade, cross)
 

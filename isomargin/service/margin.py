@@ -135,7 +135,7 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
         isolated_wallets=found.account_isolated_wallets + outcome.isolated_wallet_delta,
         positions=(position_update(outcome.after, config.margin_type, mark),),
     )
-    recorded = write_change(tx, account_id, outcome, cross_wallet=cross, events=[event], now_ms=ctx.now_ms)
+    recorded = write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
     return MarginTransferResult(change.amount, change.type, cross, outcome.after.isolated_wallet, tuple(recorded))
 
 

@@ -85,7 +85,7 @@ def position_slot(dual_side_position: bool, requested: PositionSide | None, redu
     if requested not in (PositionSide.LONG, PositionSide.SHORT):
         raise errors.POSITION_SIDE_NOT_MATCH.error()
     if reduce_only_sent:
-        raise errors.PARAMETER_NOT_REQUIRED.error("reduceOnly")
+        raise errors.PARAM_NOT_REQUIRED.error("reduceOnly")
     return requested
 
 

@@ -9,7 +9,6 @@ of an account or a position.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from isomargin.domain.changes import Outcome
 from isomargin.domain.events import Event
@@ -21,24 +20,20 @@ HISTORY_ASSET = "USDT"
 
 
 def write_change(
-    tx: Tx,
-    account_id: int,
-    outcome: Outcome,
-    *,
-    cross_wallet: Decimal,
-    events: Sequence[Event],
-    now_ms: int,
+    tx: Tx, account: repo.Account, outcome: Outcome, *, events: Sequence[Event], now_ms: int
 ) -> list[OutboxEvent]:
-    """Write ``outcome`` for ``account_id`` (whose row the caller has locked); the events appended.
+    """Write ``outcome`` for ``account`` (read under its row lock by the caller); the events appended.
 
+    The account's cross wallet becomes ``account.cross_wallet + outcome.cross_wallet_delta``, and
+    its outbox numbers continue from ``account.event_seq`` (the lock makes that read current).
     A fill's realized PnL is added to the position's accumulated realized PnL (``cr``) here too.
-
-    ``cross_wallet`` is the wallet after the change, i.e. the locked value plus
-    ``outcome.cross_wallet_delta`` (passed in so the account row is not read twice).
     """
+    account_id = account.id
     after = outcome.after
     side = after.position_side.value
-    last_seq = repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, new_events=len(events))
+    last_seq = account.event_seq + len(events)
+    cross_wallet = account.cross_wallet + outcome.cross_wallet_delta
+    repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, event_seq=last_seq)
     if not outcome.wallet_only:  # a deposit or withdrawal moves no position
         repo.upsert_position(
             tx,

@@ -47,12 +47,11 @@ def insert_numbered(tx: Tx, account_id: int, last_seq: int, events: Sequence[Eve
     appended = []
     for seq, event in enumerate(events, start=last_seq - len(events) + 1):
         payload = to_payload(event)
-        inserted = tx.one(
-            "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        event_id = tx.insert(
+            "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)",
             (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode()),
         )
-        assert inserted is not None
-        appended.append(OutboxEvent(int(inserted[0]), account_id, seq, event.type, now_ms, payload))
+        appended.append(OutboxEvent(event_id, account_id, seq, event.type, now_ms, payload))
     tx.outbox.extend(appended)
     return appended
 

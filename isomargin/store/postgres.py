@@ -41,6 +41,11 @@ class PgTx:
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
         return self._conn.execute(_pg_sql(sql), params).rowcount
 
+    def insert(self, sql: str, params: Sequence[object] = ()) -> int:
+        row = self._conn.execute(_pg_sql(sql + " RETURNING id"), params).fetchone()
+        assert row is not None
+        return int(row[0])
+
 
 def libpq_url(url: str) -> str:
     """Accept SQLAlchemy-style ``postgresql+psycopg://`` as well as plain ``postgresql://``."""

@@ -36,6 +36,8 @@ class Account:
     dual_side_position: bool
     cross_wallet: Decimal
     update_time: int
+    #: the last outbox sequence number the account's events were given (store.outbox)
+    event_seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ _INSERT_ACCOUNT = (
 
 
 def _account(row: Row) -> Account:
-    return Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]))
+    return Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]), int(row[4]))
 
 
 def insert_account(tx: Tx, *, cross_wallet: Decimal, dual_side_position: bool, now_ms: int) -> int:
@@ -115,16 +117,12 @@ def list_accounts(tx: Tx) -> list[Account]:
     return [_account(r) for r in tx.all(f"SELECT {_ACCOUNT_COLS} FROM accounts ORDER BY id")]
 
 
-def set_cross_wallet(tx: Tx, account_id: int, cross_wallet: Decimal, now_ms: int, *, new_events: int = 0) -> int:
-    """Write the cross wallet and take ``new_events`` outbox numbers; the account's last one."""
-    row = tx.one(
-        "UPDATE accounts SET cross_wallet = ?, update_time = ?, event_seq = event_seq + ? WHERE id = ?"
-        " RETURNING event_seq",
-        (_money(cross_wallet), now_ms, new_events, account_id),
+def set_cross_wallet(tx: Tx, account_id: int, cross_wallet: Decimal, now_ms: int, *, event_seq: int) -> None:
+    """Write the cross wallet and the account's last outbox number (read under the row's lock)."""
+    tx.run(
+        "UPDATE accounts SET cross_wallet = ?, update_time = ?, event_seq = ? WHERE id = ?",
+        (_money(cross_wallet), now_ms, event_seq, account_id),
     )
-    if row is None:
-        raise LookupError(f"account {account_id} does not exist")
-    return int(row[0])
 
 
 def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> None:
@@ -357,9 +355,9 @@ def get_account_for_change(
     if row is None:
         return None
     account = _account(row)
-    if row[4] is None:
+    if row[5] is None:
         return account, None
-    return account, _position_for_change(row[4:])
+    return account, _position_for_change(row[5:])
 
 
 def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[PositionRow]:

@@ -79,6 +79,12 @@ class SqliteTx:
         self._note(sql)
         return self._conn.execute(sql, params).rowcount
 
+    def insert(self, sql: str, params: Sequence[object] = ()) -> int:
+        self._note(sql)
+        row_id = self._conn.execute(sql, params).lastrowid
+        assert row_id is not None
+        return row_id
+
 
 def sqlite_path(url: str) -> str:
     """``sqlite:///isomargin.db`` → ``isomargin.db``; ``sqlite:////abs/x.db`` → ``/abs/x.db``."""

@@ -51,8 +51,8 @@ def set_book(tx: Tx, symbol: str, mark: Decimal, bid: Decimal, ask: Decimal, now
 
 
 _ACCOUNT_FOR_ORDER = (
-    "SELECT id, dual_side_position, cross_wallet, update_time, maker_commission_rate, taker_commission_rate"
-    " FROM accounts WHERE id = ?"
+    "SELECT id, dual_side_position, cross_wallet, update_time, event_seq, maker_commission_rate,"
+    " taker_commission_rate FROM accounts WHERE id = ?"
 )
 
 
@@ -61,8 +61,8 @@ def lock_account_for_order(tx: Tx, account_id: int) -> tuple[repo.Account, FeeRa
     row = tx.one(_ACCOUNT_FOR_ORDER + tx.for_update, (account_id,))
     if row is None:
         return None
-    account = repo.Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]))
-    return account, FeeRates(_decimal(row[4]), _decimal(row[5]))
+    account = repo.Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]), int(row[4]))
+    return account, FeeRates(_decimal(row[5]), _decimal(row[6]))
 
 
 def fee_rates(tx: Tx, account_id: int) -> FeeRates | None:

@@ -59,6 +59,9 @@ async def test_position_risk_v2_hedge_example(api: Api) -> None:
         "notional": "0",
         "isolatedWallet": "0",
         "updateTime": 0,
+        # not in the doc example: every real v2 row ends with these (audit #5)
+        "isolated": True,
+        "adlQuantile": 0,
     }
 
 

@@ -33,10 +33,6 @@ def malformed(name: str) -> tuple[int, int, str]:
     return (400, -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.")
 
 
-def invalid_param(name: str) -> tuple[int, int, str]:
-    return (400, -1130, f"Data sent for parameter '{name}' is not valid.")
-
-
 async def snapshot(api: Api, creds: Creds) -> list[Any]:
     """Everything these endpoints could change."""
     return [
@@ -112,6 +108,18 @@ async def test_position_mode_with_any_position_is_4068(api: Api, dual: bool, sid
     await expect(api, creds, "POST", "/fapi/v1/positionSide/dual", MODE_POSITION, dualSidePosition=value)
 
 
+@pytest.mark.parametrize(("value", "dual"), [("True", True), ("TRUE", True), ("False", False)])
+async def test_position_mode_reads_booleans_in_any_case(api: Api, value: str, dual: bool) -> None:
+    """python-binance sends ``str(True)``: the real server reads it (Params.boolean says why)."""
+    creds = await api.account("10000", dual=not dual)
+    assert await ok(api, creds, "POST", "/fapi/v1/positionSide/dual", dualSidePosition=value) == {
+        "code": 200,
+        "msg": "success",
+    }
+    assert await ok(api, creds, "GET", "/fapi/v1/positionSide/dual") == {"dualSidePosition": dual}
+    await expect(api, creds, "POST", "/fapi/v1/positionSide/dual", MODE_SAME, dualSidePosition=value)
+
+
 # --- leverage ---------------------------------------------------------------------------------
 
 
@@ -165,11 +173,14 @@ async def test_leverage_whose_bracket_is_below_the_position_is_2027(api: Api) ->
         ("POST", "/fapi/v1/leverage", {"symbol": "BTCUSDT"}, malformed("leverage")),
         ("POST", "/fapi/v1/leverage", {"leverage": "5"}, malformed("symbol")),
         ("POST", "/fapi/v1/leverage", {"symbol": "DOGEUSDT", "leverage": "5"}, BAD_SYMBOL),
-        ("POST", "/fapi/v1/marginType", {"symbol": "BTCUSDT", "marginType": "cross"}, invalid_param("marginType")),
-        ("POST", "/fapi/v1/marginType", {"symbol": "BTCUSDT"}, malformed("marginType")),
+        # an enum value the server cannot read is -1102, the name lower-cased (audit #3, #8)
+        ("POST", "/fapi/v1/marginType", {"symbol": "BTCUSDT", "marginType": "cross"}, malformed("margintype")),
+        ("POST", "/fapi/v1/marginType", {"symbol": "BTCUSDT", "marginType": "isolated"}, malformed("margintype")),
+        ("POST", "/fapi/v1/marginType", {"symbol": "BTCUSDT"}, malformed("margintype")),
         ("POST", "/fapi/v1/marginType", {"symbol": "DOGEUSDT", "marginType": "ISOLATED"}, BAD_SYMBOL),
-        ("POST", "/fapi/v1/positionSide/dual", {"dualSidePosition": "yes"}, invalid_param("dualSidePosition")),
-        ("POST", "/fapi/v1/positionSide/dual", {}, malformed("dualSidePosition")),
+        ("POST", "/fapi/v1/positionSide/dual", {"dualSidePosition": "yes"}, malformed("dualsideposition")),
+        ("POST", "/fapi/v1/positionSide/dual", {"dualSidePosition": "1"}, malformed("dualsideposition")),
+        ("POST", "/fapi/v1/positionSide/dual", {}, malformed("dualsideposition")),
         ("GET", "/fapi/v2/positionRisk", {"symbol": "DOGEUSDT"}, BAD_SYMBOL),
         ("GET", "/fapi/v3/positionRisk", {"symbol": "DOGEUSDT"}, BAD_SYMBOL),
         ("GET", "/fapi/v1/symbolConfig", {"symbol": "DOGEUSDT"}, BAD_SYMBOL),

@@ -102,7 +102,7 @@ async def test_gasusdt_captured_short(tmp_path: Path, dual: bool, side: str) -> 
             "0.13104000",
             "0.58240000",
         )
-        bracket = await ok(api, creds, "GET", "/fapi/v1/leverageBracket", symbol="GASUSDT")
+        (bracket,) = await ok(api, creds, "GET", "/fapi/v1/leverageBracket", symbol="GASUSDT")
         assert bracket == {
             "symbol": "GASUSDT",
             "brackets": [
@@ -139,7 +139,7 @@ async def test_hedge_legs_liquidate_independently(tmp_path: Path) -> None:
 async def test_faq_brackets_cum_and_maintenance_margin(tmp_path: Path) -> None:
     async with api_with_symbols(tmp_path, FAQ_SYMBOLS) as api:
         creds = await api.account("200000")
-        brackets = (await ok(api, creds, "GET", "/fapi/v1/leverageBracket", symbol="BTCUSDT"))["brackets"]
+        brackets = (await ok(api, creds, "GET", "/fapi/v1/leverageBracket", symbol="BTCUSDT"))[0]["brackets"]
         # cum_n = floor_n × (MMR_n − MMR_n−1) + cum_n−1: 0; 50000 × 0.001 = 50;
         # "250,000 × (1% − 0.5%) + 50 = 1,300"; 3,000,000 × 1.5% + 1,300 = 46,300
         assert [b["cum"] for b in brackets] == [0, 50, 1300, 46300]

@@ -6,13 +6,14 @@ compared with the model's, so a string where Binance sends a number (or the reve
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from tests.api.surface_support import call, ok, risk, sdk_fields, sdk_model, sdk_parse
+from tests.api.surface_support import call, ok, risk, sdk_fields, sdk_parse
 from tests.support import Api
 
 # The doc's empty v2 row [PR2], with isomargin's BTCUSDT defaults (20x → tier 6 cap 100,000,000).
@@ -33,7 +34,20 @@ EMPTY_V2_ETH = {
     "notional": "0",
     "isolatedWallet": "0",
     "updateTime": 0,
+    # not in the doc: every real v2 row ends with these two (audit #5)
+    "isolated": False,
+    "adlQuantile": 0,
 }
+#: v2 fields the real server sends and the SDK's model does not declare (audit #5)
+V2_UNDECLARED = frozenset({"isolated", "adlQuantile"})
+
+
+BALANCE_AMOUNTS = ("balance", "crossWalletBalance", "crossUnPnl", "availableBalance", "maxWithdrawAmount")
+
+
+def usdt(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The wallet's own row among a balance's margin assets."""
+    return [r for r in rows if r["asset"] == "USDT"]
 
 
 def _exact_fields(model: str, row: dict[str, Any], extra: frozenset[str] = frozenset()) -> None:
@@ -51,7 +65,7 @@ async def test_position_risk_rows_one_way(api: Api) -> None:
     assert v2[1] == EMPTY_V2_ETH
     sdk_parse("PositionInformationV2Response", v2)
     for row in v2:
-        _exact_fields("PositionInformationV2ResponseInner", row)
+        _exact_fields("PositionInformationV2ResponseInner", row, V2_UNDECLARED)
 
     # v3: only symbols with a position [PR3]
     v3 = await risk(api, creds, 3)
@@ -89,8 +103,9 @@ async def test_position_risk_numbers_and_types(api: Api) -> None:
     assert v2 == {
         "symbol": "BTCUSDT",
         "positionAmt": "-0.100",
-        "entryPrice": "50000",
-        "breakEvenPrice": "49975",
+        "entryPrice": "50000.0",  # a Java double's text (audit #15)
+        # short break-even = EP × (1 − taker 0.0005) = 49975 (reference §2.5, assumed for shorts)
+        "breakEvenPrice": "49975.0",
         "markPrice": "49000.50000000",
         "unRealizedProfit": "99.95000000",
         "liquidationPrice": "54780.87649402",
@@ -103,12 +118,14 @@ async def test_position_risk_numbers_and_types(api: Api) -> None:
         "notional": "-4900.05000000",
         "isolatedWallet": "500.00000000",
         "updateTime": v2["updateTime"],
+        "isolated": True,
+        "adlQuantile": 2,  # in profit (assumed quantile, isomargin/api/render.py)
     }
     assert isinstance(v2["updateTime"], int) and v2["updateTime"] > 0
     # v3 adds initial margin |notional| / 10 = 490.005 and maint margin 4900.05 × 0.004 = 19.6002
     assert v3["initialMargin"] == v3["positionInitialMargin"] == "490.00500000"
     assert v3["maintMargin"] == "19.60020000"
-    assert (v3["marginAsset"], v3["adl"], v3["openOrderInitialMargin"]) == ("USDT", 0, "0")
+    assert (v3["marginAsset"], v3["adl"], v3["openOrderInitialMargin"]) == ("USDT", 2, "0")
 
 
 async def test_wallet_balance_includes_isolated_wallets_cross_wallet_does_not(api: Api) -> None:
@@ -120,13 +137,24 @@ async def test_wallet_balance_includes_isolated_wallets_cross_wallet_does_not(ap
     for version in (2, 3):
         rows = await ok(api, creds, "GET", f"/fapi/v{version}/balance")
         sdk_parse(f"FuturesAccountBalanceV{version}Response", rows)
-        (row,) = rows
+        # a row per margin asset in the real answer's order, the unused ones zero (audit #11)
+        assert [r["asset"] for r in rows] == ["FDUSD", "BNB", "ETH", "BTC", "USDT", "USDC"]
+        alias = rows[0]["accountAlias"]
+        assert re.fullmatch(r"(?:[A-Z][a-z]|[a-z][A-Z]){8}", alias) and {r["accountAlias"] for r in rows} == {alias}
+        for empty in (r for r in rows if r["asset"] != "USDT"):
+            _exact_fields("FuturesAccountBalanceV2ResponseInner", empty)
+            assert {k: v for k, v in empty.items() if k not in ("accountAlias", "asset")} == {
+                **{k: "0.00000000" for k in BALANCE_AMOUNTS},
+                "marginAvailable": True,
+                "updateTime": 0,
+            }
+        (row,) = usdt(rows)
         _exact_fields("FuturesAccountBalanceV2ResponseInner", row)
         assert row["balance"] == "10000.00000000"  # 9400 cross + 600 isolated: a transfer keeps the sum
         assert row["crossWalletBalance"] == "9400.00000000"
         assert row["crossUnPnl"] == "0.00000000"  # the only position is isolated
         assert row["availableBalance"] == row["maxWithdrawAmount"] == "9400.00000000"
-        assert row["asset"] == "USDT" and row["marginAvailable"] is True and len(row["accountAlias"]) == 4
+        assert row["marginAvailable"] is True and row["updateTime"] > 0
 
     v3 = await ok(api, creds, "GET", "/fapi/v3/account")
     sdk_parse("AccountInformationV3Response", v3)
@@ -171,8 +199,27 @@ async def test_account_v2_lists_every_symbol(api: Api) -> None:
     creds = await api.account("10000", dual=True)
     await api.position(creds, "BTCUSDT", "0.1", "50000", leverage=10, side="LONG")
     v2 = await ok(api, creds, "GET", "/fapi/v2/account")
-    sdk_parse("AccountInformationV2Response", v2)
-    _exact_fields("AccountInformationV2Response", v2)
+    sdk_parse("AccountInformationV2Response", v2)  # the SDK's model does not require feeBurn
+    # the flags as the real 2023 answer orders them, without the doc's feeBurn (audit #18)
+    assert set(v2) == set(sdk_fields("AccountInformationV2Response")) - {"feeBurn"}
+    assert list(v2)[:7] == [
+        "feeTier",
+        "canTrade",
+        "canDeposit",
+        "canWithdraw",
+        "tradeGroupId",
+        "updateTime",
+        "multiAssetsMargin",
+    ]
+    assert list(v2["assets"][0])[-7:] == [
+        "openOrderInitialMargin",
+        "maxWithdrawAmount",
+        "crossWalletBalance",
+        "crossUnPnl",
+        "availableBalance",
+        "marginAvailable",
+        "updateTime",
+    ]
     assert (v2["canTrade"], v2["multiAssetsMargin"], v2["feeTier"], v2["tradeGroupId"]) == (True, False, 0, -1)
     _exact_fields("AccountInformationV2ResponseAssetsInner", v2["assets"][0])
     # hedge mode: LONG and SHORT of every symbol [ACC2]
@@ -198,6 +245,9 @@ async def test_account_config_and_position_mode_follow_the_switch(api: Api) -> N
     sdk_parse("FuturesAccountConfigurationResponse", config)
     _exact_fields("FuturesAccountConfigurationResponse", config)
     assert config["dualSidePosition"] is False
+    # a real timestamp, never the doc's 0 (audit #19): the account's last change, as its balance shows
+    (balance,) = usdt(await ok(api, creds, "GET", "/fapi/v2/balance"))
+    assert isinstance(config["updateTime"], int) and config["updateTime"] == balance["updateTime"] > 0
     assert await ok(api, creds, "GET", "/fapi/v1/positionSide/dual") == {"dualSidePosition": False}
 
     r = await call(api, creds, "POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
@@ -206,7 +256,8 @@ async def test_account_config_and_position_mode_follow_the_switch(api: Api) -> N
     reply = await ok(api, creds, "GET", "/fapi/v1/positionSide/dual")
     assert reply == {"dualSidePosition": True}
     sdk_parse("GetCurrentPositionModeResponse", reply)
-    assert (await ok(api, creds, "GET", "/fapi/v1/accountConfig"))["dualSidePosition"] is True
+    switched = await ok(api, creds, "GET", "/fapi/v1/accountConfig")
+    assert switched["dualSidePosition"] is True and switched["updateTime"] >= config["updateTime"]
     # the switch applies to every symbol: positionRisk now shows LONG/SHORT rows
     assert [r["positionSide"] for r in await risk(api, creds, 2, "ETHUSDT")] == ["LONG", "SHORT"]
 
@@ -229,7 +280,7 @@ async def test_margin_type_and_leverage_on_a_symbol_without_position(api: Api) -
     sdk_parse("ChangeMarginTypeResponse", r.json())
     reply = await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="ETHUSDT", leverage=50)
     # 50x: tiers 1-4 allow it, tier 4 caps at 12,000,000 [LEV]
-    assert reply == {"leverage": 50, "maxNotionalValue": "12000000", "symbol": "ETHUSDT"}
+    assert reply == {"symbol": "ETHUSDT", "leverage": 50, "maxNotionalValue": "12000000"}
     sdk_parse("ChangeInitialLeverageResponse", reply)
     assert await ok(api, creds, "GET", "/fapi/v1/symbolConfig", symbol="ETHUSDT") == [
         {
@@ -250,18 +301,19 @@ async def test_margin_type_and_leverage_on_a_symbol_without_position(api: Api) -
 async def test_leverage_reply_carries_the_bracket_max_notional(api: Api, leverage: int, cap: str) -> None:
     creds = await api.account("10000")
     reply = await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=leverage)
-    assert reply == {"leverage": leverage, "maxNotionalValue": cap, "symbol": "BTCUSDT"}
+    assert reply == {"symbol": "BTCUSDT", "leverage": leverage, "maxNotionalValue": cap}
 
 
-async def test_leverage_bracket_object_for_one_symbol_array_for_all(api: Api) -> None:
+async def test_leverage_bracket_is_an_array_with_a_symbol_and_without(api: Api) -> None:
     creds = await api.account("10000")
     r = await call(api, creds, "GET", "/fapi/v1/leverageBracket", symbol="BTCUSDT")
     assert r.status_code == 200
     # numbers, not strings [LB]
     assert '{"bracket":2,"initialLeverage":100,"notionalCap":600000,"notionalFloor":50000,' in r.text
-    assert '"maintMarginRatio":0.005,"cum":50}' in r.text
-    one = r.json()
-    assert set(one) == {"symbol", "brackets"} and len(one["brackets"]) == 12
+    assert '"maintMarginRatio":0.005,"cum":50.0}' in r.text  # cum a Java double (audit #20)
+    # a one-element array, as the real server answers (audit #1, ccxt #16667)
+    (one,) = r.json()
+    assert list(one) == ["symbol", "brackets"] and len(one["brackets"]) == 12
     assert one["brackets"][0] == {
         "bracket": 1,
         "initialLeverage": 125,
@@ -270,8 +322,8 @@ async def test_leverage_bracket_object_for_one_symbol_array_for_all(api: Api) ->
         "maintMarginRatio": 0.004,
         "cum": 0,
     }
-    parsed = sdk_parse("NotionalAndLeverageBracketsResponse", one)
-    assert isinstance(parsed.actual_instance, sdk_model("NotionalAndLeverageBracketsResponse2"))
+    parsed = sdk_parse("NotionalAndLeverageBracketsResponse", r.json())
+    assert isinstance(parsed.actual_instance, list) and parsed.actual_instance[0].symbol == "BTCUSDT"
 
     every = await ok(api, creds, "GET", "/fapi/v1/leverageBracket")
     assert [b["symbol"] for b in every] == ["BTCUSDT", "ETHUSDT"]
@@ -288,7 +340,7 @@ async def test_raising_leverage_keeps_the_isolated_wallet_and_frees_margin(api: 
     assert (await api.margin(creds, "0.00000001", 2)).json()["code"] == -4051
 
     reply = await ok(api, creds, "POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=20)
-    assert reply == {"leverage": 20, "maxNotionalValue": "100000000", "symbol": "BTCUSDT"}
+    assert reply == {"symbol": "BTCUSDT", "leverage": 20, "maxNotionalValue": "100000000"}
     (row,) = await risk(api, creds, 3)
     # the wallet stays; only IM = 5000 / 20 = 250 falls; the liquidation price ignores leverage
     assert (row["isolatedWallet"], row["initialMargin"], row["liquidationPrice"]) == (
@@ -341,7 +393,7 @@ async def test_balance_and_margin_stay_exact_decimals(api: Api) -> None:
     creds = await api.account("1000.12345678")
     await api.position(creds, "ETHUSDT", "0.333", "3001.07", leverage=7)
     # IM rounded up to 8 places: 0.333 × 3001.07 / 7 = 142.76518714… → 142.76518715
-    (row,) = await ok(api, creds, "GET", "/fapi/v2/balance")
+    (row,) = usdt(await ok(api, creds, "GET", "/fapi/v2/balance"))
     assert Decimal(row["balance"]) == Decimal("1000.12345678")
     assert Decimal(row["crossWalletBalance"]) == Decimal("1000.12345678") - Decimal("142.76518715")
 

@@ -22,7 +22,7 @@ async def read(api: Api, creds: Creds) -> dict[str, Any]:
     for field in ("isolatedWallet", "unRealizedProfit", "liquidationPrice", "markPrice", "notional"):
         assert v2[field] == v3[field], field
     assert v2["isolatedMargin"] == v3["isolatedMargin"]
-    (balance,) = await ok(api, creds, "GET", "/fapi/v2/balance")
+    (balance,) = [r for r in await ok(api, creds, "GET", "/fapi/v2/balance") if r["asset"] == "USDT"]
     return {
         "iw": v3["isolatedWallet"],
         "im": v3["isolatedMargin"],
@@ -110,4 +110,8 @@ async def test_walk_through_add_mark_move_reduce(api: Api) -> None:
     }
     # the history holds the three transfers, in order
     rows = (await api.history(creds)).json()
-    assert [(r["type"], r["amount"]) for r in rows] == [(1, "250"), (2, "70"), (2, "360")]
+    assert [(r["type"], r["amount"]) for r in rows] == [
+        (1, "250.00000000"),
+        (2, "-70.00000000"),
+        (2, "-360.00000000"),
+    ]

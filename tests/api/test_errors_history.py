@@ -57,8 +57,8 @@ async def history(api: Api, creds: Creds, **params: Any) -> list[tuple[str, int]
     return [(row["amount"], row["time"]) for row in r.json()]
 
 
-A = ("10", NOW)
-B = ("3", NOW + 20 * DAY)
+A = ("10.00000000", NOW)
+B = ("-3.00000000", NOW + 20 * DAY)
 
 
 async def test_default_window_is_the_last_30_days(api: Api, creds: Creds) -> None:
@@ -128,8 +128,8 @@ ERRORS = [
     ("type-garbage", "symbol=BTCUSDT&type=x", -1102, M1102 % "type"),
     ("limit-0", "symbol=BTCUSDT&limit=0", -1130, "Data sent for parameter 'limit' is not valid."),
     ("limit-garbage", "symbol=BTCUSDT&limit=ten", -1102, M1102 % "limit"),
-    ("startTime-garbage", "symbol=BTCUSDT&startTime=yesterday", -1102, M1102 % "startTime"),
-    ("endTime-empty", "symbol=BTCUSDT&endTime=", -1102, M1102 % "endTime"),
+    ("startTime-garbage", "symbol=BTCUSDT&startTime=yesterday", -1102, M1102 % "starttime"),
+    ("endTime-empty", "symbol=BTCUSDT&endTime=", -1102, M1102 % "endtime"),
     ("duplicate", "symbol=BTCUSDT&symbol=ETHUSDT", -1101, "Duplicate values for a parameter detected."),
 ]
 
@@ -147,7 +147,7 @@ async def test_history_errors(api: Api, app: IsomarginApp, creds: Creds, query: 
     ("key", "sign", "code", "msg", "status"),
     [
         (None, True, -2014, "API-key format invalid.", 401),
-        ("y" * 64, True, -2015, "Invalid API-key, IP, or permissions for action.", 401),
+        ("y" * 64, True, -2015, "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1", 401),
         ("own", False, -1102, M1102 % "signature", 400),
     ],
 )
@@ -185,4 +185,4 @@ async def test_a_get_reads_its_parameters_from_the_query_only(api: Api, creds: C
     assert_error(r, 400, -1102, M1102 % "symbol")
     # the same parameters in the query: the account's two changes
     r = await api.raw("GET", PATH, creds, f"symbol=BTCUSDT&{stamp}")
-    assert r.status_code == 200 and [row["amount"] for row in r.json()] == ["10", "3"]
+    assert r.status_code == 200 and [row["amount"] for row in r.json()] == ["10.00000000", "-3.00000000"]

@@ -28,6 +28,8 @@ NOW = 1_700_000_000_000  # the server's fixed "now"
 SYMBOL_RANGE = "^[A-Z0-9-_.]{1,20}$"
 IM = "Isolated balance insufficient."
 NO_POS = "Cannot add position margin: position is 0."
+# -2015 names the requester's IP (audit #10); httpx's ASGI transport connects from 127.0.0.1
+REJECTED = "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1"
 
 
 def m1102(name: str) -> str:
@@ -102,7 +104,7 @@ CASES = [
     Case("no-key-header", f"{OK}&{TS}", -2014, "API-key format invalid.", 401, key="none"),
     Case("empty-key-header", f"{OK}&{TS}", -2014, "API-key format invalid.", 401, key="empty"),
     Case("key-with-space", f"{OK}&{TS}", -2014, "API-key format invalid.", 401, key="spaced"),
-    Case("unknown-key", f"{OK}&{TS}", -2015, "Invalid API-key, IP, or permissions for action.", 401, key="unknown"),
+    Case("unknown-key", f"{OK}&{TS}", -2015, REJECTED, 401, key="unknown"),
     # --- -1102 missing, empty or malformed ---------------------------------------------------
     Case("symbol-missing", f"amount=1&type=1&{TS}", -1102, m1102("symbol")),
     Case("symbol-empty", f"symbol=&amount=1&type=1&{TS}", -1102, m1102("symbol")),
@@ -124,10 +126,10 @@ CASES = [
     Case("signature-missing", f"{OK}&{TS}", -1102, m1102("signature"), sign=False),
     Case("signature-empty", f"{OK}&{TS}&signature=", -1102, m1102("signature"), sign=False),
     Case("signature-whitespace", f"{OK}&{TS}&signature=%20ab", -1102, m1102("signature"), sign=False),
-    Case("recvWindow-empty", f"{OK}&recvWindow=&{TS}", -1102, m1102("recvWindow")),
-    Case("recvWindow-garbage", f"{OK}&recvWindow=5s&{TS}", -1102, m1102("recvWindow")),
-    Case("recvWindow-zero", f"{OK}&recvWindow=0&{TS}", -1102, m1102("recvWindow")),
-    Case("recvWindow-negative", f"{OK}&recvWindow=-1&{TS}", -1102, m1102("recvWindow")),
+    Case("recvWindow-empty", f"{OK}&recvWindow=&{TS}", -1102, m1102("recvwindow")),
+    Case("recvWindow-garbage", f"{OK}&recvWindow=5s&{TS}", -1102, m1102("recvwindow")),
+    Case("recvWindow-zero", f"{OK}&recvWindow=0&{TS}", -1102, m1102("recvwindow")),
+    Case("recvWindow-negative", f"{OK}&recvWindow=-1&{TS}", -1102, m1102("recvwindow")),
     # --- -1100 illegal characters, -1101 duplicates -------------------------------------------
     Case(
         "symbol-lowercase",
@@ -161,12 +163,13 @@ CASES = [
         "Duplicate values for a parameter detected.",
         body=f"{OK}&type=2&{TS}",
     ),
-    # --- -1121, -1130, -4060 values -----------------------------------------------------------
+    # --- -1121, -1130, -1102 values -----------------------------------------------------------
     Case("unknown-symbol", f"symbol=FOOUSDT&amount=1&type=1&{TS}", -1121, "Invalid symbol."),
     Case("type-3", f"symbol=BTCUSDT&amount=1&type=3&{TS}", -1130, "Data sent for parameter 'type' is not valid."),
     Case("type-0", f"symbol=BTCUSDT&amount=1&type=0&{TS}", -1130, "Data sent for parameter 'type' is not valid."),
-    Case("positionSide-garbage", f"{OK}&positionSide=UP&{TS}", -4060, "Invalid position side."),
-    Case("positionSide-lowercase", f"{OK}&positionSide=long&{TS}", -4060, "Invalid position side."),
+    # an enum value outside BOTH/LONG/SHORT: -1102 naming it lower-cased (Params.enum; audit #3)
+    Case("positionSide-garbage", f"{OK}&positionSide=UP&{TS}", -1102, m1102("positionside")),
+    Case("positionSide-lowercase", f"{OK}&positionSide=long&{TS}", -1102, m1102("positionside")),
     # --- -1021 both messages [GI]: timestamp < serverTime + 1000 && serverTime − timestamp ≤ recvWindow
     Case(
         "timestamp-old",
@@ -328,7 +331,7 @@ async def test_position_margin_error(world: World, case: Case) -> None:
 
 def test_every_position_margin_error_of_the_catalogue_is_in_the_table() -> None:
     """A new error the endpoint can raise must get a row here (reference §2.1)."""
-    expected = {-2014, -2015, -1102, -1100, -1101, -1121, -1130, -4060, -1021, -1022, -4055, -1111}
+    expected = {-2014, -2015, -1102, -1100, -1101, -1121, -1130, -1021, -1022, -4055, -1111}
     expected |= {-4061, -4054, -4051, -4049, -4050}
     assert {c.code for c in CASES} == expected
 
@@ -377,22 +380,19 @@ async def test_position_margin_boundary_accepted(world: World, case: Accepted) -
     assert Decimal(after["walletBalance"]) == Decimal("10000")
 
 
-# --- unknown paths and methods, unexpected failures -------------------------------------------
+# --- wrong methods, unexpected failures -------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("method", "path", "status", "code", "msg"),
     [
-        ("GET", "/fapi/v1/nothingHere", 404, -1099, "Not found, unauthenticated, or unauthorized."),
-        ("POST", "/fapi/v9/positionMargin", 404, -1099, "Not found, unauthenticated, or unauthorized."),
-        ("GET", "/", 404, -1099, "Not found, unauthenticated, or unauthorized."),
         ("GET", "/fapi/v1/positionMargin", 405, -1020, "This operation is not supported."),
         ("DELETE", "/fapi/v1/positionMargin", 405, -1020, "This operation is not supported."),
         ("POST", "/fapi/v1/positionMargin/history", 405, -1020, "This operation is not supported."),
         ("POST", "/fapi/v1/ping", 405, -1020, "This operation is not supported."),
     ],
 )
-async def test_unknown_path_and_method(world: World, method: str, path: str, status: int, code: int, msg: str) -> None:
+async def test_wrong_method(world: World, method: str, path: str, status: int, code: int, msg: str) -> None:
     before = await world.snapshot()
     r = await world.api.raw(method, path, world.accounts["oneway"], f"{OK}&timestamp={NOW}")
     assert_binance_error(r, status, code, msg)
@@ -443,7 +443,7 @@ ORDER = [
         "unknown-key-beats-missing-params",
         "symbol=BTCUSDT",
         -2015,
-        "Invalid API-key, IP, or permissions for action.",
+        REJECTED,
         401,
         key="unknown",
         sign=False,

@@ -18,7 +18,8 @@ from tests import snapshot
 from tests.support import Api, Creds
 
 # --- Binance's doc examples, verbatim (reference §1, §4.1, §4.8) --------------------------------
-DOC_POSITION_MARGIN = {"amount": 100.0, "code": 200, "msg": "Successfully modify position margin.", "type": 1}
+# the doc's example in the real server's key order (audit #16; tests/parity positionMargin-add-0.5)
+DOC_POSITION_MARGIN = {"code": 200, "msg": "Successfully modify position margin.", "amount": 100.0, "type": 1}
 DOC_HISTORY = [
     {
         "symbol": "BTCUSDT",
@@ -28,6 +29,8 @@ DOC_HISTORY = [
         "asset": "USDT",
         "time": 1578047897183,
         "positionSide": "BOTH",
+        # not in the doc example: every real row ends with it (audit #4; tests/parity snapshots)
+        "clientTranId": "",
     }
 ]
 DOC_PREMIUM_INDEX = {

@@ -33,6 +33,9 @@ DOC_RISK_V2 = {
     "unRealizedProfit": "0.00000000",
     "positionSide": "BOTH",
     "updateTime": 0,
+    # not in the doc example: every real row ends with these (audit #5)
+    "isolated": True,
+    "adlQuantile": 0,
 }
 DOC_RISK_V3 = {
     "symbol": "ADAUSDT",
@@ -85,7 +88,8 @@ DOC_SYMBOL_CONFIG = {
     "maxNotionalValue": "1000000",
 }
 DOC_SUCCESS = {"code": 200, "msg": "success"}
-DOC_LEVERAGE = {"leverage": 21, "maxNotionalValue": "1000000", "symbol": "BTCUSDT"}
+# the doc example in the real server's key order (audit #17)
+DOC_LEVERAGE = {"symbol": "BTCUSDT", "leverage": 21, "maxNotionalValue": "1000000"}
 DOC_DUAL = {"dualSidePosition": True}
 
 
@@ -158,7 +162,8 @@ async def test_symbol_config(api: Api, holder: Creds) -> None:
 async def test_leverage_bracket(api: Api, holder: Creds) -> None:
     r = await get(api, holder, "/fapi/v1/leverageBracket", symbol="BTCUSDT")
     snapshot.check("leverageBracket-one", r)
-    assert isinstance(r.json(), dict) and isinstance(r.json()["brackets"][0]["maintMarginRatio"], float)
+    (one,) = r.json()  # a one-element array (audit #1)
+    assert isinstance(one["brackets"][0]["maintMarginRatio"], float)
 
 
 async def test_margin_type(api: Api, holder: Creds) -> None:

@@ -17,7 +17,7 @@ async def test_add_then_reduce_moves_money_between_wallets(api: Api) -> None:
 
     r = await api.margin(creds, "100", 1)
     assert r.status_code == 200
-    assert r.text == '{"amount":100.0,"code":200,"msg":"Successfully modify position margin.","type":1}'
+    assert r.text == '{"code":200,"msg":"Successfully modify position margin.","amount":100.0,"type":1}'
     assert r.headers["x-mbx-used-weight-1m"] == "1"
 
     r = await api.margin(creds, "20.5", 2, where="body")
@@ -39,12 +39,18 @@ async def test_history_lists_each_change_in_order(api: Api) -> None:
     r = await api.history(creds)
     assert r.status_code == 200
     rows = r.json()
-    assert [(row["amount"], row["type"]) for row in rows] == [("23.36332311", 1), ("100", 1), ("3", 2)]
-    assert set(rows[0]) == {"symbol", "type", "deltaType", "amount", "asset", "time", "positionSide"}
+    # 8 decimals, the type-2 row negative, clientTranId "" last (audit #4)
+    assert [(row["amount"], row["type"]) for row in rows] == [
+        ("23.36332311", 1),
+        ("100.00000000", 1),
+        ("-3.00000000", 2),
+    ]
+    assert list(rows[0]) == ["symbol", "type", "deltaType", "amount", "asset", "time", "positionSide", "clientTranId"]
+    assert rows[0]["clientTranId"] == ""
     assert rows[0]["deltaType"] == "USER_ADJUST" and rows[0]["asset"] == "USDT" and rows[0]["positionSide"] == "BOTH"
     assert isinstance(rows[0]["time"], int)
     r = await api.history(creds, type=2)
-    assert [row["amount"] for row in r.json()] == ["3"]
+    assert [row["amount"] for row in r.json()] == ["-3.00000000"]
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ async def test_history_table_and_json(live_api: Api, live_server: LiveServer, cl
     assert code == 0 and code_json == 0
     assert "+100" in table and "-30.5" in table and "2 changes" in table
     rows = json.loads(out)
-    assert [(r["type"], r["amount"], r["positionSide"]) for r in rows] == [(2, "30.5", "BOTH")]
+    assert [(r["type"], r["amount"], r["positionSide"]) for r in rows] == [(2, "-30.50000000", "BOTH")]
 
 
 async def test_refusals_are_one_line_with_the_binance_code(live_api: Api, live_server: LiveServer) -> None:
@@ -113,7 +113,7 @@ async def test_env_and_profile_file_supply_the_connection(
         app, ["margin", "history", "BTCUSDT", "--profile", "nope"], env={"ISOMARGIN_PROFILES": str(profiles)}
     )
 
-    assert by_env.exit_code == 0 and [row["amount"] for row in json.loads(by_env.stdout)] == ["7"]
+    assert by_env.exit_code == 0 and [row["amount"] for row in json.loads(by_env.stdout)] == ["7.00000000"]
     assert by_profile.exit_code == 0, by_profile.stderr
     assert json.loads(by_profile.stdout) == json.loads(by_env.stdout)
     assert missing.exit_code == 1 and "no [nope] profile" in missing.stderr

@@ -66,7 +66,7 @@ async def test_unknown_and_malformed_keys(live_api: Api, clients: Clients) -> No
         malformed.add_margin("BTCUSDT", "1")
 
     assert (rejected.value.code, rejected.value.http_status) == (-2015, 401)
-    assert rejected.value.msg == "Invalid API-key, IP, or permissions for action."
+    assert rejected.value.msg == "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1"
     assert (bad_format.value.code, bad_format.value.http_status) == (-2014, 401)
 
 

@@ -45,7 +45,7 @@ def test_429_then_418_with_retry_after(tight_server: LiveServer) -> None:
 
     assert limited is not None, "no 429 within 10 calls of weight 10 against a limit of 25"
     assert (limited.code, limited.http_status) == (-1003, 429)
-    assert limited.msg.startswith("Too many requests; current limit is 25 requests per minute.")
+    assert limited.msg.startswith("Too many requests; current limit of IP(127.0.0.1) is 25 requests per minute.")
     assert limited.retry_after is not None and 0 < limited.retry_after <= 60
     assert banned is not None and banned.http_status == 418
     assert banned.retry_after is not None and 60 < banned.retry_after <= 120  # first ban: 2 minutes [GI]

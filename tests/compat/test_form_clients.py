@@ -95,7 +95,7 @@ async def test_add_reduce_history(live_api: Api, client_kind: str) -> None:
     # ccxt's modifyMarginHelper param order: type, symbol, amount
     r = await client.post("/fapi/v1/positionMargin", {"type": 1, "symbol": "BTCUSDT", "amount": "0.2"})
     assert (r.status_code, r.json()) == (200, {"amount": 0.2, "code": 200, "msg": OK_MSG, "type": 1})
-    assert r.text == '{"amount":0.2,"code":200,"msg":"Successfully modify position margin.","type":1}'
+    assert r.text == '{"code":200,"msg":"Successfully modify position margin.","amount":0.2,"type":1}'
     r = await client.post("/fapi/v1/positionMargin", {"type": 1, "symbol": "BTCUSDT", "amount": "100.0"})
     assert r.json()["amount"] == 100.0
     r = await client.post("/fapi/v1/positionMargin", {"type": 2, "symbol": "BTCUSDT", "amount": "50.1"})
@@ -107,9 +107,13 @@ async def test_add_reduce_history(live_api: Api, client_kind: str) -> None:
 
     r = await client.get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT"})
     assert r.status_code == 200
-    assert [(row["type"], row["amount"]) for row in r.json()] == [(1, "0.2"), (1, "100"), (2, "50.1")]
+    assert [(row["type"], row["amount"]) for row in r.json()] == [
+        (1, "0.20000000"),
+        (1, "100.00000000"),
+        (2, "-50.10000000"),
+    ]
     r = await client.get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT", "type": 2, "limit": 10})
-    assert [row["amount"] for row in r.json()] == ["50.1"]
+    assert [row["amount"] for row in r.json()] == ["-50.10000000"]
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ async def test_hedge_mode_with_position_side(live_api: Api, make_sdk: Any) -> No
     client = make_sdk(creds)
     assert client.modify_isolated_position_margin(symbol="ETHUSDT", amount=10, type=1, position_side="SHORT").data()
     rows = client.get_position_margin_change_history(symbol="ETHUSDT").data()
-    assert [(r.position_side, r.amount, r.type) for r in rows] == [("SHORT", "10", 1)]
+    assert [(r.position_side, r.amount, r.type) for r in rows] == [("SHORT", "10.00000000", 1)]
     with pytest.raises(BadRequestError) as err:  # positionSide omitted in hedge mode [I150]
         client.modify_isolated_position_margin(symbol="ETHUSDT", amount=10, type=1)
     assert (err.value.status_code, err.value.error_message) == (-4054, "Cannot add position margin: position is 0.")
@@ -93,11 +93,12 @@ async def test_history(live_api: Api, make_sdk: Any) -> None:
     rows = client.get_position_margin_change_history(symbol="BTCUSDT").data()
     assert [(r.symbol, r.type, r.delta_type, r.amount, r.asset, r.position_side) for r in rows] == [
         ("BTCUSDT", 1, "USER_ADJUST", "23.36332311", "USDT", "BOTH"),
-        ("BTCUSDT", 1, "USER_ADJUST", "100", "USDT", "BOTH"),
-        ("BTCUSDT", 2, "USER_ADJUST", "3", "USDT", "BOTH"),
+        ("BTCUSDT", 1, "USER_ADJUST", "100.00000000", "USDT", "BOTH"),
+        ("BTCUSDT", 2, "USER_ADJUST", "-3.00000000", "USDT", "BOTH"),
     ]
     assert all(isinstance(r.time, int) for r in rows) and rows[0].time <= rows[1].time <= rows[2].time
-    assert [r.amount for r in client.get_position_margin_change_history(symbol="BTCUSDT", type="2").data()] == ["3"]
+    reduces = client.get_position_margin_change_history(symbol="BTCUSDT", type="2").data()
+    assert [r.amount for r in reduces] == ["-3.00000000"]
     assert len(client.get_position_margin_change_history(symbol="BTCUSDT", limit=2).data()) == 2
 
 
@@ -118,7 +119,7 @@ async def test_history(live_api: Api, make_sdk: Any) -> None:
         (
             {"symbol": "BTCUSDT", "amount": 1, "type": 1, "recv_window": 0},
             -1102,
-            "Mandatory parameter 'recvWindow' was not sent, was empty/null, or malformed.",
+            "Mandatory parameter 'recvwindow' was not sent, was empty/null, or malformed.",
         ),
     ],
 )
@@ -154,7 +155,7 @@ async def test_auth_errors(live_api: Api, live_server: LiveServer) -> None:
         )
     assert (unauthorized.value.status_code, unauthorized.value.error_message) == (
         -2015,
-        "Invalid API-key, IP, or permissions for action.",
+        "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1",
     )
     with pytest.raises(BadRequestError) as bad:
         sdk(live_server.base_url, creds.api_key, "wrong-secret").modify_isolated_position_margin(

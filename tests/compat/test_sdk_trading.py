@@ -41,7 +41,7 @@ async def test_done_when_walkthrough(live_api: Api, make_sdk: Any) -> None:
     assert opened.status == "NEW" and opened.orig_qty == "0.010"  # the ACK
     (row,) = client.position_information_v2(symbol="BTCUSDT").data()
     # at the ask 60010: IM 600.1 / 20 = 30.005; fee 600.1 × 0.0005 = 0.30005 from the isolated wallet
-    assert (row.entry_price, row.isolated_wallet, row.position_amt) == ("60010", "29.70495000", "0.010")
+    assert (row.entry_price, row.isolated_wallet, row.position_amt) == ("60010.0", "29.70495000", "0.010")
     # break-even 60010 × 1.0005 = 60040.005 (reference §2.5)
     assert row.break_even_price == "60040.005"
     # LP = (Q·EP − WB) / (Q·(1 − MMR)) = (600.1 − 29.70495) / (0.01 × 0.996) = 57268.57931726…
@@ -92,10 +92,10 @@ async def test_done_when_walkthrough(live_api: Api, make_sdk: Any) -> None:
     ]
     history = client.get_position_margin_change_history(symbol="BTCUSDT").data()
     assert [(h.delta_type, h.amount) for h in history] == [
-        ("TRADE", "30.005"),
-        ("USER_ADJUST", "10"),
-        ("TRADE", "-19.852475"),
-        ("TRADE", "-19.852475"),
+        ("TRADE", "30.00500000"),
+        ("USER_ADJUST", "10.00000000"),
+        ("TRADE", "-19.85247500"),
+        ("TRADE", "-19.85247500"),
     ]
     # 1000 − 0.30005 + 4.95 − 0.061 + 4.95 − 0.1525 = 1009.38645, and Σ income says the same
     summary = await live_api.summary(creds)

@@ -73,7 +73,7 @@ def test_hedge_isolated_leverage_and_margin_through_the_sdk(
     assert (leverage.leverage, leverage.max_notional_value, leverage.symbol) == (10, "230000000", "BTCUSDT")
     (config,) = rest.symbol_configuration(symbol="BTCUSDT").data()
     assert (config.margin_type, config.leverage, config.is_auto_add_margin) == ("ISOLATED", 10, False)
-    brackets = rest.notional_and_leverage_brackets(symbol="BTCUSDT").data().actual_instance
+    (brackets,) = rest.notional_and_leverage_brackets(symbol="BTCUSDT").data().actual_instance
     assert (brackets.symbol, brackets.brackets[0].maint_margin_ratio, brackets.brackets[1].cum) == (
         "BTCUSDT",
         0.004,
@@ -152,7 +152,7 @@ def test_hedge_isolated_leverage_and_margin_through_the_sdk(
     assert (v2["SHORT"].isolated_margin, v2["SHORT"].liquidation_price) == ("980.00000000", "53685.25896414")
 
     # 7. wallets: cross = 10,000 − 500 − 1,000 − 100 + 220 = 8,620; wallet = cross + 600 + 780 = 10,000
-    (balance,) = rest.futures_account_balance_v3().data()
+    (balance,) = [row for row in rest.futures_account_balance_v3().data() if row.asset == "USDT"]
     assert (balance.balance, balance.cross_wallet_balance, balance.available_balance) == (
         "10000.00000000",
         "8620.00000000",

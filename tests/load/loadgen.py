@@ -275,7 +275,10 @@ def check_database(url: str, accounts: list[Creds], outcomes: Outcomes) -> dict[
             by_id = {a.id: a for a in repo.list_accounts(tx)}
             positions = {c.account_id: repo.list_positions(tx, c.account_id) for c in accounts}
             rows = tx.all("SELECT account_id, symbol, type, amount FROM margin_history")
-            history = [Request(int(r[0]), str(r[1]), int(r[2]), decode_money(r[3])) for r in rows]
+            # a row's amount is the isolated wallet's signed change: type 2 rows are negative
+            signs = {(int(r[2]), decode_money(r[3]) > 0) for r in rows}
+            assert signs <= {(1, True), (2, False)}, signs
+            history = [Request(int(r[0]), str(r[1]), int(r[2]), abs(decode_money(r[3]))) for r in rows]
             return by_id, positions, history
 
         by_id, positions, history = store.read_sync(read)

@@ -11,7 +11,10 @@ from tests.parity.scenarios import (
     ISOLATED_LONG,
     NO_ACCOUNT,
 )
-from tests.parity.transform import FirstRow, MaskKeys, RowOf, SortKeys, Unwrap
+from tests.parity.transform import FirstRow, MaskKeys, MaskPrice, RowOf, SortKeys, SymbolFilters, Unwrap, Without
+
+#: Per-symbol exchange values isomargin's symbol table (isomargin/symbols.py) does not carry yet.
+SYMBOL_TABLE = "%s, a value of the symbol table, not of the rendering"
 
 READ: tuple[Case, ...] = (
     Case(
@@ -20,17 +23,12 @@ READ: tuple[Case, ...] = (
         signed("GET", "/fapi/v2/positionRisk", ("symbol", "BTCUSDT")),
         ISOLATED_LONG,
         # positionAmt's decimals are the symbol's quantity precision; the capture is AAPLUSDT.
+        # adlQuantile follows the PnL's sign: the capture's long is at a loss (0), ours in profit.
         transformers=(
             TIMES,
-            MaskKeys(("symbol", "positionAmt")),
+            MaskKeys(("symbol", "positionAmt", "adlQuantile")),
             MONEY,
-            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
-        ),
-        known=(
-            KnownDifference("$[0].isolated", "missing key", audit(5, 'rows end with "isolated":true')),
-            KnownDifference("$[0].adlQuantile", "missing key", audit(5, 'rows end with "adlQuantile"')),
-            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
-            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
+            MaskPrice(("entryPrice", "breakEvenPrice")),
         ),
     ),
     Case(
@@ -39,10 +37,6 @@ READ: tuple[Case, ...] = (
         signed("GET", "/fapi/v2/positionRisk", ("symbol", "BTCUSDT")),
         FRESH_ISOLATED,
         transformers=(TIMES, MaskKeys(("symbol", "positionAmt")), MONEY),
-        known=(
-            KnownDifference("$[0].isolated", "missing key", audit(5, 'rows end with "isolated":true')),
-            KnownDifference("$[0].adlQuantile", "missing key", audit(5, 'rows end with "adlQuantile"')),
-        ),
     ),
     Case(
         "positionRisk-v2-cross-row",
@@ -50,10 +44,6 @@ READ: tuple[Case, ...] = (
         signed("GET", "/fapi/v2/positionRisk"),
         FRESH,
         transformers=(RowOf("symbol", "ETHUSDT"), MaskKeys(("symbol", "positionAmt")), MONEY),
-        known=(
-            KnownDifference("$.isolated", "missing key", audit(5, 'rows end with "isolated":false')),
-            KnownDifference("$.adlQuantile", "missing key", audit(5, 'rows end with "adlQuantile":0')),
-        ),
     ),
     Case(
         "positionRisk-v3-open",
@@ -66,12 +56,7 @@ READ: tuple[Case, ...] = (
             MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
             MONEY,
             V3_MARGINS,
-            MaskKeys(("entryPrice", "breakEvenPrice"), keep_format=True),
-        ),
-        known=(
-            KnownDifference("$[0].entryPrice", "format", audit(15, "entryPrice is a Java double string")),
-            KnownDifference("$[0].breakEvenPrice", "format", audit(15, "breakEvenPrice is a Java double string")),
-            KnownDifference("$[0].adl", "value", audit(22, "adl is 1-4 with an open position, never always 0")),
+            MaskPrice(("entryPrice", "breakEvenPrice")),
         ),
     ),
     Case(
@@ -80,10 +65,6 @@ READ: tuple[Case, ...] = (
         signed("GET", "/fapi/v2/balance"),
         FRESH,
         transformers=(TIMES, MaskKeys(("accountAlias",)), MONEY),
-        known=(
-            KnownDifference("$", "length", audit(11, "a row for every margin asset (6 here)")),
-            KnownDifference("$[0].asset", "value", audit(11, "USDT is not the first row")),
-        ),
     ),
     Case("balance-v3", "v3 balance", signed("GET", "/fapi/v3/balance"), FRESH),
     Case(
@@ -93,10 +74,12 @@ READ: tuple[Case, ...] = (
         FRESH,
         transformers=(TIMES, MONEY, ACCOUNT_TOTALS),
         known=(
-            KnownDifference("$.feeBurn", "extra key", audit(18, "the 2023 answer has no feeBurn")),
-            KnownDifference("$", "key order", audit(18, "tradeGroupId comes before updateTime")),
-            KnownDifference("$.assets[0]", "key order", audit(18, "maxWithdrawAmount comes before crossWalletBalance")),
-            KnownDifference("$.positions", "length", audit(18, "an account with no position lists none")),
+            KnownDifference(
+                "$.positions",
+                "length",
+                "audit #18: the 2023 capture lists no position for an account without one; kept (argued under "
+                "issue 10): a 2021 capture and the doc list every symbol, and the static test may have trimmed it",
+            ),
         ),
     ),
     Case(
@@ -112,8 +95,15 @@ READ: tuple[Case, ...] = (
             V3_MARGINS,
         ),
         known=(
-            KnownDifference("$.assets", "length", audit(11, "a row for every margin asset (6 here)")),
-            KnownDifference("$.assets[0].asset", "value", audit(11, "USDT is not the first row")),
+            KnownDifference(
+                "$.assets",
+                "length",
+                "audit #11: a row for every margin asset (6 here); USDT alone, argued under issue 10: an "
+                "unused asset's row converts the available balance at prices isomargin does not have",
+            ),
+            KnownDifference(
+                "$.assets[0].asset", "value", "audit #11: USDT is not the first row (argued under issue 10, as above)"
+            ),
         ),
     ),
     Case(
@@ -121,7 +111,8 @@ READ: tuple[Case, ...] = (
         "account configuration of a one-way account",
         signed("GET", "/fapi/v1/accountConfig"),
         FRESH,
-        known=(KnownDifference("$.updateTime", "value", audit(19, "updateTime is a real timestamp, not 0")),),
+        # a moment (tests/api/test_account_surface.py checks it is the account's, never 0)
+        transformers=(TIMES,),
     ),
     Case(
         "symbolConfig-isolated",
@@ -148,7 +139,6 @@ READ: tuple[Case, ...] = (
             MaskKeys(("initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio")),
             MaskKeys(("cum",), keep_format=True),
         ),
-        known=(KnownDifference("$", "type", audit(1, "with a symbol the answer is a one-element array")),),
     ),
     Case(
         "leverageBracket-symbol-brackets",
@@ -162,7 +152,6 @@ READ: tuple[Case, ...] = (
             MaskKeys(("initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio")),
             MaskKeys(("cum",), keep_format=True),
         ),
-        known=(KnownDifference("$.brackets[0].cum", "format", audit(20, "cum is a float literal: 0.0")),),
     ),
     Case("leverageBracket-all", "leverage brackets of every symbol", signed("GET", "/fapi/v1/leverageBracket"), FRESH),
     Case(
@@ -181,16 +170,29 @@ READ: tuple[Case, ...] = (
         "exchange information: top level, rate limits, assets, BTCUSDT and ETHUSDT with their filters",
         Request("GET", "/fapi/v1/exchangeInfo"),
         NO_ACCOUNT,
-        transformers=(TIMES, SortKeys("filters")),
+        # What changed after this 2024 capture (settlePlan and MAX_NUM_ALGO_ORDERS gone, permissionSets
+        # and POSITION_RISK_CONTROL new: change log 2025-12-29, a live note of 2026-09-30) is left out
+        # here and compared by exchangeInfo-filters-2026.
+        transformers=(
+            TIMES,
+            Without(("settlePlan", "permissionSets"), ("MAX_NUM_ALGO_ORDERS", "POSITION_RISK_CONTROL")),
+            SortKeys("filters"),
+        ),
         known=(
-            KnownDifference("$.assets", "length", audit(14, "every margin asset is listed, not USDT only")),
-            KnownDifference(
-                "$.symbols[*].underlyingSubType", "length", audit(14, 'BTCUSDT ["PoW"], ETHUSDT ["Layer-1"]')
-            ),
-            KnownDifference("$.symbols[0].filters[0].minPrice", "format", audit(13, 'BTCUSDT minPrice "556.80"')),
-            KnownDifference("$.symbols[0].filters[0].tickSize", "format", audit(13, 'BTCUSDT tickSize "0.10"')),
-            KnownDifference("$.symbols[1].filters[0].minPrice", "value", audit(13, 'ETHUSDT minPrice "39.86"')),
-            KnownDifference("$.symbols[1].filters[0].maxPrice", "value", audit(13, 'ETHUSDT maxPrice "306177"')),
+            KnownDifference("$.symbols[0].filters[0].minPrice", "value", audit(13, SYMBOL_TABLE % 'BTC "556.80"')),
+            KnownDifference("$.symbols[1].filters[0].minPrice", "value", audit(13, SYMBOL_TABLE % 'ETH "39.86"')),
+            KnownDifference("$.symbols[1].filters[0].maxPrice", "value", audit(13, SYMBOL_TABLE % 'ETH "306177"')),
+        ),
+    ),
+    Case(
+        "exchangeInfo-filters-2026",
+        "today's BTCUSDT filters: which filters, their fields, formats and values",
+        Request("GET", "/fapi/v1/exchangeInfo"),
+        NO_ACCOUNT,
+        transformers=(SymbolFilters("BTCUSDT"),),
+        known=(
+            KnownDifference("$[0].minPrice", "value", audit(13, SYMBOL_TABLE % '"556.80"')),
+            KnownDifference("$[4].notional", "value", audit(13, SYMBOL_TABLE % 'MIN_NOTIONAL "50" since 2026-09')),
         ),
     ),
     Case("time", "server time", Request("GET", "/fapi/v1/time"), NO_ACCOUNT, transformers=(TIMES,)),

@@ -7,7 +7,7 @@ import pytest
 from tests.parity.compare import Difference, KnownDifference, compare, judge
 from tests.parity.jsontext import parse, render
 from tests.parity.snapfile import Answer, Known, Snapshot
-from tests.parity.transform import MaskKeys, RowOf, SortKeys, SubText, Unwrap
+from tests.parity.transform import MaskKeys, MaskPrice, RowOf, SortKeys, SubText, SymbolFilters, Unwrap, Without
 
 JSON = {"content-type": "application/json"}
 WHOLE = Known()
@@ -87,6 +87,28 @@ def test_transformers_mask_values_but_keep_type_and_format() -> None:
         )
         == []
     )
+
+
+def test_a_masked_price_keeps_only_its_decimal_point() -> None:
+    price = (MaskPrice(("entryPrice",)),)
+    real = snap('{"entryPrice":"313.20000000000005"}')
+    assert kinds(real, '{"entryPrice":"50000.0"}', transformers=price) == []
+    assert kinds(real, '{"entryPrice":"50000"}', transformers=price) == [("$.entryPrice", "format")]
+    assert kinds(real, '{"entryPrice":50000.0}', transformers=price) == [("$.entryPrice", "type")]
+
+
+def test_without_and_symbol_filters() -> None:
+    old = snap('{"s":[{"settlePlan":0,"filters":[{"filterType":"A"},{"filterType":"OLD"}]}]}')
+    ours = '{"s":[{"filters":[{"filterType":"A"},{"filterType":"NEW"}],"permissionSets":[]}]}'
+    assert ("$.s[0].settlePlan", "missing key") in kinds(old, ours)
+    assert kinds(old, ours, transformers=(Without(("settlePlan", "permissionSets"), ("OLD", "NEW")),)) == []
+    assert kinds(old, ours, transformers=(Without(("settlePlan", "permissionSets"), ("OLD",)),)) == [
+        ("$.s[0].filters", "length")
+    ]
+    answer = '{"symbols":[{"symbol":"ETHUSDT","filters":[]},{"symbol":"BTCUSDT","filters":[{"a":"1"}]}]}'
+    pick = (SymbolFilters("BTCUSDT"),)
+    assert kinds(snap('[{"a":"1"}]'), answer, transformers=pick) == []
+    assert kinds(snap('[{"a":"2"}]'), answer, transformers=pick) == [("$[0].a", "value")]
 
 
 def test_unwrap_and_sort_keys() -> None:

@@ -48,7 +48,7 @@ def test_the_column_follows_the_declarations() -> None:
     differing = _entry(line, "known-differences", ("audit #20: x", "audit #1: y"))
     assert coverage.endpoint_parity(route, [_entry(line, "snapshot-verified"), differing]) == "differs (audit #1, #20)"
     # an error case verifies the error, not the endpoint's success answer
-    spec = errors.NOT_FOUND
+    spec = errors.UNSUPPORTED_OPERATION  # an assumed entry
     as_error = _entry(line, "snapshot-verified", error={"code": spec.code, "template": spec.template})
     assert coverage.endpoint_parity(route, [as_error]) == "doc-only"
     assert coverage.error_parity(spec, [as_error]) == "snapshot-verified"

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.parity.catalogue import BY_NAME
+from tests.parity.compare import KnownDifference
 from tests.parity.conftest import ENV_API_KEY, ENV_API_SECRET, ENV_BASE_URL
 from tests.parity.runner import record, snapshot_of, verdict
 from tests.parity.snapfile import Snapshot, save
@@ -57,16 +58,16 @@ async def test_recording_writes_masked_snapshots_with_provenance(
     assert data["status"] == 200 and data["request"] == "POST /fapi/v1/leverage"
     assert data["headers"] == {"content-type": "application/json", "x-mbx-used-weight-1m": "<digits>"}
     # the raw text as served, with the case's transformer applied (maxNotionalValue masked)
-    assert data["body"] == '{"leverage":20,"maxNotionalValue":"<masked string:decimal:0>","symbol":"BTCUSDT"}'
+    assert data["body"] == '{"symbol":"BTCUSDT","leverage":20,"maxNotionalValue":"<masked string:decimal:0>"}'
 
     snapshot = snapshot_of(case, tmp_path)
     assert snapshot is not None
-    # The stand-in answers as isomargin does, so the declared key-order difference (audit #17)
-    # no longer occurs: the case fails, naming the stale declaration.
-    stale = await verdict(case, isomargin, snapshot)
+    assert (await verdict(case, isomargin, snapshot)).ok
+    # The stand-in answers as isomargin does, so a declared difference no longer occurs: the
+    # case fails, naming the stale declaration.
+    declared = dataclasses.replace(case, known=(KnownDifference("$", "key order", "a difference once"),))
+    stale = await verdict(declared, isomargin, snapshot)
     assert not stale.ok and "no longer different" in stale.report(case.name)
-    undeclared = dataclasses.replace(case, known=())
-    assert (await verdict(undeclared, isomargin, snapshot)).ok
 
 
 async def test_a_changed_body_or_transformer_fails_field_by_field(
@@ -84,7 +85,7 @@ async def test_a_changed_body_or_transformer_fails_field_by_field(
     assert '$.leverage: type: real string "20", isomargin int 20' in result.report(case.name)
 
     reordered = dataclasses.replace(
-        snapshot, body='{"symbol":"BTCUSDT","leverage":20,"maxNotionalValue":"<masked string:decimal:0>"}'
+        snapshot, body='{"leverage":20,"maxNotionalValue":"<masked string:decimal:0>","symbol":"BTCUSDT"}'
     )
     result = await verdict(case, isomargin, reordered)
     assert [(d.path, d.kind) for d in result.unexplained] == [("$", "key order")]
@@ -152,10 +153,8 @@ def test_pytest_record_option_end_to_end(stand_in: LiveServer, tmp_path: Path) -
     assert "not recorded: needs 'one-way mode, an ISOLATED BTCUSDT long open" in out, out
     recorded = Snapshot.from_json((tmp_path / "premiumIndex-symbol.json").read_text())
     assert recorded.kind == "recorded" and recorded.known.json_types
-    # premiumIndex now matches exactly; accountConfig's declared difference (audit #19: a real
-    # updateTime) does not occur on a stand-in that answers 0, so that case fails as stale.
-    assert "1 failed, 1 passed, 2 skipped" in out, out
-    assert "declared but no longer different (remove it): $.updateTime value" in out, out
+    # both now match the stand-in exactly (a stale declaration: test_recording_writes_masked_snapshots_*)
+    assert "2 passed, 2 skipped" in out, out
 
 
 def test_record_without_credentials_is_a_usage_error(tmp_path: Path) -> None:

@@ -52,6 +52,62 @@ class MaskKeys:
 
 
 @dataclass(frozen=True, slots=True)
+class MaskPrice:
+    """Mask a price string of members named in ``keys``, keeping only whether it is written with a
+    decimal point: a Java double always has one (``"37140.0"``), a plain decimal may not
+    (``"37140"``). Its digits are the position's own (``"313.20000000000005"`` is a double's
+    rounding of an average), so their count is not compared."""
+
+    keys: tuple[str, ...]
+
+    def __call__(self, node: Node) -> Node:
+        def price(k: str, v: Node) -> Node:
+            if k in self.keys and isinstance(v, str):
+                return Masked(jtype(v), "with point" if "." in v else "without point")
+            return v
+
+        return _map_members(node, price)
+
+
+@dataclass(frozen=True, slots=True)
+class Without:
+    """Leave out members named in ``keys`` and the ``filters`` entries whose ``filterType`` is in
+    ``filter_types``, at any depth: for a capture older than a documented change to them, which a
+    newer capture's case compares instead."""
+
+    keys: tuple[str, ...] = ()
+    filter_types: tuple[str, ...] = ()
+
+    def __call__(self, node: Node) -> Node:
+        if isinstance(node, Obj):
+            pairs = [(k, self(v)) for k, v in node.pairs if k not in self.keys]
+            return Obj([(k, self._drop(v) if k == "filters" else v) for k, v in pairs])
+        if isinstance(node, list):
+            return [self(v) for v in node]
+        return node
+
+    def _drop(self, filters: Node) -> Node:
+        if not isinstance(filters, list):
+            return filters
+        return [f for f in filters if not (isinstance(f, Obj) and f.get("filterType") in self.filter_types)]
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolFilters:
+    """exchangeInfo's ``filters`` of ``symbol``, for a capture that quotes only those; an array is
+    left as it is (the capture itself)."""
+
+    symbol: str
+
+    def __call__(self, node: Node) -> Node:
+        symbols = node.get("symbols") if isinstance(node, Obj) else None
+        for entry in symbols if isinstance(symbols, list) else ():
+            if isinstance(entry, Obj) and entry.get("symbol") == self.symbol:
+                return entry.get("filters")
+        return node
+
+
+@dataclass(frozen=True, slots=True)
 class SubText:
     """Replace ``pattern`` by ``replacement`` in the string values of members named ``key``
     (an IP address inside an error message, say)."""

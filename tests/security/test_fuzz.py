@@ -5,7 +5,9 @@ wrong methods and paths, query or body, unsigned, correctly signed, wrongly sign
 to the in-process app and to a running ``isomargin serve``. Properties, for every request:
 
 - no 5xx, the body is JSON, and every error body is exactly ``{"code", "msg"}`` with a
-  (code, message) pair from the catalogue (isomargin/errors.py);
+  (code, message) pair from the catalogue (isomargin/errors.py) — except where the real server
+  answers otherwise: a path it does not serve is a 404 HTML page, an ``OPTIONS`` pre-flight an
+  empty 200 (api/headers.py);
 - a signed endpoint never succeeds without a valid signature by a known key;
 - a rejected request leaves the account unchanged (cross wallet, isolated wallets, history).
 """
@@ -39,7 +41,8 @@ from tests.support import CONTROL, LiveServer
 CATALOGUE = [
     (spec.code, re.compile(re.escape(spec.template).replace("%s", ".+?") + r"\Z", re.S)) for spec in errors.all_specs()
 ]
-METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+KNOWN_PATHS = {r.path for r in ROUTES}
 HOSTILE = [
     "", " ", " 1", "1 ", "1e3", "1E-2", "NaN", "Infinity", "-Infinity", "-0", "-0.0", "0", "-1", "3",
     "9" * 70, "1" * 600, "0.000000001", "1.5", "0x10", "1,000", "١", "１", "null", "true", "[]", "{}",
@@ -207,6 +210,17 @@ def check(http: Client, account: Account, req: Request) -> None:
     url, body, headers = build(req, account)
     r = http.request(req.method, url, content=body, headers=headers)
     assert r.status_code < 500, (req, r.status_code, r.text)
+    if req.method == "OPTIONS":  # a CORS pre-flight: answered before anything else looks
+        assert (r.status_code, r.content, r.headers["access-control-allow-origin"]) == (200, b"", "*"), req
+        event("OPTIONS pre-flight")
+        return
+    if req.path not in KNOWN_PATHS:
+        assert (r.status_code, r.headers["content-type"]) == (404, "text/html"), (req, r.status_code, r.text)
+        event("404 page")
+        after = snapshot(http, account)
+        assert after == before, ("a request to an unknown path changed the account", req)
+        _known_state[id(http)] = after
+        return
     payload = r.json()
     event(f"{r.status_code} {payload.get('code', '') if isinstance(payload, dict) else 'list'} {req.path[:40]}")
     if r.status_code == 200:

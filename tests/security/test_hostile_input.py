@@ -3,7 +3,7 @@
 Rules [GI][CL]: no whitespace, no empty values (2023-06-16 notice); duplicate parameters -1101;
 illegal characters -1100; missing/empty/malformed -1102 (fapi answered -1102 for ``quantity=-0``
 [I-MG4]); a parameter sent in query and body: the query wins. Wrong methods answer -1020 with
-405 and unknown paths -1099 with 404 (both assumed, errors.py).
+405 (assumed, errors.py); unknown paths a 404 HTML page, as the real server (api/binance.py).
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ CASES = [
     ("type beyond long", "symbol=BTCUSDT&amount=1&type=99999999999999999999", 400, -1102, MALFORMED % "type"),
     ("type decimal", "symbol=BTCUSDT&amount=1&type=1.0", 400, -1102, MALFORMED % "type"),
     ("type unknown", "symbol=BTCUSDT&amount=1&type=3", 400, -1130, "Data sent for parameter 'type' is not valid."),
-    ("over-long value", "symbol=BTCUSDT&amount=1&type=1&recvWindow=" + "1" * 600, 400, -1102, MALFORMED % "recvWindow"),
-    ("recvWindow zero", "symbol=BTCUSDT&amount=1&type=1&recvWindow=0", 400, -1102, MALFORMED % "recvWindow"),
+    ("over-long value", "symbol=BTCUSDT&amount=1&type=1&recvWindow=" + "1" * 600, 400, -1102, MALFORMED % "recvwindow"),
+    ("recvWindow zero", "symbol=BTCUSDT&amount=1&type=1&recvWindow=0", 400, -1102, MALFORMED % "recvwindow"),
     ("bad percent escape", "symbol=BTCUSDT&amount=1%zz&type=1", 400, -1100, ILLEGAL),
     ("truncated percent escape", "symbol=BTCUSDT&amount=1&type=1%", 400, -1100, ILLEGAL),
     ("invalid UTF-8", "symbol=BTCUSDT&amount=1&type=1&note=%FF%FE", 400, -1100, ILLEGAL),
@@ -150,19 +150,38 @@ async def test_query_wins_over_body_and_duplicates_across_them_are_allowed(api: 
         ("POST", "/fapi/v1/positionMargin/history", 405, -1020, UNSUPPORTED),
         ("POST", "/fapi/v1/ping", 405, -1020, UNSUPPORTED),
         ("PATCH", "/fapi/v1/time", 405, -1020, UNSUPPORTED),
-        ("OPTIONS", "/fapi/v1/exchangeInfo", 405, -1020, UNSUPPORTED),
-        ("GET", "/fapi/v1/positionmargin", 404, -1099, "Not found, unauthenticated, or unauthorized."),
-        ("GET", "/fapi/v9/ping", 404, -1099, "Not found, unauthenticated, or unauthorized."),
-        ("GET", "/", 404, -1099, "Not found, unauthenticated, or unauthorized."),
     ],
 )
-async def test_wrong_methods_and_paths(api: Api, method: str, path: str, status: int, code: int, msg: str) -> None:
+async def test_wrong_methods(api: Api, method: str, path: str, status: int, code: int, msg: str) -> None:
     creds = await api.account("1000")
     await api.position(creds)
     before = await _state(api, creds)
     query = _sign(creds, "symbol=BTCUSDT&amount=1&type=1")
     r = await api.http.request(method, f"{path}?{query}", headers={"X-MBX-APIKEY": creds.api_key})
     assert (r.status_code, r.json()) == (status, {"code": code, "msg": msg})
+    assert await _state(api, creds) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("OPTIONS", "/api/v3/exchangeInfo"),
+        ("GET", "/fapi/v1/positionmargin"),  # paths are case-sensitive
+        ("GET", "/fapi/v9/ping"),
+        ("GET", "/fapi/v1/positionRisk"),  # retired
+        ("POST", "/fapi/v1/positionMargin/"),
+        ("GET", "/"),
+    ],
+)
+async def test_unknown_paths_are_an_html_404(api: Api, method: str, path: str) -> None:
+    """The real server's 2026 answer (audit #7): clients that JSON-decode it fail as on Binance."""
+    creds = await api.account("1000")
+    await api.position(creds)
+    before = await _state(api, creds)
+    query = _sign(creds, "symbol=BTCUSDT&amount=1&type=1")
+    r = await api.http.request(method, f"{path}?{query}", headers={"X-MBX-APIKEY": creds.api_key})
+    assert (r.status_code, r.headers["content-type"]) == (404, "text/html")
+    assert r.text.startswith("<!DOCTYPE html>") and r.headers["x-mbx-used-weight-1m"].isdigit()
     assert await _state(api, creds) == before
 
 

@@ -21,7 +21,8 @@ from tests.backends import database_url
 from tests.keypairs import ed25519_pair, rsa_pair
 from tests.support import CONTROL, FORM, Api, Creds, LiveServer, in_process_api
 
-REJECTED = {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}
+# the real server names the requesting IP (audit #10); httpx's ASGI transport connects from 127.0.0.1
+REJECTED = {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1"}
 
 
 async def add_key(api: Api, account_id: int, **body: Any) -> httpx.Response:
@@ -235,6 +236,16 @@ async def test_forwarded_for_is_believed_only_from_trusted_proxies(api: Api, pro
             assert r.status_code == 200, r.text
         else:  # no trusted proxies named: the header is ignored, the peer 127.0.0.1 is not listed
             assert (r.status_code, r.json()) == (401, REJECTED)
+    # behind the trusted proxies, -2015 names the client the proxies vouch for, not the proxy
+    creds = await proxied.account("1000")
+    await _patch(proxied, creds.api_key, ipWhitelist=["203.0.113.8"])
+    query = proxied.sign_params(creds, {"symbol": "BTCUSDT"})
+    headers = {"X-MBX-APIKEY": creds.api_key, "X-Forwarded-For": "203.0.113.7, 10.0.0.5"}
+    r = await proxied.http.get(f"/fapi/v1/positionMargin/history?{query}", headers=headers)
+    assert (r.status_code, r.json()["msg"]) == (
+        401,
+        "Invalid API-key, IP, or permissions for action, request ip: 203.0.113.7",
+    )
 
 
 async def test_weight_is_counted_per_forwarded_client(proxied: Api) -> None:

@@ -32,9 +32,10 @@ from isomargin.api.ratelimit import (
 from isomargin.config import Settings
 from tests.support import CONTROL, Api, in_process_api
 
+# the real server names the IP (audit #9); httpx's ASGI transport connects from 127.0.0.1
 LIMIT_MSG = (
-    "Too many requests; current limit is 5 requests per minute. Please use the websocket for live updates "
-    "to avoid polling the API."
+    "Too many requests; current limit of IP(127.0.0.1) is 5 requests per minute. Please use the websocket "
+    "for live updates to avoid polling the API."
 )
 BAN_MSG = re.compile(
     r"Way too many requests; IP\((?P<ip>[^)]+)\) banned until (?P<until>\d{13})\. "

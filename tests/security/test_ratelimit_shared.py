@@ -35,7 +35,9 @@ def test_two_workers_and_a_second_host_share_one_budget(tmp_path: Path, redis_ur
             statuses.append(r.status_code)
             used.append(int(r.headers["x-mbx-used-weight-1m"]))
             if r.status_code == 429:
-                assert r.json()["msg"].startswith(f"Too many requests; current limit is {LIMIT} requests per minute.")
+                assert r.json()["msg"].startswith(
+                    f"Too many requests; current limit of IP(127.0.0.1) is {LIMIT} requests per minute."
+                )
                 assert int(r.headers["retry-after"]) >= 1
             if r.status_code == 418:
                 assert r.json()["msg"].startswith("Way too many requests; IP(127.0.0.1) banned until ")

@@ -22,7 +22,7 @@ async def test_the_same_signed_bytes_run_twice_inside_the_window_then_expire(api
     again = await api.http.post(url, headers=headers)
     assert first.status_code == again.status_code == 200
     history = (await api.history(creds)).json()
-    assert [(row["amount"], row["type"]) for row in history] == [("10", 1), ("10", 1)]  # executed twice
+    assert [(row["amount"], row["type"]) for row in history] == [("10.00000000", 1)] * 2  # executed twice
 
     # 6 seconds later the recvWindow of 5000 ms has passed: the same bytes are refused
     assert (await api.http.put(f"{CONTROL}/clock", json={"offsetMs": 6000})).status_code == 200

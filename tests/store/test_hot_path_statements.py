@@ -1,8 +1,9 @@
 """A margin transfer keeps its statement count: neither the schema source nor the outbox adds a read.
 
-SQLite: one SELECT (account, position, settings, mark price and Σ isolated wallets joined); the
-account's UPDATE also takes the event's number (RETURNING); the position (an upsert: the one
-change path writes opens and transfers alike), the history row and the event are INSERTs.
+SQLite: one SELECT (account with its last event number, position, settings, mark price and
+Σ isolated wallets joined); one UPDATE of the account (cross wallet and event number); the position
+(an upsert: the one change path writes opens and transfers alike), the history row and the event
+are INSERTs.
 PostgreSQL: the account and the position are read and locked in that order (two SELECTs).
 """
 
@@ -41,6 +42,10 @@ class CountingTx:
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
         self.statements.append(sql.split()[0])
         return self._tx.run(sql, params)
+
+    def insert(self, sql: str, params: Sequence[object] = ()) -> int:
+        self.statements.append(sql.split()[0])
+        return self._tx.insert(sql, params)
 
 
 def test_a_transfer_runs_one_read_and_one_write_per_row_it_changes(db_url: str) -> None:

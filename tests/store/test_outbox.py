@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -12,9 +13,35 @@ from isomargin.api.app import IsomarginApp
 from isomargin.clock import FixedClock
 from isomargin.domain.events import AccountConfigUpdate, AccountUpdate, AccountUpdateReason, from_payload
 from isomargin.service.housekeeping import EVENT_RETENTION_MS, prune_events
-from isomargin.store import Tx, open_store, outbox, repo
+from isomargin.store import Store, Tx, open_store, outbox, repo
 from isomargin.store.base import OutboxEvent
 from tests.support import Api
+
+
+@dataclass
+class Bare:
+    """A store with one account and a list of everything it published."""
+
+    store: Store
+    account_id: int
+    published: list[OutboxEvent]
+
+    def events(self) -> list[OutboxEvent]:
+        return self.store.read_sync(lambda tx: outbox.for_account(tx, self.account_id))
+
+
+@pytest.fixture
+def bare(db_url: str) -> Iterator[Bare]:
+    store = open_store(db_url)
+    published: list[OutboxEvent] = []
+    store.subscribe(published.extend)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+        )
+        yield Bare(store, account_id, published)
+    finally:
+        store.close()
 
 
 def _collect(app: IsomarginApp) -> list[OutboxEvent]:
@@ -72,7 +99,7 @@ async def test_a_margin_transfer_records_one_account_update_with_everything_the_
     # the same numbers a client reads back over REST
     risk = (await api.signed("GET", "/fapi/v2/positionRisk", creds, {"symbol": "BTCUSDT"})).json()[0]
     assert Decimal(risk["isolatedWallet"]) == position.isolated_wallet
-    bal = (await api.signed("GET", "/fapi/v2/balance", creds)).json()[0]
+    (bal,) = [row for row in (await api.signed("GET", "/fapi/v2/balance", creds)).json() if row["asset"] == "USDT"]
     assert (Decimal(bal["balance"]), Decimal(bal["crossWalletBalance"])) == (
         balance.wallet_balance,
         balance.cross_wallet,
@@ -107,88 +134,56 @@ async def test_setting_changes_record_their_events(api: Api, app: IsomarginApp) 
     assert isinstance(change, AccountUpdate) and change.reason is AccountUpdateReason.MARGIN_TYPE_CHANGE
 
 
-async def test_a_transaction_that_fails_after_appending_leaves_no_event(db_url: str) -> None:
-    store = open_store(db_url)
-    published: list[OutboxEvent] = []
-    store.subscribe(published.extend)
-    try:
-        account_id = store.write_sync(
-            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
-        )
+async def test_a_transaction_that_fails_after_appending_leaves_no_event(bare: Bare) -> None:
+    def fail(tx: Tx) -> None:
+        outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", 5)], 2)
+        raise RuntimeError("rolled back after appending")
 
-        def fail(tx: Tx) -> None:
-            outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 5)], 2)
-            raise RuntimeError("rolled back after appending")
-
-        with pytest.raises(RuntimeError):
-            await store.write(fail)
-        assert store.read_sync(lambda tx: outbox.for_account(tx, account_id)) == [] and published == []
-        # the rolled-back number is not burnt: the next event is 1
-        store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 6)], 3))
-        assert [e.seq for e in published] == [1]
-    finally:
-        store.close()
+    with pytest.raises(RuntimeError):
+        await bare.store.write(fail)
+    assert bare.events() == [] and bare.published == []
+    # the rolled-back number is not burnt: the next event is 1
+    bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", 6)], 3))
+    assert [e.seq for e in bare.published] == [1]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-async def test_a_group_commit_rerun_publishes_each_committed_event_exactly_once(db_url: str) -> None:
+async def test_a_group_commit_rerun_publishes_each_committed_event_exactly_once(bare: Bare) -> None:
     """A batch whose third request fails after writing is rolled back and re-run with savepoints:
     the first run's events must not be published, the re-run's exactly once, the failed one's never."""
-    store = open_store(db_url)
-    published: list[OutboxEvent] = []
-    store.subscribe(published.extend)
-    try:
-        account_id = store.write_sync(
-            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+
+    def leverage(n: int) -> object:
+        def fn(tx: Tx) -> int:
+            outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", n)], n)
+            if n == 3:
+                raise ValueError("rejected after writing")
+            return n
+
+        return bare.store.write(fn)
+
+    results = await asyncio.gather(*(leverage(n) for n in range(1, 7)), return_exceptions=True)
+    assert [r for r in results if isinstance(r, int)] == [1, 2, 4, 5, 6]
+    assert [e.payload["l"] for e in bare.published] == [1, 2, 4, 5, 6]
+    assert [e.seq for e in bare.published] == [1, 2, 3, 4, 5]
+    assert bare.events() == bare.published
+
+
+async def test_old_events_are_pruned_and_numbers_stay_gapless(bare: Bare) -> None:
+    for t in (100, 200, 300):
+        bare.store.write_sync(
+            lambda tx, t=t: outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", 2)], t)
         )
-
-        def leverage(n: int) -> object:
-            def fn(tx: Tx) -> int:
-                outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", n)], n)
-                if n == 3:
-                    raise ValueError("rejected after writing")
-                return n
-
-            return store.write(fn)
-
-        results = await asyncio.gather(*(leverage(n) for n in range(1, 7)), return_exceptions=True)
-        assert [r for r in results if isinstance(r, int)] == [1, 2, 4, 5, 6]
-        assert [e.payload["leverage"] for e in published] == [1, 2, 4, 5, 6]
-        assert [e.seq for e in published] == [1, 2, 3, 4, 5]
-        stored = store.read_sync(lambda tx: outbox.for_account(tx, account_id))
-        assert stored == published
-    finally:
-        store.close()
+    assert bare.store.write_sync(lambda tx: outbox.prune(tx, 250)) == 2
+    assert [e.time for e in bare.events()] == [300]
+    bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", 3)], 400))
+    assert [e.seq for e in bare.events()] == [3, 4]
 
 
-async def test_old_events_are_pruned_and_numbers_stay_gapless(db_url: str) -> None:
-    store = open_store(db_url)
-    try:
-        account_id = store.write_sync(
-            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
-        )
-        for t in (100, 200, 300):
-            store.write_sync(lambda tx, t=t: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 2)], t))
-        assert store.write_sync(lambda tx: outbox.prune(tx, 250)) == 2
-        assert [e.time for e in store.read_sync(lambda tx: outbox.for_account(tx, account_id))] == [300]
-        store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 3)], 400))
-        assert [e.seq for e in store.read_sync(lambda tx: outbox.for_account(tx, account_id))] == [3, 4]
-    finally:
-        store.close()
-
-
-async def test_housekeeping_prunes_everything_past_the_retention_chunk_by_chunk(db_url: str) -> None:
-    store = open_store(db_url)
-    try:
-        account_id = store.write_sync(
-            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
-        )
-        old = [AccountConfigUpdate("BTCUSDT", 2)] * (outbox.PRUNE_CHUNK + 500)
-        store.write_sync(lambda tx: outbox.append(tx, account_id, old, 1_000))
-        store.write_sync(lambda tx: outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 3)], 90_000_000))
-        clock = FixedClock(1_000 + EVENT_RETENTION_MS + 1)  # the old batch is just past the retention
-        assert await prune_events(store, clock) == outbox.PRUNE_CHUNK + 500
-        left = store.read_sync(lambda tx: outbox.for_account(tx, account_id))
-        assert [(e.seq, e.time) for e in left] == [(outbox.PRUNE_CHUNK + 501, 90_000_000)]
-    finally:
-        store.close()
+async def test_housekeeping_prunes_everything_past_the_retention_chunk_by_chunk(bare: Bare) -> None:
+    old = [AccountConfigUpdate("BTCUSDT", 2)] * (outbox.PRUNE_CHUNK + 500)
+    bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, old, 1_000))
+    young = [AccountConfigUpdate("BTCUSDT", 3)]
+    bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, young, 90_000_000))
+    clock = FixedClock(1_000 + EVENT_RETENTION_MS + 1)  # the old batch is just past the retention
+    assert await prune_events(bare.store, clock) == outbox.PRUNE_CHUNK + 500
+    assert [(e.seq, e.time) for e in bare.events()] == [(outbox.PRUNE_CHUNK + 501, 90_000_000)]

@@ -24,7 +24,7 @@ async def test_concurrent_writes_commit_together_but_fail_alone(db_url: str) -> 
             def fn(tx: Tx) -> int:
                 account = repo.get_account(tx, account_id, lock=True)
                 assert account is not None
-                repo.set_cross_wallet(tx, account_id, account.cross_wallet - amount, 2)
+                repo.set_cross_wallet(tx, account_id, account.cross_wallet - amount, 2, event_seq=account.event_seq)
                 if fail:
                     raise ValueError("rejected after writing")  # the write above must not survive
                 return amount

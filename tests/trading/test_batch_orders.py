@@ -46,5 +46,5 @@ async def test_more_than_five_is_refused_whole(api: Api) -> None:
     r = await api.signed("POST", "/fapi/v1/batchOrders", creds, {"batchOrders": json.dumps([item] * 6)})
     assert (r.status_code, r.json()) == (
         400,
-        {"code": -1130, "msg": "Data sent for parameter 'batchOrders' is not valid."},
+        {"code": -1130, "msg": "Data sent for parameter 'batchorders' is not valid."},
     )

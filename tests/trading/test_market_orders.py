@@ -21,7 +21,7 @@ async def test_isolated_open_and_close_by_market(api: Api) -> None:
     # fill at the ask 50010: margin 0.01 × 50010 / 20 = 25.005; taker fee 500.1 × 0.0005 = 0.25005
     # from the isolated wallet: iw = 25.005 − 0.25005 = 24.75495; cross 1000 − 25.005 = 974.995
     row = await position_risk(api, creds)
-    assert row["positionAmt"] == "0.010" and row["entryPrice"] == "50010"
+    assert row["positionAmt"] == "0.010" and row["entryPrice"] == "50010.0"
     assert row["isolatedWallet"] == "24.75495000"
     assert row["breakEvenPrice"] == "50035.005"  # 50010 × (1 + 0.0005), reference §2.5
     summary = await api.summary(creds)

@@ -79,7 +79,7 @@ async def test_hedge_rules(api: Api) -> None:
     r = await order(api, creds, **BASE)
     assert r.json() == {"code": -4061, "msg": "Order's position side does not match user's setting."}
     r = await order(api, creds, **BASE, positionSide="LONG", reduceOnly="false")
-    assert r.json() == {"code": -1106, "msg": "Parameter 'reduceOnly' sent when not required."}
+    assert r.json() == {"code": -1106, "msg": "Parameter 'reduceonly' sent when not required."}
     await market(api, creds, "BUY", "0.01", positionSide="LONG")
     # SELL on LONG closes the leg: larger than the leg is -2022 [obs CCXT-8304]
     r = await order(api, creds, **{**BASE, "side": "SELL", "quantity": "0.02"}, positionSide="LONG")

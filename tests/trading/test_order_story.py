@@ -42,9 +42,9 @@ async def test_round_trip_userTrades_income_history_agree(api: Api) -> None:
     ]
     history = (await api.history(creds)).json()
     assert [(h["type"], h["deltaType"], h["amount"]) for h in history] == [
-        (1, "TRADE", "30.005"),
-        (2, "TRADE", "-14.852475"),
-        (2, "TRADE", "-14.852475"),
+        (1, "TRADE", "30.00500000"),
+        (2, "TRADE", "-14.85247500"),
+        (2, "TRADE", "-14.85247500"),
     ]
     # the wallet moved by Σ income: 1000 − 0.30005 + 4.9 − 0.152475 + 4.9 − 0.152475 = 1009.195
     summary = await api.summary(creds)

@@ -40,7 +40,7 @@ async def test_resting_order_reserves_margin_and_releases_it_on_cancel(api: Api)
     # 0.03 × 49000 / 20 = 73.5 reserved of 100
     r = await order(api, creds, **LIMIT, side="BUY", quantity="0.03", price="49000")
     assert r.status_code == 200
-    balance = (await api.signed("GET", "/fapi/v2/balance", creds)).json()[0]
+    (balance,) = [b for b in (await api.signed("GET", "/fapi/v2/balance", creds)).json() if b["asset"] == "USDT"]
     assert balance["availableBalance"] == "26.50000000" and balance["balance"] == "100.00000000"
     account = (await api.signed("GET", "/fapi/v3/account", creds)).json()
     assert account["totalOpenOrderInitialMargin"] == "73.50000000"

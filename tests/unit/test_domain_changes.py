@@ -37,7 +37,8 @@ def test_reduce_margin_returns_it_and_records_a_type_2_row() -> None:
     out = apply(LONG, MarginTransfer(D("20.5"), add=False))
     assert out.after.isolated_wallet == D("29.5")
     assert out.cross_wallet_delta == D("20.5")
-    assert out.history == (HistoryEntry(HistoryType.REDUCE, DeltaType.USER_ADJUST, D("20.5")),)
+    # the reduced amount is booked negative, as every real type-2 row shows (audit #4)
+    assert out.history == (HistoryEntry(HistoryType.REDUCE, DeltaType.USER_ADJUST, D("-20.5")),)
 
 
 def test_a_transfer_of_nothing_is_not_a_change() -> None:

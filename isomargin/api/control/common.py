@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -40,10 +41,28 @@ def error(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def cross_origin(request: Request) -> bool:
+    """Sent by a web page of another origin (or an opaque one: ``Origin: null``).
+
+    Answering no CORS pre-flight is not enough to keep web pages out: a page can still send a
+    "simple" request — ``fetch(url, {method: "POST", mode: "no-cors"})``, a form posting
+    ``text/plain`` that parses as JSON — without asking, and ``POST /reset`` needs no body at all.
+    A browser names the page's origin in ``Origin`` on every such request; the CLI, SDKs and
+    test tooling send none, and a page served by isomargin itself (a dashboard) sends its own.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    return urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+
+
 def guarded(endpoint: Endpoint) -> Endpoint:
-    """The admin token when one is set; every refusal and failure answered as JSON."""
+    """Web pages of other origins refused, then the admin token when one is set; every refusal
+    and failure answered as JSON."""
 
     async def wrapper(request: Request) -> Response:
+        if cross_origin(request):
+            return error("the control plane does not answer web pages of other origins", 403)
         token = app_state(request).settings.admin_token
         if token:
             given = request.headers.get("authorization", "")

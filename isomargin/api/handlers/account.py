@@ -18,8 +18,7 @@ from isomargin.symbols import SymbolSpec
 
 
 def balance(req: NoParams, wallet: WalletView) -> object:
-    """One row per margin asset; isomargin's only margin asset is USDT (assumed)."""
-    return [render_account.balance_row(wallet)]
+    return render_account.balances(wallet)
 
 
 def account_v3(req: NoParams, wallet: WalletView) -> object:
@@ -30,8 +29,8 @@ def account_v2(req: NoParams, account: AccountWithPositions) -> object:
     return render_account.account_v2(account.wallet, account.positions)
 
 
-def account_config(req: NoParams, dual_side_position: bool) -> object:
-    return render_account.account_config(dual_side_position)
+def account_config(req: NoParams, wallet: WalletView) -> object:
+    return render_account.account_config(wallet.dual_side_position, wallet.update_time)
 
 
 def position_mode(req: NoParams, dual_side_position: bool) -> object:
@@ -52,6 +51,8 @@ def brackets(settings: Settings, now_ms: int, req: SymbolQuery) -> list[SymbolSp
 
 
 def leverage_bracket(req: SymbolQuery, specs: list[SymbolSpec]) -> object:
-    """With ``symbol`` one object, without it an array of every symbol [LB]."""
-    rows = [render_account.leverage_brackets(spec.symbol, spec.brackets) for spec in specs]
-    return rows[0] if req.symbol else rows
+    """Always an array: with ``symbol`` a one-element one, whatever the doc's "OR (if symbol sent)"
+    object example shows. The real server answered ``[{"symbol": "GALAUSDT", "brackets": […]}]``
+    (ccxt #16667, 2023-01); Binance.Net always deserializes a list; bots index ``response[0]``
+    (audit #1: the object broke those clients)."""
+    return [render_account.leverage_brackets(spec.symbol, spec.brackets) for spec in specs]

@@ -7,17 +7,42 @@ exchangeInfo are answered from configuration and the clock alone, by the ``local
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from isomargin.api.order_limits import PER_10S as ORDERS_PER_10S
+from isomargin.api.order_limits import PER_10S
 from isomargin.api.params import Params
 from isomargin.config import Settings
-from isomargin.money import decimal_string, fixed
+from isomargin.money import decimal_string, fixed, places
 from isomargin.service.reads import MarkPrice, NoParams, SymbolQuery
 from isomargin.symbols import SymbolSpec
 
 PERPETUAL_DELIVERY_DATE = 4133404800000  # what Binance shows for perpetuals [EI]
 FUNDING_INTERVAL_MS = 8 * 3_600_000
 _NO_PARAMS = NoParams()
+
+#: The order-count limit per 10 seconds every real answer lists beside the per-minute ones
+#: (2022 nautilus fixture, 2024-05-07 capture index id 27285709692, live 2026-09-30 note index id
+#: 70726903935; audit #14), enforced per account (api/order_limits.py).
+ORDERS_PER_10_SECONDS = PER_10S
+#: ``assets`` of a real answer (2024-05-07, index id 27285709692), the latest that lists them:
+#: every margin asset with its auto-exchange threshold, not USDT only (audit #14).
+MARGIN_ASSETS = (
+    ("USDT", "-10000"),
+    ("BTC", "-0.10000000"),
+    ("BNB", "-10"),
+    ("ETH", "-5"),
+    ("XRP", "0"),
+    ("USDC", "-10000"),
+    ("TUSD", "0"),
+    ("FDUSD", "0"),
+)
+#: ``underlyingSubType`` of the symbols isomargin ships, as the real answer lists them (2024-05-07,
+#: index id 27285709692); a symbol from the settings file shows none.
+UNDERLYING_SUB_TYPES: dict[str, tuple[str, ...]] = {"BTCUSDT": ("PoW",), "ETHUSDT": ("Layer-1",)}
+#: ``permissionSets``, which today's symbols end with (live 2026-09-30 field list, index id
+#: 70726903935). Its values are not quoted there; ["GRID", "COPY"] is a 2026 client's test value
+#: (index id 63540785431), assumed.
+PERMISSION_SETS = ("GRID", "COPY")
 
 
 def no_params(params: Params) -> NoParams:
@@ -40,8 +65,54 @@ def server_time(req: NoParams, now_ms: int) -> object:
     return {"serverTime": now_ms}
 
 
+def _price(value: Decimal, spec: SymbolSpec) -> str:
+    """PRICE_FILTER's tick and minimum at the symbol's price precision: BTCUSDT ``"0.10"``,
+    ``"556.80"`` (live 2026-09-30; 2024-05-07 capture; audit #13); more places if the tick has them."""
+    return fixed(value, max(spec.price_precision, places(value)))
+
+
+def _filters(spec: SymbolSpec) -> list[dict[str, object]]:
+    """Today's filters, in the live 2026-09-30 answer's order (index id 70726903935): no
+    ``MAX_NUM_ALGO_ORDERS`` (removed 2025-12-29, change log), a last ``POSITION_RISK_CONTROL``
+    (audit #12). Binance's ``minPrice``/``maxPrice`` are per-symbol values isomargin's symbol table
+    does not carry (BTCUSDT "556.80"/"4529764"): the tick and the symbol's ``max_price`` (4529764)
+    stand in (assumed)."""
+    return [
+        {
+            "filterType": "PRICE_FILTER",
+            "tickSize": _price(spec.tick_size, spec),
+            "minPrice": _price(spec.tick_size, spec),
+            "maxPrice": decimal_string(spec.max_price),
+        },
+        {
+            "filterType": "LOT_SIZE",
+            "stepSize": decimal_string(spec.step_size),
+            "maxQty": decimal_string(spec.max_qty),
+            "minQty": decimal_string(spec.min_qty),
+        },
+        {
+            "filterType": "MARKET_LOT_SIZE",
+            "minQty": decimal_string(spec.min_qty),
+            "stepSize": decimal_string(spec.step_size),
+            "maxQty": decimal_string(spec.market_max_qty),
+        },
+        {"filterType": "MAX_NUM_ORDERS", "limit": spec.max_num_orders},
+        {"filterType": "MIN_NOTIONAL", "notional": decimal_string(spec.min_notional)},
+        {
+            "filterType": "PERCENT_PRICE",
+            "multiplierUp": fixed(spec.multiplier_up, 4),
+            "multiplierDown": fixed(spec.multiplier_down, 4),
+            "multiplierDecimal": "4",
+        },
+        {"filterType": "POSITION_RISK_CONTROL", "positionControlSide": "NONE"},
+    ]
+
+
 def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
-    """One ``symbols[]`` entry with the fields and filters clients parse (ccxt parseMarket) [EI]."""
+    """One ``symbols[]`` entry with the fields and filters clients parse (ccxt parseMarket) [EI].
+
+    Fields as a live answer lists them on 2026-09-30 (index id 70726903935): no ``settlePlan``
+    any more, ``permissionSets`` last (audit #14)."""
     return {
         "symbol": spec.symbol,
         "pair": spec.symbol,
@@ -59,41 +130,12 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
         "baseAssetPrecision": 8,
         "quotePrecision": 8,
         "underlyingType": "COIN",
-        "underlyingSubType": [],
-        "settlePlan": 0,
+        "underlyingSubType": UNDERLYING_SUB_TYPES.get(spec.symbol, ()),
         "triggerProtect": "0.0500",
         "liquidationFee": "0.012500",
         "marketTakeBound": "0.05",
         "maxMoveOrderLimit": 10000,
-        "filters": [
-            {
-                "filterType": "PRICE_FILTER",
-                "minPrice": decimal_string(spec.tick_size),
-                "maxPrice": decimal_string(spec.max_price),
-                "tickSize": decimal_string(spec.tick_size),
-            },
-            {
-                "filterType": "LOT_SIZE",
-                "minQty": decimal_string(spec.min_qty),
-                "maxQty": decimal_string(spec.max_qty),
-                "stepSize": decimal_string(spec.step_size),
-            },
-            {
-                "filterType": "MARKET_LOT_SIZE",
-                "minQty": decimal_string(spec.min_qty),
-                "maxQty": decimal_string(spec.market_max_qty),
-                "stepSize": decimal_string(spec.step_size),
-            },
-            {"filterType": "MAX_NUM_ORDERS", "limit": spec.max_num_orders},
-            {"filterType": "MAX_NUM_ALGO_ORDERS", "limit": 10},
-            {"filterType": "MIN_NOTIONAL", "notional": decimal_string(spec.min_notional)},
-            {
-                "filterType": "PERCENT_PRICE",
-                "multiplierUp": fixed(spec.multiplier_up, 4),
-                "multiplierDown": fixed(spec.multiplier_down, 4),
-                "multiplierDecimal": "4",
-            },
-        ],
+        "filters": _filters(spec),
         "orderTypes": [
             "LIMIT",
             "MARKET",
@@ -104,6 +146,7 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
             "TRAILING_STOP_MARKET",
         ],
         "timeInForce": ["GTC", "IOC", "FOK", "GTX", "GTD"],
+        "permissionSets": PERMISSION_SETS,
     }
 
 
@@ -136,11 +179,13 @@ def exchange_info(req: NoParams, exchange: Exchange) -> object:
                 "intervalNum": 1,
                 "limit": settings.orders_limit_per_minute,
             },
-            # enforced with the minute's per account (api/order_limits.py), as Binance lists both
-            {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": ORDERS_PER_10S},
+            {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": ORDERS_PER_10_SECONDS},
         ],
         "exchangeFilters": [],
-        "assets": [{"asset": "USDT", "marginAvailable": True, "autoAssetExchange": "-10000"}],
+        "assets": [
+            {"asset": asset, "marginAvailable": True, "autoAssetExchange": threshold}
+            for asset, threshold in MARGIN_ASSETS
+        ],
         "symbols": [_symbol_info(spec) for spec in settings.symbols.values()],
     }
 

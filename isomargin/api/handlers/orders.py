@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import orjson
@@ -28,19 +30,35 @@ from isomargin.symbols import SymbolSpec
 CLIENT_ORDER_ID_RANGE = "^[\\.A-Z\\:/a-z0-9_-]{1,36}$"
 _CLIENT_ORDER_ID_RE = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
 MAX_CLIENT_ORDER_ID = 36
+E = TypeVar("E", bound=StrEnum)
 _ZERO = Decimal(0)
+
+
+def _coded_enum(
+    params: Params, name: str, enum: type[E], error: errors.ErrorSpec, *, mandatory: bool = True
+) -> E | None:
+    """An order enum whose bad value has its own documented code (side -1117, type -1116,
+    timeInForce -1115, newOrderRespType -1136 [doc EC]); missing or empty is -1102 as for any
+    parameter (``Params.string``)."""
+    value = params.string(name, mandatory=mandatory)
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        raise error.error() from None
 
 
 def parse_new_order(params: Params) -> NewOrder:
     symbol = params.symbol()
-    side = params.enum("side", OrderSide, error=errors.INVALID_SIDE)
+    side = _coded_enum(params, "side", OrderSide, errors.INVALID_SIDE)
     raw_type = params.raw("type")
     if raw_type in CONDITIONAL_TYPES:  # moved to the Algo Order API on 2025-12-09 [doc CL]
         raise errors.STOP_ORDER_SWITCH_ALGO.error()
-    order_type = params.enum("type", OrderType, error=errors.INVALID_ORDER_TYPE)
+    order_type = _coded_enum(params, "type", OrderType, errors.INVALID_ORDER_TYPE)
     limit = order_type is OrderType.LIMIT
-    position_side = params.enum("positionSide", PositionSide, mandatory=False, error=errors.INVALID_POSITION_SIDE)
-    time_in_force = params.enum("timeInForce", TimeInForce, mandatory=limit, error=errors.INVALID_TIME_IN_FORCE)
+    position_side = params.enum("positionSide", PositionSide, mandatory=False)
+    time_in_force = _coded_enum(params, "timeInForce", TimeInForce, errors.INVALID_TIME_IN_FORCE, mandatory=limit)
     quantity = params.decimal("quantity")
     # MARKET ignores a price it is sent (assumed: the real answer is not recorded)
     price = params.decimal("price") if limit else None
@@ -51,8 +69,8 @@ def parse_new_order(params: Params) -> NewOrder:
             raise errors.INVALID_CL_ORD_ID_LEN.error()
         if not _CLIENT_ORDER_ID_RE.fullmatch(client_order_id):
             raise errors.ILLEGAL_CHARS.error("newClientOrderId", CLIENT_ORDER_ID_RANGE)
-    response_type = params.enum(
-        "newOrderRespType", ResponseType, mandatory=False, error=errors.INVALID_NEW_ORDER_RESP_TYPE
+    response_type = _coded_enum(
+        params, "newOrderRespType", ResponseType, errors.INVALID_NEW_ORDER_RESP_TYPE, mandatory=False
     )
     good_till_date = params.integer("goodTillDate", mandatory=False) if time_in_force is TimeInForce.GTD else None
     assert symbol is not None and side is not None and order_type is not None and quantity is not None

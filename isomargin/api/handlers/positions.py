@@ -33,7 +33,8 @@ def position_risk_v3_rows(req: SymbolQuery, views: list[PositionView]) -> object
 
 def parse_margin_type(params: Params) -> SetMarginType:
     symbol = params.symbol()
-    # A value other than ISOLATED/CROSSED: -1130 (assumed; Binance documents only the enum).
+    # A value other than ISOLATED/CROSSED, "isolated" included: -1102 naming 'margintype', as
+    # observed (Params.enum).
     margin_type = params.enum("marginType", MarginType)
     assert symbol is not None and margin_type is not None
     return SetMarginType(symbol, margin_type)
@@ -44,7 +45,7 @@ def change_margin_type(req: SetMarginType, res: None) -> object:
 
 
 def parse_position_mode(params: Params) -> SetPositionMode:
-    # "true" / "false" only; anything else -1130 (assumed).
+    # "true" / "false" in any case; anything else -1102 naming 'dualsideposition' (Params.boolean).
     dual = params.boolean("dualSidePosition")
     assert dual is not None
     return SetPositionMode(dual)
@@ -64,9 +65,11 @@ def parse_leverage(params: Params) -> SetLeverage:
 
 
 def change_leverage(req: SetLeverage, change: LeverageChange) -> object:
-    """``{"leverage": 21, "maxNotionalValue": "1000000", "symbol": "BTCUSDT"}`` — int, string, string [LEV]."""
+    """``{"symbol":"BTCUSDT","leverage":20,"maxNotionalValue":"250000"}``: string, int, string [LEV],
+    in the order of a real printed answer (index id 9609190265; the same order in a 2023 client
+    docstring, index id 18289145083), not the doc example's alphabetical one (audit #17)."""
     return {
+        "symbol": change.symbol,
         "leverage": change.leverage,
         "maxNotionalValue": decimal_string(change.max_notional),
-        "symbol": change.symbol,
     }
