@@ -80,7 +80,9 @@ def close(tx: Tx, ctx: ServiceContext, account_id: int, req: KeyRequest) -> None
     """
     _lock_account(tx, account_id)
     current = rows.of_account(tx, account_id)
-    if current is None or (req.listen_key is not None and req.listen_key != current.listen_key):
+    if current is None or current.expires_at == rows.CLOSED:
         return
-    rows.delete(tx, account_id)
+    if req.listen_key is not None and req.listen_key != current.listen_key:
+        return
+    rows.close(tx, account_id)
     outbox.append(tx, account_id, [ListenKeyExpired(current.listen_key)], ctx.now_ms)

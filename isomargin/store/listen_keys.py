@@ -56,5 +56,10 @@ def extend(tx: Tx, account_id: int, expires_at: int) -> None:
     tx.run("UPDATE listen_keys SET expires_at = ? WHERE account_id = ?", (expires_at, account_id))
 
 
-def delete(tx: Tx, account_id: int) -> None:
-    tx.run("DELETE FROM listen_keys WHERE account_id = ?", (account_id,))
+#: ``expires_at`` of a key closed by DELETE: kept, so a stream can tell "closed" (its
+#: listenKeyExpired is in the outbox) from "ran out" or "replaced" (none is)
+CLOSED = 0
+
+
+def close(tx: Tx, account_id: int) -> None:
+    tx.run("UPDATE listen_keys SET expires_at = ? WHERE account_id = ?", (CLOSED, account_id))

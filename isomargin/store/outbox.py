@@ -101,3 +101,16 @@ def prune(tx: Tx, older_than_ms: int) -> int:
             break
         last = int(event_id)
     return 0 if last is None else tx.run("DELETE FROM events WHERE id <= ?", (last,))
+
+
+def last_seqs(tx: Tx, account_ids: Sequence[int]) -> dict[int, int]:
+    """The last sequence number each account's events were given (0: none yet).
+
+    Where a subscriber starts (events after this one are new to it), and how a periodic sweep
+    sees that an account has events it has not been told about.
+    """
+    if not account_ids:
+        return {}
+    marks = ", ".join("?" for _ in account_ids)
+    rows = tx.all(f"SELECT id, event_seq FROM accounts WHERE id IN ({marks})", list(account_ids))
+    return {int(a): int(s) for a, s in rows}
