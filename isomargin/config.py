@@ -138,7 +138,7 @@ class Settings:
     redis_url: str | None = setting(
         None,
         "ISOMARGIN_REDIS_URL",
-        "Redis for rate-limit counters shared by every worker and host.",
+        "Redis for rate-limit counters and stream wake-ups shared by every worker and host.",
         flag="--redis-url",
         default_text="none (rate limits per worker)",
         shown=url_without_password,

@@ -63,7 +63,7 @@ class IsomarginApp:
                     housekeeping.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await housekeeping
-                await self.streams.hub.stop()
+                await self.streams.stop()
                 await self.state.weights.close()
                 self.state.store.close()
                 await send({"type": "lifespan.shutdown.complete"})

@@ -45,28 +45,53 @@ def insert_numbered(tx: Tx, account_id: int, last_seq: int, events: Sequence[Eve
     (``store.changes.write_change``: one UPDATE of the account row instead of two).
     """
     appended = []
+    notify = tx.dialect == "postgresql"
     for seq, event in enumerate(events, start=last_seq - len(events) + 1):
         payload = to_payload(event)
-        inserted = tx.one(
-            "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode()),
-        )
+        params: tuple[object, ...] = (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode())
+        # PostgreSQL: the wake-up for other workers' streams rides in the same statement (no extra
+        # round trip); PostgreSQL delivers it at COMMIT and never for a rolled-back transaction.
+        inserted = tx.one(_INSERT_NOTIFY, (*params, wake_up(account_id, seq))) if notify else tx.one(_INSERT, params)
         assert inserted is not None
         appended.append(OutboxEvent(int(inserted[0]), account_id, seq, event.type, now_ms, payload))
     tx.outbox.extend(appended)
     return appended
 
 
+_INSERT = "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?) RETURNING id"
+#: PostgreSQL LISTEN/NOTIFY channel that tells every worker an account has a new event
+CHANNEL = "isomargin_events"
+_INSERT_NOTIFY = f"{_INSERT}, pg_notify('{CHANNEL}', ?)"
+
+
+def wake_up(account_id: int, seq: int) -> str:
+    """A wake-up's payload: which account has an event, and its number (a subscriber that already
+    delivered it skips the read). Only a hint: the rows are the truth."""
+    return f"{account_id}:{seq}"
+
+
+def parse_wake_up(payload: str) -> tuple[int, int] | None:
+    account, _, seq = payload.partition(":")
+    try:
+        return int(account), int(seq)
+    except ValueError:
+        return None
+
+
 def _event(row: Row) -> OutboxEvent:
     return OutboxEvent(int(row[0]), int(row[1]), int(row[2]), str(row[3]), int(row[4]), orjson.loads(row[5]))
 
 
-def after_id(tx: Tx, last_id: int, limit: int = 1000) -> list[OutboxEvent]:
+#: rows one catch-up read returns at most (read again while it returns this many)
+READ_LIMIT = 1000
+
+
+def after_id(tx: Tx, last_id: int, limit: int = READ_LIMIT) -> list[OutboxEvent]:
     """Events with an id above ``last_id``, oldest first: how another worker catches up."""
     return [_event(r) for r in tx.all(f"SELECT {_COLS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last_id, limit))]
 
 
-def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = 1000) -> list[OutboxEvent]:
+def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = READ_LIMIT) -> list[OutboxEvent]:
     """One account's events with a sequence number above ``after_seq``, in order."""
     rows = tx.all(
         f"SELECT {_COLS} FROM events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?",

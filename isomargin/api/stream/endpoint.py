@@ -22,6 +22,7 @@ from isomargin.api.binance import Receive, Scope, Send
 from isomargin.api.state import AppState
 from isomargin.api.stream import urls
 from isomargin.api.stream.connection import Connection, Subscription
+from isomargin.api.stream.feed import Feed
 from isomargin.api.stream.hub import Hub
 from isomargin.api.websocket import unknown_stream
 from isomargin.store import listen_keys as key_rows
@@ -42,7 +43,13 @@ class StreamEndpoint:
     def __init__(self, state: AppState) -> None:
         self.state = state
         self.hub = Hub(state.store, self._now_ms)
-        self.legacy = state.settings.user_stream_urls == "legacy"
+        settings = state.settings
+        self.feed = Feed(self.hub, state.store, settings.redis_url, settings.redis_prefix)
+        self.legacy = settings.user_stream_urls == "legacy"
+
+    async def stop(self) -> None:
+        await self.feed.stop()
+        await self.hub.stop()
 
     async def _now_ms(self) -> int:
         await self.state.refresh_clock()
@@ -69,6 +76,7 @@ class StreamEndpoint:
                 scope["path"],
             )
         self.hub.open(session.connection)
+        self.feed.start()
         try:
             for key in url.keys:
                 await session.subscribe_key(key.listen_key, key.events, found.get(key.listen_key))

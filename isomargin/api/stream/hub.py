@@ -57,6 +57,9 @@ class AccountStream:
     held: dict[int, OutboxEvent] = field(default_factory=dict)
     subscriptions: set[Subscription] = field(default_factory=set)
     filling: bool = False
+    #: a catch-up read is running; ``again``: another wake-up came meanwhile, read once more
+    catching: bool = False
+    again: bool = False
 
 
 class Hub:
@@ -152,6 +155,34 @@ class Hub:
                     await asyncio.sleep(FILL_RETRY_S)
         finally:
             stream.filling = False
+
+    def wake(self, account_id: int, seq: int | None = None) -> None:
+        """Another worker committed event ``seq`` (None: some event) of ``account_id``: read the
+        account's events after the last delivered one. Wake-ups that come while a read runs are
+        folded into one more read, so a burst costs two reads, not one per event."""
+        stream = self.accounts.get(account_id)
+        if stream is None or stream.delivered is None:
+            return
+        if seq is not None and seq <= stream.delivered:
+            return  # delivered already, most often by this process's own commit
+        if stream.catching:
+            stream.again = True
+            return
+        stream.catching = True
+        self._spawn(self._catch_up(stream))
+
+    async def _catch_up(self, stream: AccountStream) -> None:
+        try:
+            while self.accounts.get(stream.account_id) is stream:
+                stream.again = False
+                assert stream.delivered is not None
+                rows = await self._events_after(stream.account_id, stream.delivered)
+                for event in rows:
+                    self._offer(stream, event)
+                if not stream.again and len(rows) < outbox.READ_LIMIT:
+                    return
+        finally:
+            stream.catching = False
 
     async def _events_after(self, account_id: int, after: int) -> list[OutboxEvent]:
         return await self.store.read(lambda tx: outbox.for_account(tx, account_id, after))
