@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: frames a connection may have waiting before it is closed as too slow (about 300 KB of
@@ -48,6 +49,9 @@ class Connection:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     #: set once: (code, reason) the writer closes with
     closing: tuple[int, str] | None = None
+    #: stops the writer at once (set by the endpoint): a writer stuck sending to a client that
+    #: reads nothing would never get to the close
+    abort: Callable[[], object] | None = None
 
     def push(self, text: str) -> None:
         """Queue a frame; a full queue closes the connection instead (never a silent skip)."""
@@ -66,4 +70,6 @@ class Connection:
             self.closing = (code, reason)
             if drop_queued:
                 self.queue.clear()
+                if self.abort is not None:
+                    self.abort()
             self.ready.set()

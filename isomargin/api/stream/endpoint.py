@@ -126,13 +126,23 @@ class Session:
     async def run(self, receive: Receive, send: Send) -> None:
         writer = asyncio.ensure_future(self._write(send))
         reader = asyncio.ensure_future(self._read(receive))
+        self.connection.abort = writer.cancel
         try:
             await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in (writer, reader):
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, OSError):
+                try:
                     await task
+                except (asyncio.CancelledError, OSError):
+                    pass  # the client went away, or the connection is being closed
+                except Exception:
+                    log.exception("stream connection %s failed", self.url.kind)
+        closing = self.connection.closing
+        if closing is not None and writer.cancelled():
+            # aborted while stuck sending (a client too slow): one try at the close frame, bounded
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(send({"type": "websocket.close", "code": closing[0], "reason": closing[1]}), 5)
 
     async def _write(self, send: Send) -> None:
         connection = self.connection
@@ -143,8 +153,7 @@ class Session:
                 await send({"type": "websocket.send", "text": connection.queue.popleft()})
             if connection.closing is not None:
                 code, reason = connection.closing
-                with contextlib.suppress(OSError, RuntimeError):
-                    await send({"type": "websocket.close", "code": code, "reason": reason})
+                await send({"type": "websocket.close", "code": code, "reason": reason})
                 return
 
     async def _read(self, receive: Receive) -> None:
