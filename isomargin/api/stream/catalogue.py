@@ -35,7 +35,7 @@ STREAM_ITEMS: tuple[StreamItem, ...] = (
     StreamItem("event", "ORDER_TRADE_UPDATE, TRADE_LITE", False, "with fills (no order book yet)"),
     StreamItem("event", "MARGIN_CALL", False, "with liquidation"),
     StreamItem("event", "<symbol>@markPrice, !markPrice@arr, @forceOrder, @bookTicker", False, "market streams"),
-    StreamItem("command", "ws-fapi userDataStream.start / .ping / .stop", False, "REST listenKey only"),
+    StreamItem("command", "ws-fapi userDataStream.start / .ping / .stop", True, "/ws-fapi/v1; the same key as REST"),
     StreamItem("rule", "ping every 3 min, closed after 10 min without pong", True, "uvicorn's ws ping"),
     StreamItem("rule", "24-hour connection limit by the server clock", True, "close 1000 (code assumed)"),
     StreamItem("rule", "slow client closed with a reason, never skipped", True, "1008 past 1000 queued frames"),

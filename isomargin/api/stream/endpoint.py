@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 from typing import Any
 
 import orjson
 
-from isomargin.api.binance import Receive, Scope, Send
+from isomargin.api.binance import Receive, Scope, Send, client_ip
 from isomargin.api.state import AppState
-from isomargin.api.stream import urls
+from isomargin.api.stream import urls, wsapi
 from isomargin.api.stream.connection import Connection, Subscription
 from isomargin.api.stream.feed import Feed
 from isomargin.api.stream.hub import Hub
@@ -46,6 +47,8 @@ class StreamEndpoint:
         settings = state.settings
         self.feed = Feed(self.hub, state.store, settings.redis_url, settings.redis_prefix)
         self.legacy = settings.user_stream_urls == "legacy"
+        self.wsapi = wsapi.WsApi(state)
+        self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies)
 
     async def stop(self) -> None:
         await self.feed.stop()
@@ -56,6 +59,10 @@ class StreamEndpoint:
         return self.state.clock.now_ms()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == wsapi.PATH:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            await self.wsapi(scope, receive, send, client_ip(scope, headers, self.trusted_proxies))
+            return
         url = urls.parse(scope["path"], scope.get("query_string", b"").decode("latin-1"))
         if url is None:
             await unknown_stream(scope, receive, send)
