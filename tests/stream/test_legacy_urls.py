@@ -44,3 +44,8 @@ async def test_ws_path_stream_query_and_bare_ws_subscribe_all_deliver(legacy_ser
         wrapped = await next_frame(stream_form)
         assert wrapped["stream"] == key and wrapped["data"]["ac"] == {"s": "BTCUSDT", "l": 11}
         assert (await next_frame(subscribed))["e"] == "ACCOUNT_CONFIG_UPDATE"
+
+
+async def test_legacy_market_stream_urls_are_fed(legacy_server: LiveServer) -> None:
+    async with connect(ws_url(legacy_server.base_url, "/ws/btcusdt@markPrice@1s")) as ws:
+        assert (await next_frame(ws, timeout=3))["e"] == "markPriceUpdate"

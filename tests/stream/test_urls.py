@@ -20,12 +20,18 @@ def test_the_2026_forms() -> None:
         KeyRequest("c", None),
     )
     assert parse("/private/stream", "") == StreamUrl("private", True, ())
-    assert parse("/market/stream", "streams=btcusdt@markPrice") == StreamUrl("market", True, ())
+    assert parse("/market/stream", "streams=btcusdt@markPrice/!markPrice@arr") == StreamUrl(
+        "market", True, (), ("btcusdt@markPrice", "!markPrice@arr")
+    )
+    assert parse("/market/ws/btcusdt@markPrice@1s", "") == StreamUrl("market", False, (), ("btcusdt@markPrice@1s",))
 
 
 def test_legacy_forms_and_unknown_paths() -> None:
     assert parse("/ws/abc", "") == StreamUrl("legacy", False, (KeyRequest("abc", None),))
     assert parse("/stream", "streams=a/b") == StreamUrl("legacy", True, (KeyRequest("a", None), KeyRequest("b", None)))
+    assert parse("/stream", "streams=k/btcusdt@markPrice") == StreamUrl(
+        "legacy", True, (KeyRequest("k", None),), ("btcusdt@markPrice",)
+    )
     assert parse("/ws", "") == StreamUrl("legacy", False, ())
     for path in ("/", "/fapi/v1/ping", "/private", "/private/stream/abc", "/private/other", "/ws/a/b"):
         assert parse(path, "") is None, path

@@ -21,10 +21,11 @@ import orjson
 
 from isomargin.api.binance import Receive, Scope, Send, client_ip
 from isomargin.api.state import AppState
-from isomargin.api.stream import urls, wsapi
+from isomargin.api.stream import market, urls, wsapi
 from isomargin.api.stream.connection import Connection, Subscription
 from isomargin.api.stream.feed import Feed
 from isomargin.api.stream.hub import Hub
+from isomargin.api.stream.market import MarketStreams
 from isomargin.api.websocket import unknown_stream
 from isomargin.store import listen_keys as key_rows
 
@@ -48,9 +49,11 @@ class StreamEndpoint:
         self.feed = Feed(self.hub, state.store, settings.redis_url, settings.redis_prefix)
         self.legacy = settings.user_stream_urls == "legacy"
         self.wsapi = wsapi.WsApi(state)
+        self.market = MarketStreams(state)
         self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies)
 
     async def stop(self) -> None:
+        await self.market.stop()
         await self.feed.stop()
         await self.hub.stop()
 
@@ -65,6 +68,10 @@ class StreamEndpoint:
             return
         url = urls.parse(scope["path"], scope.get("query_string", b"").decode("latin-1"))
         if url is None:
+            await unknown_stream(scope, receive, send)
+            return
+        if url.kind == "legacy" and url.streams and not self.legacy:
+            # a retired market-stream URL: refused as before the stream existed (api/websocket.py)
             await unknown_stream(scope, receive, send)
             return
         now = await self._now_ms()
@@ -87,10 +94,12 @@ class StreamEndpoint:
         try:
             for key in url.keys:
                 await session.subscribe_key(key.listen_key, key.events, found.get(key.listen_key))
+            self.market.subscribe(session.connection, list(url.streams))
             await send({"type": "websocket.accept"})
             await session.run(receive, send)
         finally:
             self.hub.close(session.connection)
+            self.market.drop(session.connection)
 
     async def _valid_keys(self, keys: list[str], now: int) -> dict[str, key_rows.ListenKey]:
         if not keys:
@@ -107,7 +116,7 @@ class Session:
         self.connection = connection
         self.url = url
         #: what LIST_SUBSCRIPTIONS answers, in subscription order
-        self.names: list[str] = [k.listen_key for k in url.keys]
+        self.names: list[str] = [k.listen_key for k in url.keys] + list(url.streams)
         self.combined = url.wrapped
 
     @property
@@ -211,11 +220,16 @@ class Session:
         return {"result": None, "id": request_id}
 
     async def _subscribe(self, names: list[str]) -> None:
-        """Items are a bare listenKey (every event) or ``<listenKey>@<EVENT>`` (open question 11)."""
-        wanted: dict[str, frozenset[str] | None] = {}
+        """Items are a bare listenKey (every event) or ``<listenKey>@<EVENT>`` (open question 11) on
+        the user-data paths, market stream names on ``/market`` (and legacy ones when fed)."""
         for name in names:
             if name not in self.names:
                 self.names.append(name)
+        if self.url.kind == "market" or (self.url.kind == "legacy" and self.endpoint.legacy):
+            self.endpoint.market.subscribe(self.connection, names)
+            names = [n for n in names if not market.served(n)]
+        wanted: dict[str, frozenset[str] | None] = {}
+        for name in names:
             key, _, event = name.partition("@")
             events = frozenset({event}) if event else None
             before = wanted.get(key, frozenset())
@@ -228,6 +242,7 @@ class Session:
             await self.subscribe_key(key, events, rows.get(key))
 
     def _unsubscribe(self, names: list[str]) -> None:
+        self.endpoint.market.unsubscribe(self.connection, names)
         for name in names:
             if name in self.names:
                 self.names.remove(name)

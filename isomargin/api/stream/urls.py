@@ -5,12 +5,14 @@
 - ``/private/stream?listenKey=<k1>&events=A&listenKey=<k2>&events=B``: several keys, frames wrapped
   ``{"stream","data"}``; each ``events`` belongs to the ``listenKey`` before it;
 - ``/private/ws`` or ``/private/stream`` alone, then JSON ``SUBSCRIBE`` (the official SDK's way);
-- ``/market/…`` and ``/public/…``: accepted (the official SDK opens them before ``/private`` and
-  gives up at the first refusal); they answer commands and send no market data (not served yet).
+- ``/market/ws/<stream>``, ``/market/stream?streams=a/b`` and SUBSCRIBE on ``/market/…``: the
+  mark-price streams (``api/stream/market.py``); ``/public/…`` is accepted (the official SDK opens
+  it before ``/private`` and gives up at the first refusal) and answers commands.
 
 Legacy forms, fed only with ``--user-stream-urls legacy`` (like Binance's testnet); with
 ``current`` they connect and stay silent, as mainnet's do: ``/ws/<listenKey>``, ``/stream?streams=<k>``
-(``/``-separated) and ``/ws`` or ``/stream`` followed by ``SUBSCRIBE``.
+(``/``-separated) and ``/ws`` or ``/stream`` followed by ``SUBSCRIBE``; and the market streams
+on ``/ws/<stream>`` and ``/stream?streams=…`` (refused with ``current``, like an unknown path).
 
 ``events`` is an allow-list of frame names (``e``); absent, everything is delivered [obs MAXT].
 """
@@ -33,6 +35,8 @@ class StreamUrl:
     kind: str
     wrapped: bool
     keys: tuple[KeyRequest, ...]
+    #: market stream names (``btcusdt@markPrice``) named in the URL
+    streams: tuple[str, ...] = ()
 
     @property
     def delivers(self) -> bool:
@@ -64,14 +68,27 @@ def parse(path: str, query: str) -> StreamUrl | None:
         if not rest or rest[0] not in ("ws", "stream") or len(rest) > 2:
             return None
         wrapped = rest[0] == "stream"
+        if len(rest) == 2 and wrapped:
+            return None
         if head != "private":
-            return StreamUrl(head, wrapped, ())
+            named = rest[1:] if len(rest) == 2 else _streams(query)
+            return StreamUrl(head, wrapped, (), tuple(named))
         if len(rest) == 2:
-            return StreamUrl(head, wrapped, (KeyRequest(rest[1], None),)) if not wrapped else None
+            return StreamUrl(head, wrapped, (KeyRequest(rest[1], None),))
         return StreamUrl(head, wrapped, _private_keys(query))
     if head == "ws" and len(rest) <= 1:
-        return StreamUrl("legacy", False, tuple(KeyRequest(k, None) for k in rest))
+        return _legacy(False, rest)
     if head == "stream" and not rest:
-        streams = dict(parse_qsl(query)).get("streams", "")
-        return StreamUrl("legacy", True, tuple(KeyRequest(k, None) for k in streams.split("/") if k))
+        return _legacy(True, _streams(query))
     return None
+
+
+def _streams(query: str) -> list[str]:
+    return [n for n in dict(parse_qsl(query)).get("streams", "").split("/") if n]
+
+
+def _legacy(wrapped: bool, names: list[str]) -> StreamUrl:
+    """Legacy URLs name listenKeys and market streams alike; a market name has ``@`` (or ``!``)."""
+    market = tuple(n for n in names if "@" in n or n.startswith("!"))
+    keys = tuple(KeyRequest(n, None) for n in names if n not in market)
+    return StreamUrl("legacy", wrapped, keys, market)
