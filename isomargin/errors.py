@@ -161,6 +161,9 @@ PARAM_NOT_REQUIRED = _spec(
 )
 BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum defined for this asset.", 400, "assumed")
 BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
+#: observed on fapi via the official connector, 2026-01 (trading reference §4.1 [obs ICT-73]); the doc
+#: page adds "Please use POST /fapi/v1/listenKey to recreate listenKey", the wire did not
+INVALID_LISTEN_KEY = _spec(-1125, "INVALID_LISTEN_KEY", "This listenKey does not exist.", 400, "observed")
 # The name lower-cased like -1102's (assumed: no capture names a mixed-case parameter in -1130).
 INVALID_PARAMETER = _spec(
     -1130, "INVALID_PARAMETER", "Data sent for parameter '%s' is not valid.", 400, "assumed", names_parameter=True

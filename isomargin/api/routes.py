@@ -9,9 +9,9 @@ cannot drift.
 from __future__ import annotations
 
 from isomargin.api.context import Security
-from isomargin.api.handlers import account, margin, market, positions
+from isomargin.api.handlers import account, margin, market, positions, user_stream
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
-from isomargin.service import account_settings, reads
+from isomargin.service import account_settings, listen_keys, reads
 from isomargin.service import margin as margin_service
 
 _DOCS = "https://developers.binance.com/docs/derivatives/usds-margined-futures"
@@ -216,6 +216,37 @@ ROUTES: tuple[Endpoint, ...] = (
         write(account_settings.change_leverage),
         positions.change_leverage,
         f"{_DOCS}/trade/rest-api/Change-Initial-Leverage",
+    ),
+    # --- user-data stream keys (issue 14): API key only, no signature [doc LK] ---
+    route(
+        "POST",
+        "/fapi/v1/listenKey",
+        1,
+        Security.USER_STREAM,
+        market.no_params,
+        write(listen_keys.start),
+        user_stream.listen_key,
+        f"{_DOCS}/user-data-streams/Start-User-Data-Stream",
+    ),
+    route(
+        "PUT",
+        "/fapi/v1/listenKey",
+        1,
+        Security.USER_STREAM,
+        user_stream.parse_key,
+        write(listen_keys.keepalive),
+        user_stream.listen_key,
+        f"{_DOCS}/user-data-streams/Keepalive-User-Data-Stream",
+    ),
+    route(
+        "DELETE",
+        "/fapi/v1/listenKey",
+        1,
+        Security.USER_STREAM,
+        user_stream.parse_key,
+        write(listen_keys.close),
+        user_stream.closed,
+        f"{_DOCS}/user-data-streams/Close-User-Data-Stream",
     ),
 )
 

@@ -1,10 +1,10 @@
-"""``isomargin``: serve, set up state through the control plane, manage the database, manage margin."""
+"""``isomargin``: serve, set up state through the control plane, manage the database and margin, watch the stream."""
 
 from __future__ import annotations
 
 import typer
 
-from isomargin.cli import bench, control, db, margin, serve
+from isomargin.cli import bench, control, db, margin, serve, watch
 
 app = typer.Typer(
     name="isomargin",
@@ -23,6 +23,7 @@ app.command("bench")(bench.bench)
 app.add_typer(margin.margin_app, name="margin")
 app.command("positions")(margin.positions)
 app.command("balance")(margin.balance)
+app.command("watch")(watch.watch)
 
 
 if __name__ == "__main__":

@@ -85,13 +85,24 @@ class AccountConfigUpdate:
     type = "ACCOUNT_CONFIG_UPDATE"
 
 
-Event = AccountUpdate | AccountConfigUpdate
+@dataclass(frozen=True, slots=True)
+class ListenKeyExpired:
+    """``listenKeyExpired``: the account's listenKey was closed (DELETE); no more events on it [doc LKE]."""
+
+    listen_key: str
+
+    type = "listenKeyExpired"
+
+
+Event = AccountUpdate | AccountConfigUpdate | ListenKeyExpired
 
 
 def to_payload(event: Event) -> dict[str, Any]:
     """The event as a JSON-safe dict (decimals as exact strings, keys as in Binance's frames)."""
     if isinstance(event, AccountConfigUpdate):
         return {"s": event.symbol, "l": event.leverage}
+    if isinstance(event, ListenKeyExpired):
+        return {"listenKey": event.listen_key}
     payload: dict[str, Any] = {
         "m": event.reason.value,
         "B": [
@@ -122,6 +133,8 @@ def from_payload(event_type: str, payload: Mapping[str, Any]) -> Event:
     """The typed event back from :func:`to_payload`'s dict (ValueError for an unknown type)."""
     if event_type == AccountConfigUpdate.type:
         return AccountConfigUpdate(str(payload["s"]), int(payload["l"]))
+    if event_type == ListenKeyExpired.type:
+        return ListenKeyExpired(str(payload["listenKey"]))
     if event_type != AccountUpdate.type:
         raise ValueError(f"unknown event type {event_type!r}")
     return AccountUpdate(
