@@ -42,6 +42,9 @@ from isomargin.symbols import DEFAULT_SYMBOLS, SymbolSpec, load_symbols
 DEFAULT_DB_URL = "sqlite:///isomargin.db"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ORDER_RESPONSES = ("2026", "2024")
+#: ``current``: only the 2026 /private URLs carry user data (Binance's mainnet); ``legacy``: the
+#: retired /ws and /stream forms too (Binance's testnet), trading reference §4.2
+USER_STREAM_URLS = ("current", "legacy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,7 @@ class Settings:
     redis_url: str | None = setting(
         None,
         "ISOMARGIN_REDIS_URL",
-        "Redis for rate-limit counters shared by every worker and host.",
+        "Redis for rate-limit counters and stream wake-ups shared by every worker and host.",
         flag="--redis-url",
         default_text="none (rate limits per worker)",
         shown=url_without_password,
@@ -181,6 +184,14 @@ class Settings:
     max_body_bytes: int = setting(
         64 * 1024, "ISOMARGIN_MAX_BODY_BYTES", "Largest request body accepted.", flag="--max-body-bytes"
     )
+    #: which user-data stream URLs carry events (api/stream/urls.py)
+    user_stream_urls: str = setting(
+        "current",
+        "ISOMARGIN_USER_STREAM_URLS",
+        "User-data stream URLs fed: current (/private/…, as Binance's mainnet since 2026-04-23) or legacy "
+        "(also /ws/<listenKey> and /stream, as its testnet).",
+        flag="--user-stream-urls",
+    )
     log_level: str = setting("info", "ISOMARGIN_LOG_LEVEL", "uvicorn's log level.", flag="--log-level")
     access_log: bool = setting(
         False, "ISOMARGIN_ACCESS_LOG", "Log every request (off: it costs throughput).", flag="--access-log"
@@ -196,6 +207,8 @@ class Settings:
             raise ValueError(
                 f"--order-response must be one of {', '.join(ORDER_RESPONSES)}, not {self.order_response!r}"
             )
+        if self.user_stream_urls not in USER_STREAM_URLS:
+            raise ValueError(f"--user-stream-urls must be current or legacy, not {self.user_stream_urls!r}")
         for declared in declared_settings():
             value = getattr(self, declared.name)
             if declared.spec.minimum is not None and value < declared.spec.minimum:

@@ -303,6 +303,18 @@ def render_assumed(
     return [*lines, ""]
 
 
+def render_streams() -> list[str]:
+    """The user-data stream: its URLs, events, commands and rules (``api/stream/catalogue.py``)."""
+    from isomargin.api.stream.catalogue import STREAM_ITEMS
+
+    lines = ["## Streams", "", "| kind | what | served | note |", "|---|---|---|---|"]
+    lines += [
+        f"| {item.kind} | `{_cell(item.name)}` | {'yes' if item.served else 'not yet'} | {_cell(item.note)} |"
+        for item in STREAM_ITEMS
+    ]
+    return [*lines, ""]
+
+
 def render(
     routes: Sequence[Endpoint] = ROUTES,
     specs: Sequence[errors.ErrorSpec] | None = None,
@@ -325,6 +337,7 @@ def render(
         "",
         *render_endpoints(routes, index),
         *render_errors(specs, names, raised_by(), index),
+        *render_streams(),
         *render_assumed(specs, names, assumptions),
     ]
     return "\n".join(lines)

@@ -175,6 +175,9 @@ INVALID_TIME_IN_FORCE = _spec(-1115, "INVALID_TIMEINFORCE", "Invalid timeInForce
 INVALID_ORDER_TYPE = _spec(-1116, "INVALID_ORDER_TYPE", "Invalid orderType.")
 INVALID_SIDE = _spec(-1117, "INVALID_SIDE", "Invalid side.")
 BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
+#: observed on fapi via the official connector, 2026-01 (trading reference §4.1 [obs ICT-73]); the doc
+#: page adds "Please use POST /fapi/v1/listenKey to recreate listenKey", the wire did not
+INVALID_LISTEN_KEY = _spec(-1125, "INVALID_LISTEN_KEY", "This listenKey does not exist.", 400, "observed")
 # The name lower-cased like -1102's (assumed: no capture names a mixed-case parameter in -1130).
 INVALID_PARAMETER = _spec(
     -1130, "INVALID_PARAMETER", "Data sent for parameter '%s' is not valid.", 400, "assumed", names_parameter=True

@@ -21,7 +21,18 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 #: Keys whose values change from run to run (or with the database the suite runs on: ``database``);
 #: their JSON type is kept, their value masked.
 VOLATILE_KEYS = frozenset(
-    {"serverTime", "time", "nextFundingTime", "updateTime", "apiKey", "secretKey", "accountId", "publicKey", "database"}
+    {
+        "serverTime",
+        "time",
+        "nextFundingTime",
+        "updateTime",
+        "apiKey",
+        "secretKey",
+        "accountId",
+        "publicKey",
+        "database",
+        "listenKey",
+    }
 )
 #: Response headers worth pinning (the rest is server noise).
 HEADERS = ("content-type", "x-mbx-used-weight-1m")

@@ -3,12 +3,13 @@
 - HTTP under ``/_isomargin/`` → the control plane (Starlette, ``api/control``);
 - any other HTTP request → the Binance path (``api/binance``), plain ASGI with nothing in front
   of it, because positionMargin's throughput is measured;
-- a WebSocket → ``api/websocket`` (a WebSocket never reaches the HTTP-only Binance path, which
-  would answer it with an HTTP response it cannot send);
+- a WebSocket → ``api/stream`` (the user-data stream; a path it does not serve is refused by
+  ``api/websocket``); a WebSocket never reaches the HTTP-only Binance path, which would answer it
+  with an HTTP response it cannot send;
 - lifespan → startup and shutdown of the app's resources, here.
 
-Streams to come (the user-data WebSocket, the dashboard's event feed over SSE) are mounted here,
-ahead of the Binance path, so a long-lived connection is never answered as a REST request.
+Long-lived streams are mounted here, ahead of the Binance path, so a long-lived connection is
+never answered as a REST request.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import gc
 from isomargin.api.binance import BinanceHttp, Receive, Scope, Send
 from isomargin.api.control import control_plane
 from isomargin.api.state import AppState
-from isomargin.api.websocket import unknown_stream
+from isomargin.api.stream.endpoint import StreamEndpoint
 from isomargin.service.housekeeping import run_housekeeping
 
 CONTROL_PREFIX = "/_isomargin/"
@@ -31,6 +32,7 @@ class IsomarginApp:
         self.state = state
         self.binance = BinanceHttp(state)
         self.control = control_plane(state)
+        self.streams = StreamEndpoint(state)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -40,7 +42,7 @@ class IsomarginApp:
             else:
                 await self.binance(scope, receive, send)
         elif kind == "websocket":
-            await unknown_stream(scope, receive, send)
+            await self.streams(scope, receive, send)
         elif kind == "lifespan":
             await self.lifespan(receive, send)
 
@@ -61,6 +63,7 @@ class IsomarginApp:
                     housekeeping.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await housekeeping
+                await self.streams.stop()
                 await self.state.weights.close()
                 self.state.store.close()
                 await send({"type": "lifespan.shutdown.complete"})

@@ -9,9 +9,9 @@ cannot drift.
 from __future__ import annotations
 
 from isomargin.api.context import Security
-from isomargin.api.handlers import account, margin, market, order_reads, orders, positions
+from isomargin.api.handlers import account, margin, market, order_reads, orders, positions, user_stream
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
-from isomargin.service import account_settings, order_queries, reads
+from isomargin.service import account_settings, listen_keys, order_queries, reads
 from isomargin.service import margin as margin_service
 from isomargin.service import orders as order_service
 
@@ -348,6 +348,37 @@ ROUTES: tuple[Endpoint, ...] = (
         read(order_queries.multi_assets_margin),
         order_reads.multi_assets_margin,
         f"{_DOCS}/account/rest-api/Get-Current-Multi-Assets-Mode",
+    ),
+    # --- user-data stream keys (issue 14): API key only, no signature [doc LK] ---
+    route(
+        "POST",
+        "/fapi/v1/listenKey",
+        1,
+        Security.USER_STREAM,
+        market.no_params,
+        write(listen_keys.start),
+        user_stream.listen_key,
+        f"{_DOCS}/user-data-streams/Start-User-Data-Stream",
+    ),
+    route(
+        "PUT",
+        "/fapi/v1/listenKey",
+        1,
+        Security.USER_STREAM,
+        user_stream.parse_key,
+        write(listen_keys.keepalive),
+        user_stream.listen_key,
+        f"{_DOCS}/user-data-streams/Keepalive-User-Data-Stream",
+    ),
+    route(
+        "DELETE",
+        "/fapi/v1/listenKey",
+        1,
+        Security.USER_STREAM,
+        user_stream.parse_key,
+        write(listen_keys.close),
+        user_stream.closed,
+        f"{_DOCS}/user-data-streams/Close-User-Data-Stream",
     ),
 )
 

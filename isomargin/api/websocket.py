@@ -1,4 +1,4 @@
-"""WebSocket requests: every stream path is unknown until isomargin serves user-data streams.
+"""How a WebSocket path no stream serves is refused (``api/stream`` serves the user-data stream).
 
 What Binance's stream servers answer a path they do not serve: the handshake is refused with
 ``HTTP 400``, ``Content-Type: text/plain`` and the body ``Invalid request path`` — captured from
@@ -7,7 +7,8 @@ and ``wss://fstream.binance.com/ws/`` was refused with "Unexpected response code
 (2020-01-06, https://github.com/craysiii/binance/pull/33). That fstream answers every unknown
 path (``/ws/<unknown listenKey>``, ``/private/...``) the same way today is assumed: the 2026 URL
 split left the legacy ``/ws/<key>`` accepting connections that then receive nothing
-(trading reference §4.2), so a real client may see either.
+(trading reference §4.2), so a real client may see either. isomargin refuses a path form whose
+listenKey is unknown or expired the same way (``api/stream/endpoint.py``).
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ class Options:
     preload_history: int = 1_000_000
     postgres_url: str | None = None
     pg_workers: tuple[int, ...] = (1, 2)
-    phases: tuple[str, ...] = ("ceiling", "sqlite", "preloaded", "postgresql")
+    phases: tuple[str, ...] = ("ceiling", "sqlite", "preloaded", "postgresql", "stream")
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="isomargin-bench-")))
 
 
@@ -392,6 +392,11 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
                 port = free_port()
                 with server(isomargin_args(url, port, 1), port, work / "pg-reads.log") as base:
                     gets(base, "PostgreSQL, 1 worker", from_routes=False)
+    if "stream" in opts.phases:
+        from isomargin.bench.stream import run_phase
+
+        log("stream: 1,000 connections, positionMargin at 500/s")
+        run_phase(work, opts.bench_accounts, d, report.notes, report.info)
     report.info["machine_after"] = machine()
 
 

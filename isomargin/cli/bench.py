@@ -11,7 +11,7 @@ from rich.table import Table
 
 from isomargin.bench.runner import BenchError, Options, Report, progress_display, run
 
-ALL_PHASES = ("ceiling", "sqlite", "preloaded", "postgresql")
+ALL_PHASES = ("ceiling", "sqlite", "preloaded", "postgresql", "stream")
 
 
 def _markdown(report: Report) -> str:

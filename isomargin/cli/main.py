@@ -1,10 +1,10 @@
-"""``isomargin``: serve, set up state through the control plane, manage the database, manage margin."""
+"""``isomargin``: serve, set up state through the control plane, manage the database and margin, watch the stream."""
 
 from __future__ import annotations
 
 import typer
 
-from isomargin.cli import bench, control, db, margin, serve, trading
+from isomargin.cli import bench, control, db, margin, serve, trading, watch
 
 app = typer.Typer(
     name="isomargin",
@@ -26,6 +26,7 @@ app.command("balance")(margin.balance)
 app.add_typer(trading.order_app, name="order")
 app.command("orders")(trading.orders)
 app.command("trades")(trading.trades)
+app.command("watch")(watch.watch)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import uvicorn
 import yaml
 from rich.console import Console
 
+from isomargin.api.stream.endpoint import PING_INTERVAL_S, PONG_TIMEOUT_S
 from isomargin.auth.keystore import MasterKeyError
 from isomargin.cli.options import with_setting_options
 from isomargin.config import Settings, settings_from_env, worker_environ
@@ -94,6 +95,9 @@ def _serve(**flags: Any) -> None:
         # address before isomargin sees it: any local client could pick its IP for rate limits
         # and key IP allow-lists. isomargin decides itself, from --trusted-proxy only.
         "proxy_headers": False,
+        # Binance's stream rule: a ping every 3 minutes, closed when no pong came for 10 [doc UDS]
+        "ws_ping_interval": PING_INTERVAL_S,
+        "ws_ping_timeout": PONG_TIMEOUT_S,
     }
     if settings.workers > 1:
         # uvicorn's workers are new processes that build their app from the environment

@@ -143,7 +143,6 @@ class TradeLite:
     type = "TRADE_LITE"
 
 
-Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite
 _FLAT_EVENTS: dict[str, type[OrderTradeUpdate] | type[TradeLite]] = {
     OrderTradeUpdate.type: OrderTradeUpdate,
     TradeLite.type: TradeLite,
@@ -194,6 +193,18 @@ _FRAME_KEYS: dict[type, dict[str, str]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class ListenKeyExpired:
+    """``listenKeyExpired``: the account's listenKey was closed (DELETE); no more events on it [doc LKE]."""
+
+    listen_key: str
+
+    type = "listenKeyExpired"
+
+
+Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite | ListenKeyExpired
+
+
 def to_payload(event: Event) -> dict[str, Any]:
     """The event as a JSON-safe dict (decimals as exact strings, keys as in Binance's frames)."""
     if isinstance(event, AccountConfigUpdate):
@@ -201,6 +212,8 @@ def to_payload(event: Event) -> dict[str, Any]:
     if isinstance(event, OrderTradeUpdate | TradeLite):
         keys = _FRAME_KEYS[type(event)]
         return {keys[k]: str(v) if isinstance(v, Decimal) else v for k, v in asdict(event).items()}
+    if isinstance(event, ListenKeyExpired):
+        return {"listenKey": event.listen_key}
     payload: dict[str, Any] = {
         "m": event.reason.value,
         "B": [
@@ -240,6 +253,8 @@ def from_payload(event_type: str, payload: Mapping[str, Any]) -> Event:
             for f in fields(flat)
         }
         return flat(**values)
+    if event_type == ListenKeyExpired.type:
+        return ListenKeyExpired(str(payload["listenKey"]))
     if event_type != AccountUpdate.type:
         raise ValueError(f"unknown event type {event_type!r}")
     return AccountUpdate(

@@ -45,27 +45,57 @@ def insert_numbered(tx: Tx, account_id: int, last_seq: int, events: Sequence[Eve
     (``store.changes.write_change``: one UPDATE of the account row instead of two).
     """
     appended = []
+    notify = tx.dialect == "postgresql"
     for seq, event in enumerate(events, start=last_seq - len(events) + 1):
         payload = to_payload(event)
-        event_id = tx.insert(
-            "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)",
-            (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode()),
-        )
+        params: tuple[object, ...] = (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode())
+        if notify:
+            # PostgreSQL: the wake-up for other workers' streams rides in the same statement (no
+            # extra round trip); PostgreSQL delivers it at COMMIT and never for a rolled-back one.
+            inserted = tx.one(_INSERT_NOTIFY, (*params, wake_up(account_id, seq)))
+            assert inserted is not None
+            event_id = int(inserted[0])
+        else:
+            event_id = tx.insert(_INSERT, params)
         appended.append(OutboxEvent(event_id, account_id, seq, event.type, now_ms, payload))
     tx.outbox.extend(appended)
     return appended
+
+
+_INSERT = "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)"
+#: PostgreSQL LISTEN/NOTIFY channel that tells every worker an account has a new event
+CHANNEL = "isomargin_events"
+_INSERT_NOTIFY = f"{_INSERT} RETURNING id, pg_notify('{CHANNEL}', ?)"
+
+
+def wake_up(account_id: int, seq: int) -> str:
+    """A wake-up's payload: which account has an event, and its number (a subscriber that already
+    delivered it skips the read). Only a hint: the rows are the truth."""
+    return f"{account_id}:{seq}"
+
+
+def parse_wake_up(payload: str) -> tuple[int, int] | None:
+    account, _, seq = payload.partition(":")
+    try:
+        return int(account), int(seq)
+    except ValueError:
+        return None
 
 
 def _event(row: Row) -> OutboxEvent:
     return OutboxEvent(int(row[0]), int(row[1]), int(row[2]), str(row[3]), int(row[4]), orjson.loads(row[5]))
 
 
-def after_id(tx: Tx, last_id: int, limit: int = 1000) -> list[OutboxEvent]:
+#: rows one catch-up read returns at most (read again while it returns this many)
+READ_LIMIT = 1000
+
+
+def after_id(tx: Tx, last_id: int, limit: int = READ_LIMIT) -> list[OutboxEvent]:
     """Events with an id above ``last_id``, oldest first: how another worker catches up."""
     return [_event(r) for r in tx.all(f"SELECT {_COLS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last_id, limit))]
 
 
-def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = 1000) -> list[OutboxEvent]:
+def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = READ_LIMIT) -> list[OutboxEvent]:
     """One account's events with a sequence number above ``after_seq``, in order."""
     rows = tx.all(
         f"SELECT {_COLS} FROM events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?",
@@ -100,3 +130,16 @@ def prune(tx: Tx, older_than_ms: int) -> int:
             break
         last = int(event_id)
     return 0 if last is None else tx.run("DELETE FROM events WHERE id <= ?", (last,))
+
+
+def last_seqs(tx: Tx, account_ids: Sequence[int]) -> dict[int, int]:
+    """The last sequence number each account's events were given (0: none yet).
+
+    Where a subscriber starts (events after this one are new to it), and how a periodic sweep
+    sees that an account has events it has not been told about.
+    """
+    if not account_ids:
+        return {}
+    marks = ", ".join("?" for _ in account_ids)
+    rows = tx.all(f"SELECT id, event_seq FROM accounts WHERE id IN ({marks})", list(account_ids))
+    return {int(a): int(s) for a, s in rows}

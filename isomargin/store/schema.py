@@ -208,6 +208,17 @@ income = sa.Table(
     sa.Index("ix_income_account_time", "account_id", "time"),
 )
 
+#: User-data stream keys (service.listen_keys): one per account, as on Binance; a key is valid
+#: until ``expires_at`` (server clock ms, 60 minutes after its last keepalive).
+listen_keys = sa.Table(
+    "listen_keys",
+    metadata,
+    sa.Column("account_id", sa.Integer, _account_fk(), primary_key=True),
+    sa.Column("listen_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
 server_state = sa.Table(
     "server_state",
     metadata,

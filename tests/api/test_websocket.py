@@ -1,7 +1,7 @@
 """WebSocket requests reach the WebSocket endpoint, never the HTTP-only Binance path.
 
-Until user-data streams exist every stream path is unknown, and isomargin refuses the handshake
-as Binance's stream servers refuse a path they do not serve: HTTP 400, text/plain, "Invalid
+A path no stream serves (or a user-data path whose listenKey does not exist) is refused as
+Binance's stream servers refuse a path they do not serve: HTTP 400, text/plain, "Invalid
 request path" (api/websocket.py has the evidence). Checked with a real WebSocket client against
 ``isomargin serve``.
 """

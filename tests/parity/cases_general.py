@@ -40,6 +40,27 @@ GENERAL: tuple[Case, ...] = (
         error=errors.BAD_API_KEY_FMT,
     ),
     Case(
+        "error-2014-listenKey-no-key",
+        "POST /fapi/v1/listenKey (USER_STREAM) without X-MBX-APIKEY: -2014, the captured request itself",
+        Request("POST", "/fapi/v1/listenKey"),
+        NO_ACCOUNT,
+        error=errors.BAD_API_KEY_FMT,
+    ),
+    Case(
+        "error-2014-listenKey-keepalive-no-key",
+        "PUT /fapi/v1/listenKey without X-MBX-APIKEY: -2014 (the key check comes first)",
+        Request("PUT", "/fapi/v1/listenKey"),
+        NO_ACCOUNT,
+        error=errors.BAD_API_KEY_FMT,
+    ),
+    Case(
+        "error-2014-listenKey-close-no-key",
+        "DELETE /fapi/v1/listenKey without X-MBX-APIKEY: -2014 (the key check comes first)",
+        Request("DELETE", "/fapi/v1/listenKey"),
+        NO_ACCOUNT,
+        error=errors.BAD_API_KEY_FMT,
+    ),
+    Case(
         "error-1022-bad-signature",
         "a signature made with another secret: -1022",
         signed("GET", "/fapi/v2/balance", tamper="bad-signature"),

@@ -59,7 +59,7 @@ def test_the_column_follows_the_declarations() -> None:
 def test_coverage_doc_carries_the_parity_column() -> None:
     """Every endpoint and error row ends with a parity value, and the page uses each kind."""
     column = re.compile(r"\| (snapshot-verified|doc-only|assumed|differs \(audit #\d+(?:, #\d+)*\)) \|$")
-    rows = [line for line in coverage.render().splitlines() if re.match(r"^\| (GET|POST|DELETE|-\d+) ", line)]
+    rows = [line for line in coverage.render().splitlines() if re.match(r"^\| (GET|POST|PUT|DELETE|-\d+) ", line)]
     assert len(rows) == len(ROUTES) + len(errors.all_specs())
     values = set()
     for row in rows:

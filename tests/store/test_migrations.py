@@ -177,3 +177,31 @@ def test_a_value_that_cannot_be_held_stops_the_upgrade_before_any_change(db_url:
         assert db.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         (cross,) = db.execute(sa.text("SELECT cross_wallet FROM accounts WHERE id = 1")).one()
     assert Decimal(cross) == CROSS[0]  # still the old text/numeric, not a scaled integer
+
+
+def test_stored_reduce_rows_turn_negative_and_back(db_url: str) -> None:
+    """0006: a type-2 row written positive by the older code reads back negative, once; add rows stay."""
+    upgrade(db_url, "0005")
+    with engine_for(db_url) as engine, engine.begin() as db:
+        db.execute(
+            sa.text(
+                "INSERT INTO accounts (id, dual_side_position, cross_wallet, created_at, update_time)"
+                " VALUES (1, :f, 0, 1, 1)"
+            ),
+            {"f": False},
+        )
+        for row_id, type_, scaled in ((1, 1, 10_000_000_000), (2, 2, 5_000_000_000), (3, 2, -1)):
+            db.execute(
+                sa.text(
+                    "INSERT INTO margin_history (id, account_id, symbol, position_side, type, amount, asset, time)"
+                    " VALUES (:id, 1, 'BTCUSDT', 'BOTH', :type, :amount, 'USDT', :id)"
+                ),
+                {"id": row_id, "type": type_, "amount": scaled},
+            )
+    upgrade(db_url, "0006")
+    history = _read_through_repo(db_url)["history"]
+    assert [(h.type, h.amount) for h in history] == [(1, Decimal(100)), (2, Decimal(-50)), (2, Decimal("-0.00000001"))]
+    downgrade(db_url, "0005")
+    with engine_for(db_url) as engine, engine.connect() as db:
+        amounts = db.execute(sa.text("SELECT amount FROM margin_history ORDER BY id")).scalars().all()
+    assert amounts == [10_000_000_000, 5_000_000_000, 1]  # the downgrade cannot tell row 3 was negative before

@@ -58,6 +58,7 @@ def test_workers_build_exactly_the_settings_serve_resolved(tmp_path: Path, clean
     args += ["--workers", "2", "--admin-token", TOKEN, "--weight-limit", "77", "--symbols", str(SYMBOLS_FILE)]
     args += ["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1", "--access-log", "--max-body-bytes", "1000"]
     args += ["--ban-after-429s", "3", "--pool-max", "2", "--log-level", "warning", "--sqlite-synchronous", "FULL"]
+    args += ["--user-stream-urls", "legacy"]
 
     result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
 
@@ -67,10 +68,13 @@ def test_workers_build_exactly_the_settings_serve_resolved(tmp_path: Path, clean
     assert started["target"] == "isomargin.api.app:create_app_from_env"
     assert (started["workers"], started["host"], started["port"]) == (2, "0.0.0.0", 9123)
     assert (started["access_log"], started["log_level"]) == (True, "warning")
+    # the user-data stream's rule: a ping every 3 minutes, closed after 10 without a pong [doc UDS]
+    assert (started["ws_ping_interval"], started["ws_ping_timeout"]) == (180.0, 600.0)
     assert parent.weight_limit_per_minute == 77 and parent.redis_prefix == "from-env:"
     assert parent.admin_token == TOKEN and parent.master_key == MASTER_KEY
     assert parent.trusted_proxies == ("10.0.0.0/8", "::1") and parent.max_body_bytes == 1000
     assert (parent.ban_after_429s, parent.pool_max, parent.sqlite_synchronous) == (3, 2, "FULL")
+    assert parent.user_stream_urls == "legacy"
     assert parent.symbols == load_symbols(SYMBOLS_FILE) != Settings().symbols
     assert TOKEN not in result.output and MASTER_KEY not in result.output
 

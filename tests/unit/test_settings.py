@@ -72,6 +72,7 @@ SAMPLES: dict[str, tuple[str, object, object]] = {
     "master_key_file": ("/env.key", Path("/env.key"), Path("/flag.key")),
     "trusted_proxies": ("10.0.0.0/8, ::1", ("10.0.0.0/8", "::1"), ("192.168.0.0/16",)),
     "max_body_bytes": ("1000", 1000, 2000),
+    "user_stream_urls": ("legacy", "legacy", "current"),
     "log_level": ("debug", "debug", "warning"),
     "access_log": ("true", True, False),
     "order_response": ("2024", "2024", "2026"),

@@ -5,8 +5,8 @@ gains the book top MARKET orders fill at (NULL = the mark price). ``accounts`` g
 taker commission rates (Binance's VIP0 0.0002 / 0.0005 by default, as Money: value × 10^8), and
 ``positions.accumulated_realized`` is the ``cr`` of ACCOUNT_UPDATE (reference §2.3).
 
-Revision ID: 0006
-Revises: 0004 (0005, listen keys, lands beside it: the lead re-points this at merge)
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
