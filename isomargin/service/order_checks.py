@@ -60,7 +60,7 @@ def filters_of(spec: SymbolSpec) -> Filters:
         price_precision=spec.price_precision,
         quantity_precision=spec.quantity_precision,
         tick_size=spec.tick_size,
-        min_price=spec.tick_size,
+        min_price=spec.price_floor,
         max_price=spec.max_price,
         step_size=spec.step_size,
         min_qty=spec.min_qty,

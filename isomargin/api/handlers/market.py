@@ -74,14 +74,12 @@ def _price(value: Decimal, spec: SymbolSpec) -> str:
 def _filters(spec: SymbolSpec) -> list[dict[str, object]]:
     """Today's filters, in the live 2026-09-30 answer's order (index id 70726903935): no
     ``MAX_NUM_ALGO_ORDERS`` (removed 2025-12-29, change log), a last ``POSITION_RISK_CONTROL``
-    (audit #12). Binance's ``minPrice``/``maxPrice`` are per-symbol values isomargin's symbol table
-    does not carry (BTCUSDT "556.80"/"4529764"): the tick and the symbol's ``max_price`` (4529764)
-    stand in (assumed)."""
+    (audit #12). ``minPrice``/``maxPrice`` are the symbol table's (BTCUSDT "556.80"/"4529764")."""
     return [
         {
             "filterType": "PRICE_FILTER",
             "tickSize": _price(spec.tick_size, spec),
-            "minPrice": _price(spec.tick_size, spec),
+            "minPrice": _price(spec.price_floor, spec),
             "maxPrice": decimal_string(spec.max_price),
         },
         {
