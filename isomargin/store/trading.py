@@ -40,6 +40,19 @@ def get_book(tx: Tx, symbol: str) -> StoredBook | None:
     )
 
 
+def all_books(tx: Tx) -> dict[str, tuple[StoredBook, int]]:
+    """Every stored book top with its ``update_time``, in one statement (the bookTicker stream's read)."""
+    return {
+        str(r[0]): (
+            StoredBook(
+                _decimal(r[1]), None if r[2] is None else _decimal(r[2]), None if r[3] is None else _decimal(r[3])
+            ),
+            int(r[4]),
+        )
+        for r in tx.all("SELECT symbol, mark_price, bid_price, ask_price, update_time FROM mark_prices")
+    }
+
+
 def set_book(tx: Tx, symbol: str, mark: Decimal, bid: Decimal, ask: Decimal, now_ms: int) -> None:
     """The mark price and the book top, together (a mark without a book would leave it stale)."""
     tx.run(

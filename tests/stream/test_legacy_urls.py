@@ -49,3 +49,9 @@ async def test_ws_path_stream_query_and_bare_ws_subscribe_all_deliver(legacy_ser
 async def test_legacy_market_stream_urls_are_fed(legacy_server: LiveServer) -> None:
     async with connect(ws_url(legacy_server.base_url, "/ws/btcusdt@markPrice@1s")) as ws:
         assert (await next_frame(ws, timeout=3))["e"] == "markPriceUpdate"
+    async with connect(ws_url(legacy_server.base_url, "/ws/btcusdt@bookTicker")) as ws:
+        assert (await next_frame(ws, timeout=3))["e"] == "bookTicker"
+    async with connect(ws_url(legacy_server.base_url, "/stream")) as ws:
+        await ws.send(json.dumps({"method": "SUBSCRIBE", "params": ["ethusdt@bookTicker"], "id": 2}))
+        assert await next_frame(ws) == {"result": None, "id": 2}
+        assert (await next_frame(ws, timeout=3))["data"]["s"] == "ETHUSDT"

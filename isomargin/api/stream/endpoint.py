@@ -21,7 +21,7 @@ import orjson
 
 from isomargin.api.binance import Receive, Scope, Send, client_ip
 from isomargin.api.state import AppState
-from isomargin.api.stream import market, urls, wsapi
+from isomargin.api.stream import book_ticker, market, urls, wsapi
 from isomargin.api.stream.connection import Connection, Subscription
 from isomargin.api.stream.feed import Feed
 from isomargin.api.stream.hub import Hub
@@ -228,6 +228,9 @@ class Session:
         if self.url.kind == "market" or (self.url.kind == "legacy" and self.endpoint.legacy):
             self.endpoint.market.subscribe(self.connection, names)
             names = [n for n in names if not market.served(n)]
+        elif self.url.kind == "public":
+            # Binance serves book data on /public since the 2026 URL split (reference §4.2)
+            self.endpoint.market.subscribe(self.connection, [n for n in names if book_ticker.served(n)])
         wanted: dict[str, frozenset[str] | None] = {}
         for name in names:
             key, _, event = name.partition("@")

@@ -1,5 +1,6 @@
-"""Mark-price market streams: ``<symbol>@markPrice`` (every 3 s), ``<symbol>@markPrice@1s`` and
-``!markPrice@arr`` (``@1s``) [doc Mark-Price-Stream].
+"""Market streams: ``<symbol>@markPrice`` (every 3 s), ``<symbol>@markPrice@1s`` and
+``!markPrice@arr`` (``@1s``) [doc Mark-Price-Stream]; ``<symbol>@bookTicker`` (``book_ticker.py``)
+rides the same once-a-second round.
 
 The values are premiumIndex's, from the same service and row (``handlers.market``), so a stream
 and a REST read of the same moment agree: the control plane's ``PUT /markPrices/{symbol}`` shows
@@ -23,8 +24,10 @@ import orjson
 
 from isomargin.api.handlers.market import _premium_row
 from isomargin.api.state import AppState
+from isomargin.api.stream import book_ticker
 from isomargin.api.stream.connection import Connection
 from isomargin.money import fixed
+from isomargin.service.context import ServiceContext
 from isomargin.service.reads import SymbolQuery, market_prices
 
 log = logging.getLogger("isomargin.stream")
@@ -35,7 +38,7 @@ SLOW_EVERY_S = 3
 
 
 def served(name: str) -> bool:
-    return _NAME.match(name) is not None
+    return _NAME.match(name) is not None or book_ticker.served(name)
 
 
 def frame(row: dict[str, Any]) -> dict[str, Any]:
@@ -57,6 +60,7 @@ class MarketStreams:
         self.state = state
         self.subscribers: dict[Connection, list[str]] = {}
         self._task: asyncio.Task[None] | None = None
+        self.book_tickers = book_ticker.BookTickers()
 
     def subscribe(self, connection: Connection, names: list[str]) -> None:
         wanted = [n for n in names if served(n)]
@@ -73,9 +77,11 @@ class MarketStreams:
             current[:] = [n for n in current if n not in names]
             if not current:
                 del self.subscribers[connection]
+        self.book_tickers.forget(connection, names)
 
     def drop(self, connection: Connection) -> None:
         self.subscribers.pop(connection, None)
+        self.book_tickers.forget(connection)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -93,14 +99,25 @@ class MarketStreams:
             try:
                 await self.push(slow=tick % SLOW_EVERY_S == 0)
             except Exception:
-                log.exception("pushing mark prices failed; trying again in 1 s")
+                log.exception("pushing market streams failed; trying again in 1 s")
 
     async def push(self, *, slow: bool) -> None:
-        """One round: every ``@1s`` subscription, and the 3-second ones when ``slow``."""
+        """One round: every ``@1s`` subscription, the 3-second ones when ``slow``, and the book tops
+        that moved; each kind read only while something subscribes to it."""
         state = self.state
         await state.refresh_clock()
         ctx = state.service_context()
-        marks = await state.store.read(lambda tx: market_prices(tx, ctx, SymbolQuery(None)))
+        names = {n for names in self.subscribers.values() for n in names}
+        if any(_NAME.match(n) for n in names):
+            await self._push_marks(ctx, slow=slow)
+        if any(book_ticker.served(n) for n in names):
+            tops = await state.store.read(lambda tx: book_ticker.tops(tx, ctx))
+            for connection, name, data in self.book_tickers.due(tops, ctx.now_ms, self.subscribers):
+                body = {"stream": name, "data": data} if connection.wrapped else data
+                connection.push(orjson.dumps(body).decode())
+
+    async def _push_marks(self, ctx: ServiceContext, *, slow: bool) -> None:
+        marks = await self.state.store.read(lambda tx: market_prices(tx, ctx, SymbolQuery(None)))
         frames = {m.spec.symbol.lower(): frame(_premium_row(m.spec, fixed(m.price, 8), m.time)) for m in marks}
         for connection, names in list(self.subscribers.items()):
             for name in names:

@@ -6,8 +6,9 @@
   ``{"stream","data"}``; each ``events`` belongs to the ``listenKey`` before it;
 - ``/private/ws`` or ``/private/stream`` alone, then JSON ``SUBSCRIBE`` (the official SDK's way);
 - ``/market/ws/<stream>``, ``/market/stream?streams=a/b`` and SUBSCRIBE on ``/market/…``: the
-  mark-price streams (``api/stream/market.py``); ``/public/…`` is accepted (the official SDK opens
-  it before ``/private`` and gives up at the first refusal) and answers commands.
+  mark-price and bookTicker streams (``api/stream/market.py``); ``/public/…`` is accepted (the official
+  SDK opens it before ``/private`` and gives up at the first refusal), answers commands and serves
+  ``<symbol>@bookTicker``, the book data Binance moved there.
 
 Legacy forms, fed only with ``--user-stream-urls legacy`` (like Binance's testnet); with
 ``current`` they connect and stay silent, as mainnet's do: ``/ws/<listenKey>``, ``/stream?streams=<k>``
