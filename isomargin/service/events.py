@@ -28,7 +28,7 @@ def position_update(
     """A ``P`` row for ``holding`` as it stands, its unrealized PnL at ``mark_price``.
 
     ``cr`` is the position's accumulated realized PnL (fills pass it; 0 for a position no fill
-    touched); the break-even price defaults to the entry price (a decree or margin transfer that
+    touched); the break-even price defaults to the entry price (a decree, which
     does not know the account's taker rate; assumed, docs/COVERAGE.md).
     """
     with localcontext(DECIMAL_CONTEXT):

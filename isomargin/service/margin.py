@@ -14,6 +14,7 @@ from isomargin import errors
 from isomargin.domain import changes
 from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.margin import max_addable, max_removable
+from isomargin.domain.orders import break_even_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import ServiceContext
@@ -133,7 +134,15 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
         AccountUpdateReason.MARGIN_TRANSFER,
         cross_wallet=cross,
         isolated_wallets=found.account_isolated_wallets + outcome.isolated_wallet_delta,
-        positions=(position_update(outcome.after, config.margin_type, mark),),
+        positions=(
+            position_update(
+                outcome.after,
+                config.margin_type,
+                mark,
+                accumulated_realized=found.accumulated_realized,
+                break_even_price=break_even_price(row.position_amt, row.entry_price, found.taker_rate),
+            ),
+        ),
     )
     recorded = write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
     return MarginTransferResult(change.amount, change.type, cross, outcome.after.isolated_wallet, tuple(recorded))

@@ -268,7 +268,10 @@ _CHANGE_COLS = (
     f" {schema.column_list(schema.mark_prices, 'mark_price', prefix='m.')},"
     # the account's isolated wallets summed in the same statement: the wallet balance an
     # ACCOUNT_UPDATE carries, at no extra round trip (the positions are locked with the account)
-    " (SELECT SUM(s.isolated_wallet) FROM positions s WHERE s.account_id = p.account_id)"
+    " (SELECT SUM(s.isolated_wallet) FROM positions s WHERE s.account_id = p.account_id),"
+    # what its event's P row carries beside: ``cr`` and the taker rate ``bep`` is computed with
+    f" {schema.column_list(schema.positions, 'accumulated_realized', prefix='p.')},"
+    " (SELECT x.taker_commission_rate FROM accounts x WHERE x.id = p.account_id)"
 )
 _JOIN_SETTINGS = (
     " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
@@ -315,6 +318,9 @@ class PositionForChange:
     mark_price: Decimal | None
     #: Σ isolated wallets of the account's positions (this one included), as read
     account_isolated_wallets: Decimal
+    #: the position's accumulated realized PnL (``cr``) and the account's taker commission rate
+    accumulated_realized: Decimal
+    taker_rate: Decimal
 
 
 def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> PositionForChange | None:
@@ -334,7 +340,7 @@ def _position_for_change(row: Row) -> PositionForChange:
     """A :data:`_CHANGE_COLS` row (position, settings, mark price, Σ isolated wallets)."""
     config = None if row[6] is None else SymbolConfig(str(row[0]), str(row[6]), int(row[7]))
     mark = None if row[8] is None else _decimal(row[8])
-    return PositionForChange(_position(row), config, mark, _decimal(row[9]))
+    return PositionForChange(_position(row), config, mark, _decimal(row[9]), _decimal(row[10]), _decimal(row[11]))
 
 
 def get_account_for_change(

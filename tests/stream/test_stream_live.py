@@ -44,11 +44,12 @@ async def test_margin_transfer_frame_matches_rest(live_server: LiveServer, live_
             "iw": "150",
             "ps": "BOTH",
             "ma": "USDT",
-            "bep": "50000",
+            "bep": "50025",  # 50000 × (1 + 0.0005 taker), reference §2.5
         }
         # values as REST shows them
         risk = (await live_api.signed("GET", "/fapi/v2/positionRisk", creds, {"symbol": "BTCUSDT"})).json()
         assert Decimal(risk[0]["isolatedWallet"]) == Decimal(position["iw"])
+        assert Decimal(risk[0]["breakEvenPrice"]) == Decimal(position["bep"])
         assert Decimal(risk[0]["positionAmt"]) == Decimal(position["pa"])
         balance = (await live_api.signed("GET", "/fapi/v2/balance", creds)).json()
         usdt = next(b for b in balance if b["asset"] == "USDT")

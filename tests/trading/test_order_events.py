@@ -8,7 +8,7 @@ from isomargin.api.app import IsomarginApp
 from isomargin.domain.events import AccountUpdate, OrderTradeUpdate, TradeLite, from_payload
 from isomargin.store import outbox
 from tests.support import Api
-from tests.trading.support import book, isolated, market, order
+from tests.trading.support import book, isolated, market, order, position_risk
 
 
 async def test_market_fill_event_sequence(app: IsomarginApp, api: Api) -> None:
@@ -75,3 +75,26 @@ async def test_cr_accumulates_across_positions_and_resting_order_records_only_ne
     assert r.status_code == 200
     after = await app.state.store.read(lambda tx: outbox.after_id(tx, last))
     assert [e.type for e in after] == ["ORDER_TRADE_UPDATE"]  # a resting order pushes no ACCOUNT_UPDATE [doc AU]
+
+
+async def test_a_margin_transfer_after_fills_carries_the_positions_cr_and_break_even(
+    app: IsomarginApp, api: Api
+) -> None:
+    """The MARGIN_TRANSFER frame's P row says what positionRisk says: cr from the fills, bep per §2.5."""
+    creds = await api.account("1000")
+    await isolated(api, creds, leverage=20)
+    await book(api, "BTCUSDT", "50000", bid="50000", ask="50000")
+    await market(api, creds, "BUY", "0.02")
+    await book(api, "BTCUSDT", "51000", bid="51000", ask="51000")
+    await market(api, creds, "SELL", "0.01")  # realized (51000 − 50000) × 0.01 = 10
+    r = await api.margin(creds, "5", 1)
+    assert r.status_code == 200, r.text
+    events = await app.state.store.read(lambda tx: outbox.for_account(tx, creds.account_id))
+    event = events[-1]
+    update = from_payload(event.type, event.payload)
+    assert isinstance(update, AccountUpdate) and update.reason.value == "MARGIN_TRANSFER"
+    (row,) = update.positions
+    assert row.accumulated_realized == Decimal("10")
+    risk = await position_risk(api, creds)
+    # bep = 50000 × (1 + 0.0005) = 50025, as positionRisk shows it
+    assert row.break_even_price == Decimal(risk["breakEvenPrice"]) == Decimal("50025")
