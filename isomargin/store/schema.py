@@ -97,6 +97,18 @@ positions = sa.Table(
     # ``cr``: pre-fee realized PnL accumulated per symbol and side, across position lifetimes
     # (reference §2.3); written by store.changes.write_change with each fill
     sa.Column("accumulated_realized", Money, nullable=False, server_default="0"),
+    # Liquidation engine (issue 12): the mark prices at which the position dies and gets its margin
+    # call, stored signed so one index range finds both directions — a long's price as is (it is
+    # hit when the mark falls to or below it), a short's negated (hit when −mark ≤ key). Rounded to
+    # the safe side (a long's up, a short's down). NULL: flat, CROSSED, or no such price.
+    sa.Column("liquidation_key", Money, nullable=True),
+    sa.Column("margin_call_key", Money, nullable=True),
+    # a MARGIN_CALL was recorded and the ratio has not fallen back below the threshold since
+    sa.Column("margin_called", sa.Boolean, nullable=False, server_default=sa.false()),
+    # ADL quantile 0–4 (positionRisk ``adl``), ranked when the symbol's price moves
+    sa.Column("adl_quantile", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Index("ix_positions_symbol_liquidation", "symbol", "liquidation_key"),
+    sa.Index("ix_positions_symbol_margin_call", "symbol", "margin_call_key"),
 )
 
 mark_prices = sa.Table(
@@ -164,7 +176,10 @@ orders = sa.Table(
     sa.Column("update_time", sa.BigInteger, nullable=False),
     # initial margin a resting order reserves (openOrderInitialMargin); 0 once final
     sa.Column("reserved_margin", Money, nullable=False, server_default="0"),
+    # LIQUIDATION or ADL for the orders the engine places (GET /fapi/v1/forceOrders); NULL for a user's
+    sa.Column("auto_close_type", sa.String(16), nullable=True),
     sa.Index("ix_orders_account_symbol", "account_id", "symbol", "id"),
+    sa.Index("ix_orders_account_auto_close", "account_id", "auto_close_type", "time"),
     sa.Index("ix_orders_account_status", "account_id", "status"),
     # a book move looks for the symbol's resting orders it crosses
     sa.Index("ix_orders_symbol_status", "symbol", "status"),
@@ -217,6 +232,24 @@ listen_keys = sa.Table(
     sa.Column("listen_key", sa.String(64), nullable=False, unique=True),
     sa.Column("expires_at", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+#: The insurance fund (issue 12): an append-only ledger, summed on read (no hot balance row).
+#: A liquidation's clearance fee comes in (amount > 0); a gap past the bankruptcy price goes out.
+insurance_fund = sa.Table(
+    "insurance_fund",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("asset", sa.String(16), nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    # CLEARANCE (the rest of a liquidated isolated wallet) | GAP (a loss past the bankruptcy price)
+    sa.Column("kind", sa.String(16), nullable=False),
+    # the liquidated account (no foreign key: the ledger outlives nothing but a reset)
+    sa.Column("account_id", sa.Integer, nullable=True),
+    sa.Column("order_id", sa.BigInteger, nullable=True),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    sa.Index("ix_insurance_fund_symbol", "symbol"),
 )
 
 server_state = sa.Table(
