@@ -23,7 +23,7 @@ from isomargin.service.events import account_update, position_update
 from isomargin.service.keys import Credentials, add_api_key
 from isomargin.service.symbol_state import mark_price, symbol_config
 from isomargin.store import Tx, outbox, repo, trading
-from isomargin.store.changes import write_change
+from isomargin.store.changes import RiskTerms, write_change
 
 #: Every balance, wallet and price the control plane takes stays below 10^10 with at most 8
 #: decimals (positionAmt: the symbol's quantityPrecision). The store keeps money as a 64-bit
@@ -147,7 +147,14 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
         isolated_wallets=repo.sum_isolated_wallets(tx, account.id) + outcome.isolated_wallet_delta,
         positions=(position_update(outcome.after, "ISOLATED", mark),),
     )
-    write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
+    write_change(
+        tx,
+        account,
+        outcome,
+        events=[event],
+        now_ms=ctx.now_ms,
+        risk=RiskTerms(spec.brackets, True, mark, ctx.margin_call_ratio),
+    )
     after = outcome.after
     return repo.PositionRow(
         spec.symbol, side.value, after.position_amt, after.entry_price, after.isolated_wallet, ctx.now_ms

@@ -22,7 +22,7 @@ from isomargin.service.events import account_update, position_update
 from isomargin.service.symbol_state import config_or_default, mark_or_default, symbol_config
 from isomargin.store import Tx, repo
 from isomargin.store.base import OutboxEvent
-from isomargin.store.changes import write_change
+from isomargin.store.changes import RiskTerms, write_change
 
 ADD = 1
 REDUCE = 2
@@ -144,7 +144,8 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
             ),
         ),
     )
-    recorded = write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
+    risk = RiskTerms(spec.brackets, True, mark, ctx.margin_call_ratio)
+    recorded = write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms, risk=risk)
     return MarginTransferResult(change.amount, change.type, cross, outcome.after.isolated_wallet, tuple(recorded))
 
 
