@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
-from isomargin.domain.brackets import Bracket, bracket_for_notional
+from isomargin.domain.brackets import Bracket, bracket_for_notional, maintenance_margin
 from isomargin.domain.position import DECIMAL_CONTEXT, IsolatedPosition
 
 _ZERO = Decimal(0)
@@ -181,3 +181,18 @@ def margin_ratio(maint_margin: Decimal, margin_balance: Decimal) -> Decimal | No
         return None
     with localcontext(DECIMAL_CONTEXT):
         return maint_margin / margin_balance
+
+
+def cross_margin_use(pos: IsolatedPosition, mark: Decimal, brackets: Sequence[Bracket]) -> Decimal:
+    """What one CROSSED position takes from the cross wallet's margin at ``mark``: its maintenance
+    margin less its unrealized PnL (0 when flat).
+
+    The cross form of the liquidation formula (reference §6.4: ``WB − TMM1 + UPNL1``) prices one
+    cross position against the wallet less the *other* cross positions' use, so a position's
+    wallet for :func:`liquidation_price` is ``cross wallet − (Σ use − its own use)``.
+    """
+    if not pos.position_amt:
+        return _ZERO
+    with localcontext(DECIMAL_CONTEXT):
+        notional = abs(pos.position_amt) * mark
+        return maintenance_margin(brackets, notional) - pos.position_amt * (mark - pos.entry_price)

@@ -154,8 +154,8 @@ def apply_fill(
         )
     )
     events.append(_trade_step(order, trade, ctx.now_ms))
-    risk = RiskTerms(ctx.symbol(order.symbol).brackets, isolated, fc.mark, ctx.margin_call_ratio)
-    write_change(tx, fc.account, outcome, events=events, now_ms=ctx.now_ms, risk=risk)
+    terms = RiskTerms(ctx.symbol(order.symbol).brackets, isolated, fc.mark, ctx.margin_call_ratio)
+    write_change(tx, fc.account, outcome, events=events, now_ms=ctx.now_ms, risk=terms)
     _income(tx, account_id, trade)
     return FillResult(outcome, trade, cross)
 
