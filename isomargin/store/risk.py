@@ -61,6 +61,16 @@ def set_margin_called(tx: Tx, account_id: int, symbol: str, position_side: str, 
     )
 
 
+def open_slots(tx: Tx, symbol: str) -> Slots:
+    """Every open position of ``symbol`` (all accounts), in the lock order (a funding settlement)."""
+    rows = tx.all(
+        "SELECT account_id, position_side FROM positions WHERE symbol = ? AND position_amt <> 0"
+        " ORDER BY account_id, position_side",
+        (symbol,),
+    )
+    return [(int(a), str(s)) for a, s in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class CrossHolder:
     account_id: int
