@@ -111,9 +111,7 @@ def test_cross_fills_hold_no_isolated_wallet() -> None:
 
 
 def _invariant(out: Outcome) -> None:
-    assert out.wallet_balance_delta == (
-        out.realized_pnl - out.commission + out.transfer - out.insurance + out.funding
-    )
+    assert out.wallet_balance_delta == (out.realized_pnl - out.commission + out.transfer - out.insurance + out.funding)
 
 
 quantities = st.decimals(min_value=D("-5"), max_value=D("5"), places=3).filter(lambda q: q != 0)
