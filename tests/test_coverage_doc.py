@@ -72,7 +72,7 @@ def test_every_assumed_behaviour_is_listed() -> None:
         "we treat it as the maximum",  # recvWindow > 60000
         "a range over 30 days is -4165",
         "we serve at most the default 500",
-        "Funding is not modelled",
+        "Index and settle prices equal the mark price",
         "`-1020` UNSUPPORTED_OPERATION",
         "Binance's HTML error page",  # unknown paths, api/binance.py
         "`-4061` POSITION_SIDE_NOT_MATCH",
