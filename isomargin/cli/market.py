@@ -150,7 +150,7 @@ def clock_advance(
             "time": e["time"],
             "type": e["type"],
             "symbol": e["symbol"],
-            "markPrice": e["markPrice"],
+            "markPrice": e.get("markPrice", ""),
             "liquidations": len(e["liquidations"]),
             "marginCalls": len(e["marginCalls"]),
         }

@@ -1,11 +1,12 @@
 """Scheduled market events, applied in time order through the engine (issue 13).
 
-Two kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``)
-and funding times (``PUT /_isomargin/v1/funding/{symbol}``). :func:`apply_next_due` applies the
-earliest one due, in one transaction, at its own time: a path point is a price move
-(``service.price_moves``: fills, liquidations, margin calls), a funding time a settlement
-(``service.funding``). A path point and a funding time at the same millisecond: the point first,
-so funding is charged at the new mark (assumed).
+Three kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``),
+funding times (``PUT /_isomargin/v1/funding/{symbol}``) and the end of GTD orders (``goodTillDate``).
+:func:`apply_next_due` applies the earliest one due, in one transaction, at its own time: a path
+point is a price move (``service.price_moves``: fills, liquidations, margin calls), a funding time
+a settlement (``service.funding``), a GTD end the order's expiry (EXPIRED, its margin released).
+At the same millisecond: path points, then funding (charged at the new mark), then GTD ends
+(assumed).
 
 Two callers: ``POST /_isomargin/v1/clock/advance`` (every event the advance passes, one by one),
 and each worker's poller while the clock runs (events whose time wall time has reached). The
@@ -18,15 +19,26 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from isomargin.service import funding, price_moves
+from isomargin.domain.orders import OrderStatus
+from isomargin.service import fills, funding, price_moves
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
-from isomargin.store import Store, Tx, schedule
+from isomargin.store import Store, Tx, orders, outbox, schedule, trading
 
 #: at most this many points per path (one PUT)
 MAX_PATH_POINTS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class GtdExpiry:
+    """A GTD order whose ``goodTillDate`` came: expired, its reserved margin released."""
+
+    account_id: int
+    symbol: str
+    order_id: int
+    client_order_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +46,7 @@ class Applied:
     """One scheduled event applied, and what it caused."""
 
     time: int
-    report: price_moves.MoveReport | funding.Settlement
+    report: price_moves.MoveReport | funding.Settlement | GtdExpiry
 
 
 def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_event: bool = False) -> Applied | None:
@@ -54,11 +66,37 @@ def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_even
             point.mark, point.mark if point.bid is None else point.bid, point.mark if point.ask is None else point.ask
         )
         return Applied(point.at_ms, price_moves.move_price(tx, at, point.symbol, book))
-    if due is not None:
+    gtd = orders.next_gtd_due(tx, until_ms)
+    if due is not None and (gtd is None or due.next_time <= gtd[1].good_till_date):
         if freeze_at_event:
             set_frozen(tx, due.next_time)
         return Applied(due.next_time, funding.settle(tx, replace(ctx, now_ms=due.next_time), due))
+    if gtd is not None:
+        account_id, order = gtd
+        if freeze_at_event:
+            set_frozen(tx, order.good_till_date)
+        return Applied(
+            order.good_till_date, _expire_gtd(tx, replace(ctx, now_ms=order.good_till_date), account_id, order)
+        )
     return None
+
+
+def _expire_gtd(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow) -> GtdExpiry:
+    """ "GTD: Good Till Date" — the order expires at ``goodTillDate`` [doc NO]: EXPIRED, the margin
+    it reserved released, an ORDER_TRADE_UPDATE EXPIRED."""
+    trading.lock_account_for_order(tx, account_id)
+    expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=Decimal(0), update_time=ctx.now_ms)
+    orders.update_order(
+        tx,
+        order.id,
+        status=expired.status,
+        executed_qty=expired.executed_qty,
+        cum_quote=expired.cum_quote,
+        reserved=Decimal(0),
+        now_ms=ctx.now_ms,
+    )
+    outbox.append(tx, account_id, [fills.order_step(expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+    return GtdExpiry(account_id, order.symbol, order.id, order.client_order_id)
 
 
 # --- paths ------------------------------------------------------------------------------------

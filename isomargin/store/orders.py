@@ -375,3 +375,15 @@ def force_orders(
 def set_client_order_id(tx: Tx, order_id: int, client_order_id: str) -> None:
     """Name an order after its id (the engine's ``autoclose-…`` orders need the id first)."""
     tx.run("UPDATE orders SET client_order_id = ? WHERE id = ?", (client_order_id, order_id))
+
+
+def next_gtd_due(tx: Tx, until_ms: int) -> tuple[int, OrderRow] | None:
+    """The open GTD order whose ``goodTillDate`` comes first at or before ``until_ms``, with its
+    account, claimed for this transaction (``SKIP LOCKED`` on PostgreSQL: one worker expires it)."""
+    claim = " FOR UPDATE SKIP LOCKED" if tx.dialect == "postgresql" else ""
+    row = tx.one(
+        f"SELECT account_id, {_ORDER_COLS} FROM orders WHERE good_till_date > 0 AND good_till_date <= ?"
+        " AND status IN (?, ?) ORDER BY good_till_date, id LIMIT 1" + claim,
+        (until_ms, *OPEN_STATUSES),
+    )
+    return None if row is None else (int(row[0]), _order(row[1:]))

@@ -183,6 +183,8 @@ orders = sa.Table(
     sa.Index("ix_orders_account_status", "account_id", "status"),
     # a book move looks for the symbol's resting orders it crosses
     sa.Index("ix_orders_symbol_status", "symbol", "status"),
+    # the scheduler finds GTD orders whose time has come (service/scheduler.py)
+    sa.Index("ix_orders_status_good_till_date", "status", "good_till_date"),
     # AUTOINCREMENT on SQLite: ids never reused, and sqlite_sequence can seed the next one (nextOrderId)
     sqlite_autoincrement=True,
 )

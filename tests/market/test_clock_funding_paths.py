@@ -140,3 +140,22 @@ async def test_schedule_errors(api: Api) -> None:
         r = await api.http.request(method, f"{CONTROL}{path}", json=body)
         assert r.status_code == status, (path, body, r.text)
         assert set(r.json()) == {"error"}
+
+
+async def test_a_gtd_order_expires_at_its_time(api: Api) -> None:
+    creds = await api.account("1000")
+    await book(api, "BTCUSDT", "50000")
+    now = await freeze(api)
+    end = now + 700_000  # Binance wants goodTillDate at least 600 s ahead [doc NO]
+    params = {
+        "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTD", "quantity": "0.01",
+        "price": "49000", "goodTillDate": str(end),
+    }  # fmt: skip
+    r = await api.signed("POST", "/fapi/v1/order", creds, params, timestamp=now)
+    assert r.status_code == 200, r.text
+    order_id = r.json()["orderId"]
+    moved = await advance(api, 700_000)
+    assert [(e["type"], e["time"], e["orderId"]) for e in moved["events"]] == [("GTD_EXPIRY", end, order_id)]
+    r = await api.signed("GET", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(order_id)}, timestamp=end)
+    assert r.json()["status"] == "EXPIRED"
+    assert (await api.summary(creds))["positions"] == []

@@ -107,6 +107,17 @@ def _event(applied: scheduler.Applied) -> dict[str, Any]:
     report = applied.report
     if isinstance(report, MoveReport):
         return {"type": "MARK_PRICE", **move_body(report, echo_book=True, dry_run=False)}
+    if isinstance(report, scheduler.GtdExpiry):
+        return {
+            "type": "GTD_EXPIRY",
+            "time": applied.time,
+            "accountId": report.account_id,
+            "symbol": report.symbol,
+            "orderId": report.order_id,
+            "clientOrderId": report.client_order_id,
+            "liquidations": [],
+            "marginCalls": [],
+        }
     return {"type": "FUNDING", **settlement_body(report)}
 
 

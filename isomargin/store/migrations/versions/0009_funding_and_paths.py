@@ -1,4 +1,5 @@
-"""The market moves (issue 13): funding schedules and their history, scheduled mark-price paths.
+"""The market moves (issue 13): funding schedules and their history, scheduled mark-price paths,
+and an index for the GTD orders whose time has come.
 
 Revision ID: 0009
 Revises: 0008
@@ -50,9 +51,13 @@ def upgrade() -> None:
     with op.batch_alter_table("price_path_points", schema=None) as batch_op:
         batch_op.create_index("ix_price_path_points_due", ["at_ms", "id"], unique=False)
         batch_op.create_index("ix_price_path_points_symbol", ["symbol", "at_ms"], unique=False)
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.create_index("ix_orders_status_good_till_date", ["status", "good_till_date"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_status_good_till_date")
     with op.batch_alter_table("price_path_points", schema=None) as batch_op:
         batch_op.drop_index("ix_price_path_points_symbol")
         batch_op.drop_index("ix_price_path_points_due")
