@@ -31,6 +31,9 @@ from isomargin.store import Tx, orders, repo, risk, schedule, trading
 from isomargin.store.changes import RiskTerms, write_change
 
 HOUR_MS = 3_600_000
+#: what the read endpoints render (handlers import these from here, never from the store)
+FundingRecord = schedule.FundingRecord
+FundingSchedule = schedule.FundingSchedule
 #: Binance's funding intervals (fundingInfo ``fundingIntervalHours``): 1, 4 or 8 hours [doc FI]
 INTERVAL_HOURS = (1, 2, 4, 8)
 #: a rate beyond ±100% per interval is no funding rate (Binance caps far lower: ±0.3%–±2%)

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from isomargin import errors
 from isomargin.api.params import Params
 from isomargin.money import fixed
-from isomargin.service.funding import FundingRateQuery
-from isomargin.store.schedule import FundingRecord, FundingSchedule
+from isomargin.service.funding import FundingRateQuery, FundingRecord, FundingSchedule
 
 #: limit: "Default 100; max 1000" [doc FR]
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
