@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from isomargin.config import Settings, settings_from_env, worker_environ
 from isomargin.scenario import ScenarioError, load_scenario
 from isomargin.service.keys import open_secret_box
 from isomargin.store import open_store
+
+#: how long a worker may take to answer uvicorn's supervisor before it is restarted
+WORKER_HEALTHCHECK_S = 30
 
 
 def _banner(settings: Settings, scenario: Path | None) -> str:
@@ -102,6 +106,11 @@ def _serve(**flags: Any) -> None:
     if settings.workers > 1:
         # uvicorn's workers are new processes that build their app from the environment
         worker_environ(settings, os.environ)
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+            # uvicorn kills a worker that does not answer its supervisor's ping within 5 s; a worker
+            # still importing on a busy machine (seen here at load 20 on 2 CPUs) was killed and
+            # restarted in a loop, never serving. 30 s still catches a hung worker.
+            common["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_S
         uvicorn.run("isomargin.api.app:create_app_from_env", factory=True, workers=settings.workers, **common)
     else:
         from isomargin.api.app import create_app
