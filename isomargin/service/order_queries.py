@@ -128,7 +128,7 @@ def _cancel(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow
         reserved=Decimal(0),
         now_ms=ctx.now_ms,
     )
-    outbox.append(tx, account_id, [fills.order_step(cancelled, "CANCELED", now_ms=ctx.now_ms)], ctx.now_ms)
+    outbox.append(tx, account_id, [fills.step(tx, account_id, cancelled, "CANCELED", now_ms=ctx.now_ms)], ctx.now_ms)
     return cancelled
 
 
