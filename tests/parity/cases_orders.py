@@ -39,6 +39,19 @@ ORDERS: tuple[Case, ...] = (
         transformers=(_ORDER_IDS, _PRE_2026, MaskKeys(("origQty",), keep_format=True)),
     ),
     Case(
+        "order-market-result",
+        "MARKET BUY with newOrderRespType=RESULT: the final FILLED order, executedQty = cumQty = origQty",
+        signed("POST", "/fapi/v1/order", *_MARKET, ("newOrderRespType", "RESULT")),
+        FRESH,
+        # the 2024 capture predates the 2026 shape and Binance's EXPIRE_MAKER default
+        transformers=(
+            _ORDER_IDS,
+            _PRE_2026,
+            MaskKeys(("selfTradePreventionMode", "symbol")),
+            MaskKeys(("origQty", "executedQty", "cumQty"), keep_format=True),
+        ),
+    ),
+    Case(
         "order-get-filled",
         "GET a filled MARKET order: the query shape (time, no cumQty), avgPrice and cumQuote at 5 decimals",
         signed("GET", "/fapi/v1/order", ("symbol", "ETHUSDT"), ("origClientOrderId", "parity-filled")),
