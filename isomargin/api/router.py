@@ -65,6 +65,7 @@ class IsomarginApp:
                         await housekeeping
                 await self.streams.stop()
                 await self.state.weights.close()
+                await self.state.orders.close()
                 self.state.store.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from isomargin.api.order_limits import LocalOrderCounter, OrderCounter
 from isomargin.api.ratelimit import Limiter, LocalLimiter
 from isomargin.auth.keystore import SecretBox
 from isomargin.clock import Clock
@@ -58,6 +59,8 @@ class AppState:
     secrets: SecretBox
     #: request weight per IP (in process, or shared through Redis)
     weights: Limiter = field(default_factory=lambda: LocalLimiter(2400))
+    #: ORDERS counts per account (in process, or shared through Redis with the same settings)
+    orders: OrderCounter = field(default_factory=LocalOrderCounter)
     api_keys: KeyCache = field(default_factory=KeyCache)
     _clock_token: object = _UNREAD
 

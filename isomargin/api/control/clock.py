@@ -37,4 +37,5 @@ async def reset(request: Request) -> Response:
     await state.store.write(lambda tx: admin.reset(tx, ctx))
     state.clock.offset_ms = 0
     await state.weights.reset()
+    await state.orders.reset()
     return JSONResponse({"reset": True})
