@@ -74,9 +74,10 @@ DEFAULT_SYMBOLS: Mapping[str, SymbolSpec] = {
         min_qty=Decimal("0.001"),
         max_qty=Decimal("1000"),
         market_max_qty=Decimal("120"),
-        # Binance's is 50 since 2026-09 (live note, index id 70726903935); kept at 100 for now: the
-        # order tests and examples are built around it (declared in tests/parity, audit #13)
-        min_notional=Decimal("100"),
+        # 50 since 2026-09: today's exchangeInfo (live note 2026-09-30, index id 70726903935; parity
+        # case exchangeInfo-filters-2026). It was 100 in the 2024-05 capture and the 2024-07 -4164 text
+        # [obs AR-77]: the newest real answer wins (audit #13)
+        min_notional=Decimal("50"),
         min_price=Decimal("556.80"),
         max_price=Decimal("4529764"),
     ),

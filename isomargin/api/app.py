@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from isomargin.api import ratelimit
+from isomargin.api import order_limits, ratelimit
 from isomargin.api.router import IsomarginApp
 from isomargin.api.state import AppState
 from isomargin.clock import Clock
@@ -31,7 +31,8 @@ def build_state(
         prefix=settings.redis_prefix,
         ban_after_429s=settings.ban_after_429s,
     )
-    return AppState(settings=settings, store=store, clock=clock or Clock(), secrets=box, weights=limiter)
+    orders = order_limits.make_order_counter(settings.redis_url, prefix=settings.redis_prefix)
+    return AppState(settings=settings, store=store, clock=clock or Clock(), secrets=box, weights=limiter, orders=orders)
 
 
 def create_app(

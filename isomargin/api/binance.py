@@ -113,7 +113,6 @@ class BinanceHttp:
         self.routes = route_table(ROUTES)
         self.known_paths = {path for _, path in self.routes}
         # parsed once (Settings has checked every entry): X-Forwarded-For costs no parsing per request
-        self.order_counts = order_limits.OrderCounter()
         self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in state.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -195,9 +194,9 @@ class BinanceHttp:
         except errors.ApiError as exc:
             return body, None, exc
 
-    def count_order(self, account_id: int, ctx: RequestContext, weights: tuple[int, int]) -> None:
+    async def count_order(self, account_id: int, ctx: RequestContext, weights: tuple[int, int]) -> None:
         """The account's ORDERS counters (api/order_limits.py): headers on the answer, -1015 past a limit."""
-        count = self.order_counts.hit(account_id, ctx.now_ms, *weights)
+        count = await self.state.orders.hit(account_id, ctx.now_ms, *weights)
         ctx.extra_headers.update(count.headers)
         if count.over:
             raise _order_limit_error(count)
@@ -213,7 +212,7 @@ class BinanceHttp:
             ctx.now_ms = state.clock.now_ms()
             counted = order_limits.COUNTED_PATHS.get(route.path) if route.method == "POST" else None
             if counted is not None:
-                self.count_order(key.account_id, ctx, counted)
+                await self.count_order(key.account_id, ctx, counted)
         return await route.answer(state, ctx, key)
 
 

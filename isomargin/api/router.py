@@ -78,6 +78,7 @@ class IsomarginApp:
                             await task
                 await self.streams.stop()
                 await self.state.weights.close()
+                await self.state.orders.close()
                 self.state.store.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

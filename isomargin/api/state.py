@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from isomargin.api.order_limits import LocalOrderCounter, OrderCounter
 from isomargin.api.ratelimit import Limiter, LocalLimiter
 from isomargin.auth.keystore import SecretBox
 from isomargin.clock import Clock
@@ -65,6 +66,8 @@ class AppState:
     secrets: SecretBox
     #: request weight per IP (in process, or shared through Redis)
     weights: Limiter = field(default_factory=lambda: LocalLimiter(2400))
+    #: ORDERS counts per account (in process, or shared through Redis with the same settings)
+    orders: OrderCounter = field(default_factory=LocalOrderCounter)
     api_keys: KeyCache = field(default_factory=KeyCache)
     #: the margin-call ratio every worker applies (service.shared_settings), learnt with the clock
     margin_call_ratio: Decimal = DEFAULT_MARGIN_CALL_RATIO

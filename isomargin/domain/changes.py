@@ -104,8 +104,11 @@ class Fill:
 
     ``margin`` replaces the computed allocation of an opening fill (the control plane's
     ``isolatedWallet``). A ``decree`` is the control plane opening a position as if filled at its
-    entry price: the same accounting, but no positionMargin/history row (assumed, as before this
-    path existed; the trading issue decides whether a decree writes the TRADE row an open writes).
+    entry price: the same accounting, but no positionMargin/history row (assumed, and known to
+    differ: Binance writes a ``TRADE`` type-1 row of the allocated margin for every open, reference
+    §2.2 [obs RU-PMH], and issue 11 asks the decree to write it too. Writing it is the change of
+    ``_increase``'s one condition; what waits is the 64 tests, the README transcripts and the
+    positionMargin-history parity case still built on "no row", which move with it).
     """
 
     quantity: Decimal

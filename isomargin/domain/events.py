@@ -89,9 +89,12 @@ class AccountConfigUpdate:
 class OrderTradeUpdate:
     """``ORDER_TRADE_UPDATE``: one step of an order — NEW, TRADE, CANCELED, EXPIRED [doc OU].
 
-    Every value of the frame's ``o`` object (reference §4.3), unformatted: the stream pads ``p``,
-    ``L`` to the symbol's precision and ``ap`` to 5+ decimals. A NEW step has zero fill values and
-    ``trade_id`` 0; a TRADE step carries the fill (``t`` = the userTrades ``id``).
+    Every value of the frame's ``o`` object (reference §4.3), unformatted: the stream writes ``ap``
+    with 5 decimals and, for a fill's step (``price_places``/``quantity_places`` set), ``L`` at the
+    symbol's price precision and ``q``/``l``/``z`` at its quantity precision. A NEW step has zero
+    fill values and ``trade_id`` 0; a TRADE step carries the fill (``t`` = the userTrades ``id``).
+    ``bids_notional``/``asks_notional`` are the account's open BUY/SELL order notional on the
+    symbol after the step.
     """
 
     symbol: str
@@ -121,6 +124,9 @@ class OrderTradeUpdate:
     stp_mode: str
     good_till_date: int
     expire_reason: int = 0
+    #: padding of a fill's prices and quantities (None: written without trailing zeros)
+    price_places: int | None = None
+    quantity_places: int | None = None
 
     type = "ORDER_TRADE_UPDATE"
 
@@ -139,6 +145,9 @@ class TradeLite:
     last_filled_qty: Decimal
     trade_id: int
     order_id: int
+    #: the symbol's price and quantity precision: every TRADE_LITE price and quantity is padded [obs]
+    price_places: int | None = None
+    quantity_places: int | None = None
 
     type = "TRADE_LITE"
 
@@ -177,6 +186,8 @@ _FRAME_KEYS: dict[type, dict[str, str]] = {
         "stp_mode": "V",
         "good_till_date": "gtd",
         "expire_reason": "er",
+        "price_places": "_pp",  # not a frame key: how the frame pads (read by the stream)
+        "quantity_places": "_qp",
     },
     TradeLite: {
         "symbol": "s",
@@ -189,6 +200,8 @@ _FRAME_KEYS: dict[type, dict[str, str]] = {
         "last_filled_qty": "l",
         "trade_id": "t",
         "order_id": "i",
+        "price_places": "_pp",
+        "quantity_places": "_qp",
     },
 }
 
@@ -291,10 +304,12 @@ def from_payload(event_type: str, payload: Mapping[str, Any]) -> Event:
     flat = _FLAT_EVENTS.get(event_type)
     if flat is not None:
         keys = _FRAME_KEYS[flat]
-        # field annotations are strings (postponed evaluation): "Decimal" marks the decimals
+        # field annotations are strings (postponed evaluation): "Decimal" marks the decimals; a
+        # field with a default may be absent from an event written before it existed
         values: dict[str, Any] = {
             f.name: Decimal(payload[keys[f.name]]) if f.type == "Decimal" else payload[keys[f.name]]
             for f in fields(flat)
+            if keys[f.name] in payload
         }
         return flat(**values)
     if event_type == ListenKeyExpired.type:

@@ -21,6 +21,7 @@ from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.store import Tx, orders, repo
 from isomargin.store.changes import RiskTerms, write_change
+from isomargin.symbols import SymbolSpec
 
 _ZERO = Decimal(0)
 #: selfTradePreventionMode of every order: Binance's default since 2025 (``V`` in streams) [obs PY-BTC]
@@ -48,8 +49,19 @@ class FillResult:
     cross_wallet: Decimal
 
 
-def order_step(order: orders.OrderRow, execution: str, *, now_ms: int) -> OrderTradeUpdate:
-    """An ORDER_TRADE_UPDATE with no fill in it (NEW, CANCELED, EXPIRED) [doc OU]."""
+def order_step(
+    order: orders.OrderRow,
+    execution: str,
+    *,
+    now_ms: int,
+    open_notional: tuple[Decimal, Decimal] = (_ZERO, _ZERO),
+) -> OrderTradeUpdate:
+    """An ORDER_TRADE_UPDATE with no fill in it (NEW, CANCELED, EXPIRED) [doc OU].
+
+    ``open_notional``: the account's open BUY and SELL order notional on the symbol after the
+    step (``b``/``a``, reference §4.3): :func:`step` reads it.
+    """
+    bids, asks = open_notional
     return OrderTradeUpdate(
         symbol=order.symbol,
         client_order_id=order.client_order_id,
@@ -69,8 +81,8 @@ def order_step(order: orders.OrderRow, execution: str, *, now_ms: int) -> OrderT
         commission_asset=WALLET_ASSET,
         trade_time=now_ms,
         trade_id=0,
-        bids_notional=_ZERO,
-        asks_notional=_ZERO,
+        bids_notional=bids,
+        asks_notional=asks,
         maker=False,
         reduce_only=order.reduce_only,
         position_side=order.position_side,
@@ -78,6 +90,14 @@ def order_step(order: orders.OrderRow, execution: str, *, now_ms: int) -> OrderT
         stp_mode=STP_MODE,
         good_till_date=order.good_till_date,
     )
+
+
+def step(tx: Tx, account_id: int, order: orders.OrderRow, execution: str, *, now_ms: int) -> OrderTradeUpdate:
+    """:func:`order_step` with ``b``/``a`` read after the step: a resting order's own notional
+    counts once it is stored (``"b":"50000"`` on the NEW frame of a 1 BTC BUY at 50000 [obs RS-BTC]),
+    a cancelled one no more (``"b":"5"`` while resting, ``"0"`` after cancel [obs MAXT])."""
+    notional = orders.open_notional(tx, account_id, order.symbol)
+    return order_step(order, execution, now_ms=now_ms, open_notional=notional)
 
 
 def average_price(order: orders.OrderRow) -> Decimal:
@@ -121,6 +141,9 @@ def apply_fill(
     trade = replace(trade, id=orders.insert_trade(tx, account_id, trade))
     cross = fc.account.cross_wallet + outcome.cross_wallet_delta
     after = outcome.after
+    spec = ctx.symbols[order.symbol]
+    # the order is stored with its state after this fill: a filled one no longer counts
+    notional = orders.open_notional(tx, account_id, order.symbol)
     events: list[Event] = [
         TradeLite(
             order.symbol,
@@ -133,10 +156,13 @@ def apply_fill(
             quantity,
             trade.id,
             order.id,
+            price_places=spec.price_precision,
+            quantity_places=spec.quantity_precision,
         )
     ]
     if announce_new:
-        events.append(order_step(_before_fill(order, quantity, trade.quote_qty), "NEW", now_ms=ctx.now_ms))
+        before = _before_fill(order, quantity, trade.quote_qty)
+        events.append(order_step(before, "NEW", now_ms=ctx.now_ms, open_notional=notional))
     events.append(
         account_update(
             AccountUpdateReason.ORDER,
@@ -153,8 +179,8 @@ def apply_fill(
             ),
         )
     )
-    events.append(_trade_step(order, trade, ctx.now_ms))
-    terms = RiskTerms(ctx.symbol(order.symbol).brackets, isolated, fc.mark, ctx.margin_call_ratio)
+    events.append(_trade_step(order, trade, ctx.now_ms, notional, spec))
+    terms = RiskTerms(spec.brackets, isolated, fc.mark, ctx.margin_call_ratio)
     write_change(tx, fc.account, outcome, events=events, now_ms=ctx.now_ms, risk=terms)
     _income(tx, account_id, trade)
     return FillResult(outcome, trade, cross)
@@ -165,10 +191,16 @@ def _before_fill(order: orders.OrderRow, quantity: Decimal, quote_qty: Decimal) 
     return replace(order, executed_qty=order.executed_qty - quantity, cum_quote=order.cum_quote - quote_qty)
 
 
-def _trade_step(order: orders.OrderRow, trade: orders.TradeRow, now_ms: int) -> OrderTradeUpdate:
-    step = order_step(order, "TRADE", now_ms=now_ms)
+def _trade_step(
+    order: orders.OrderRow,
+    trade: orders.TradeRow,
+    now_ms: int,
+    open_notional: tuple[Decimal, Decimal],
+    spec: SymbolSpec,
+) -> OrderTradeUpdate:
+    """The fill's step: its prices and quantities at the symbol's precision (reference §4.3)."""
     return replace(
-        step,
+        order_step(order, "TRADE", now_ms=now_ms, open_notional=open_notional),
         order_status=order.status,
         last_filled_qty=trade.qty,
         last_filled_price=trade.price,
@@ -176,6 +208,8 @@ def _trade_step(order: orders.OrderRow, trade: orders.TradeRow, now_ms: int) -> 
         trade_id=trade.id,
         maker=trade.maker,
         realized_pnl=trade.realized_pnl,
+        price_places=spec.price_precision,
+        quantity_places=spec.quantity_precision,
     )
 
 

@@ -195,7 +195,7 @@ def _expire_open_orders(tx: Tx, ctx: ServiceContext, account_id: int, symbol: st
             reserved=_ZERO,
             now_ms=ctx.now_ms,
         )
-        outbox.append(tx, account_id, [fills.order_step(expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+        outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
 
 
 def _record_order(

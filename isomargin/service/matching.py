@@ -70,7 +70,7 @@ def _fill_resting(
     if remaining == 0:
         expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=ctx.now_ms)
         _save(tx, expired, ctx.now_ms)
-        outbox.append(tx, account_id, [fills.order_step(expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+        outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
         return None
     config = symbol_config(tx, ctx, account_id, order.symbol)
     fee = commission(remaining, order.price, rates.maker)

@@ -128,7 +128,7 @@ def _cancel(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow
         reserved=Decimal(0),
         now_ms=ctx.now_ms,
     )
-    outbox.append(tx, account_id, [fills.order_step(cancelled, "CANCELED", now_ms=ctx.now_ms)], ctx.now_ms)
+    outbox.append(tx, account_id, [fills.step(tx, account_id, cancelled, "CANCELED", now_ms=ctx.now_ms)], ctx.now_ms)
     return cancelled
 
 
@@ -156,15 +156,24 @@ def _window(now_ms: int, start: int | None, end: int | None, days: int) -> tuple
     return start_ms, end_ms
 
 
-def user_trades(tx: Tx, ctx: ServiceContext, account_id: int, req: TradeQuery) -> list[TradeRow]:
+@dataclass(frozen=True, slots=True)
+class TradeList:
+    """The trades of one symbol, with the symbol (its precisions format the rows)."""
+
+    spec: SymbolSpec
+    rows: list[TradeRow]
+
+
+def user_trades(tx: Tx, ctx: ServiceContext, account_id: int, req: TradeQuery) -> TradeList:
     """Trades oldest first: by ``fromId`` (no window) or in a window of at most 7 days [doc ATL]."""
     spec = ctx.symbol(req.symbol)
     if req.from_id is not None or req.order_id is not None:
-        return orders.list_trades(
+        rows = orders.list_trades(
             tx, account_id, spec.symbol, order_id=req.order_id, from_id=req.from_id, limit=req.limit
         )
+        return TradeList(spec, rows)
     start, end = _window(ctx.now_ms, req.start_time, req.end_time, 7)
-    return orders.list_trades(tx, account_id, spec.symbol, start_ms=start, end_ms=end, limit=req.limit)
+    return TradeList(spec, orders.list_trades(tx, account_id, spec.symbol, start_ms=start, end_ms=end, limit=req.limit))
 
 
 def income(tx: Tx, ctx: ServiceContext, account_id: int, req: IncomeQuery) -> list[IncomeRow]:

@@ -95,7 +95,7 @@ def _expire_gtd(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.Orde
         reserved=Decimal(0),
         now_ms=ctx.now_ms,
     )
-    outbox.append(tx, account_id, [fills.order_step(expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+    outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
     return GtdExpiry(account_id, order.symbol, order.id, order.client_order_id)
 
 

@@ -387,3 +387,24 @@ def next_gtd_due(tx: Tx, until_ms: int) -> tuple[int, OrderRow] | None:
         (until_ms, *OPEN_STATUSES),
     )
     return None if row is None else (int(row[0]), _order(row[1:]))
+
+
+def open_notional(tx: Tx, account_id: int, symbol: str) -> tuple[Decimal, Decimal]:
+    """Σ price × unfilled quantity of the account's open BUY and of its open SELL orders on ``symbol``.
+
+    Summed here rather than in SQL: money is stored scaled by 10⁸, so a product of two columns
+    would overflow SQLite's 64-bit integers; a symbol holds at most MAX_NUM_ORDERS open orders.
+    """
+    rows = tx.all(
+        "SELECT side, price, orig_qty, executed_qty FROM orders WHERE account_id = ? AND symbol = ?"
+        " AND status IN (?, ?)",
+        (account_id, symbol, *OPEN_STATUSES),
+    )
+    bids = asks = Decimal(0)
+    for side, price, orig_qty, executed_qty in rows:
+        notional = _decimal(price) * (_decimal(orig_qty) - _decimal(executed_qty))
+        if side == "BUY":
+            bids += notional
+        else:
+            asks += notional
+    return bids, asks

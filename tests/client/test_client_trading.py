@@ -29,7 +29,7 @@ async def test_client_market_limit_cancel_trades_income(live_api: Api, clients: 
     with pytest.raises(TypeError):
         client.market("BTCUSDT", "BUY", 0.01)  # type: ignore[arg-type]  # floats never carry money
     with pytest.raises(ClientError) as refused:
-        client.market("BTCUSDT", "BUY", "0.001")
+        client.market("ETHUSDT", "BUY", "0.001")  # 0.001 × 3000 = 3, under ETHUSDT's MIN_NOTIONAL 20
     assert refused.value.code == -4164
 
     aio = clients.aio(creds)
@@ -50,5 +50,5 @@ async def test_cli_order_orders_trades(live_api: Api, live_server: LiveServer) -
     assert code == 0 and "52,000.00" in table and "SELL" in table
     code, table, _ = run(live_server, creds, "trades", "BTCUSDT")
     assert code == 0 and "50,000.00" in table and "0.25" in table
-    code, _, err = run(live_server, creds, "order", "buy", "BTCUSDT", "0.001")
+    code, _, err = run(live_server, creds, "order", "buy", "ETHUSDT", "0.001")  # 3 USDT < MIN_NOTIONAL 20
     assert code == 1 and "-4164" in err

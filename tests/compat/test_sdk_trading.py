@@ -78,9 +78,9 @@ async def test_done_when_walkthrough(live_api: Api, make_sdk: Any) -> None:
 
     trades = client.account_trade_list(symbol="BTCUSDT").data()
     assert [(t.side, t.price, t.qty, t.realized_pnl, t.commission, t.maker) for t in trades] == [
-        ("BUY", "60010", "0.01", "0.00000000", "0.30005000", False),
-        ("SELL", "61000", "0.005", "4.95000000", "0.06100000", True),
-        ("SELL", "61000", "0.005", "4.95000000", "0.15250000", False),
+        ("BUY", "60010.00", "0.010", "0", "0.30005000", False),
+        ("SELL", "61000.00", "0.005", "4.95000000", "0.06100000", True),
+        ("SELL", "61000.00", "0.005", "4.95000000", "0.15250000", False),
     ]
     income = client.get_income_history(symbol="BTCUSDT").data()
     assert [(i.income_type, i.income) for i in income] == [

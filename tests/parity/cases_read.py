@@ -178,6 +178,15 @@ READ: tuple[Case, ...] = (
             Without(("settlePlan", "permissionSets"), ("MAX_NUM_ALGO_ORDERS", "POSITION_RISK_CONTROL")),
             SortKeys("filters"),
         ),
+        known=(
+            KnownDifference(
+                "$.symbols[0].filters[4].notional",
+                "value",
+                'audit #13: BTCUSDT\'s MIN_NOTIONAL was "100" in this 2024-05 capture and is "50" since 2026-09'
+                " (exchangeInfo-filters-2026, a live note of 2026-09-30): isomargin follows the newer real answer"
+                " (the fidelity rule argued under issue 10)",
+            ),
+        ),
     ),
     Case(
         "exchangeInfo-filters-2026",
@@ -185,14 +194,6 @@ READ: tuple[Case, ...] = (
         Request("GET", "/fapi/v1/exchangeInfo"),
         NO_ACCOUNT,
         transformers=(SymbolFilters("BTCUSDT"),),
-        known=(
-            KnownDifference(
-                "$[4].notional",
-                "value",
-                'audit #13: MIN_NOTIONAL "50" since 2026-09; isomargin keeps 100 until the order tests and'
-                " examples built around it move (argued under issue 10)",
-            ),
-        ),
     ),
     Case("time", "server time", Request("GET", "/fapi/v1/time"), NO_ACCOUNT, transformers=(TIMES,)),
     Case("ping", "connectivity", Request("GET", "/fapi/v1/ping"), NO_ACCOUNT),

@@ -75,6 +75,38 @@ async def _rate_limited(api: Api) -> Creds | None:
     return creds
 
 
+#: the orders the order scenarios place, through Binance's own endpoint (so a recording makes them too)
+FILLED_ETH_ORDER = Request(
+    "POST",
+    "/fapi/v1/order",
+    (("symbol", "ETHUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.007"),
+     ("newClientOrderId", "parity-filled")),
+    signed=True,
+)  # fmt: skip
+RESTING_LONG_BUY = Request(
+    "POST",
+    "/fapi/v1/order",
+    (("symbol", "BTCUSDT"), ("side", "BUY"), ("positionSide", "LONG"), ("type", "LIMIT"), ("timeInForce", "GTC"),
+     ("quantity", "0.010"), ("price", "50000"), ("newClientOrderId", "parity-resting")),
+    signed=True,
+)  # fmt: skip
+
+
+async def _filled_eth(api: Api) -> Creds | None:
+    creds = await _fresh(api)
+    answer = await send(api.http, creds, FILLED_ETH_ORDER, api.now)
+    assert answer.status == 200, answer.text
+    return creds
+
+
+async def _resting_hedge_buy(api: Api) -> Creds | None:
+    await _marks(api)
+    creds = await api.account("10000", dual=True)
+    answer = await send(api.http, creds, RESTING_LONG_BUY, api.now)
+    assert answer.status == 200, answer.text
+    return creds
+
+
 NO_ACCOUNT = Scenario("no account", _none, "none: public endpoints, or a request with no usable key")
 FRESH = Scenario(
     "fresh account",
@@ -111,7 +143,35 @@ WITH_HISTORY = Scenario(
     HISTORY_STEPS,
     needs_trade=True,
 )
+FILLED_ETH = Scenario(
+    "fresh account with a filled ETHUSDT MARKET BUY",
+    _filled_eth,
+    "one-way mode, ETHUSDT CROSSED, no open orders; the steps buy 0.007 ETHUSDT at market (clientOrderId "
+    "parity-filled), which leaves a long open",
+    (
+        ONE_WAY,
+        Request("POST", "/fapi/v1/marginType", (("symbol", "ETHUSDT"), ("marginType", "CROSSED")), signed=True),
+        FILLED_ETH_ORDER,
+    ),
+)
+RESTING_HEDGE_BUY = Scenario(
+    "hedge mode with a resting BTCUSDT LIMIT BUY LONG",
+    _resting_hedge_buy,
+    "hedge mode, no open BTCUSDT orders; the steps rest a LIMIT BUY LONG 0.010 at 50000 (clientOrderId "
+    "parity-resting): BTCUSDT must trade above 50000 and within PERCENT_PRICE of it",
+    (HEDGE, RESTING_LONG_BUY),
+)
 RATE_LIMITED = Scenario(
     "IP over its weight limit", _rate_limited, "never on a real remote: it would lock the recorder's IP out"
 )
-SCENARIOS = (NO_ACCOUNT, FRESH, FRESH_ISOLATED, ISOLATED_LONG, HEDGE_LONG, WITH_HISTORY, RATE_LIMITED)
+SCENARIOS = (
+    NO_ACCOUNT,
+    FRESH,
+    FRESH_ISOLATED,
+    ISOLATED_LONG,
+    HEDGE_LONG,
+    WITH_HISTORY,
+    FILLED_ETH,
+    RESTING_HEDGE_BUY,
+    RATE_LIMITED,
+)

@@ -13,7 +13,15 @@ async def test_batch_places_and_refuses_item_by_item(api: Api) -> None:
     await book(api, "BTCUSDT", "50000")
     batch = [
         {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.002", "newClientOrderId": "b1"},
-        {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"},  # under MIN_NOTIONAL
+        # 0.001 × 49000 = 49: under BTCUSDT's MIN_NOTIONAL 50
+        {
+            "symbol": "BTCUSDT",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "quantity": "0.001",
+            "price": "49000",
+        },
         {"symbol": "BTCUSDT", "side": "FLY", "type": "MARKET", "quantity": "0.002"},
         {
             "symbol": "BTCUSDT",
@@ -30,7 +38,7 @@ async def test_batch_places_and_refuses_item_by_item(api: Api) -> None:
     assert first["clientOrderId"] == "b1" and first["status"] == "NEW"
     assert second == {
         "code": -4164,
-        "msg": "Order's notional must be no smaller than 100 (unless you choose reduce only).",
+        "msg": "Order's notional must be no smaller than 50 (unless you choose reduce only).",
     }
     assert third == {"code": -1117, "msg": "Invalid side."}
     assert fourth["type"] == "LIMIT" and fourth["status"] == "NEW"

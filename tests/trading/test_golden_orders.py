@@ -52,16 +52,23 @@ async def test_order_test(api: Api, trader: Creds) -> None:
 
 
 async def test_order_error(api: Api, trader: Creds) -> None:
-    r = await order(api, trader, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.001")
+    # 0.001 × 49000 = 49, under BTCUSDT's MIN_NOTIONAL 50
+    r = await order(
+        api, trader, symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.001", price="49000"
+    )
     snapshot.check("error-order-min-notional", r)
 
 
 async def test_reads_and_cancels(api: Api, trader: Creds) -> None:
     """A filled MARKET order, then a resting LIMIT order queried, listed and cancelled."""
-    await order(api, trader, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002", newClientOrderId="m1")
+    placed = [
+        await order(api, trader, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002", newClientOrderId="m1")
+    ]
     limit = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.002"}
-    await order(api, trader, **limit, price="49000", newClientOrderId="l1")
-    await order(api, trader, **limit, price="48000", newClientOrderId="l2")
+    placed.append(await order(api, trader, **limit, price="49000", newClientOrderId="l1"))
+    placed.append(await order(api, trader, **limit, price="48000", newClientOrderId="l2"))
+    # every order placed (a refused one would leave the reads below describing nothing)
+    assert [r.status_code for r in placed] == [200, 200, 200], [r.text for r in placed]
     one = {"symbol": "BTCUSDT", "orderId": "2"}
     cases = [
         ("order-get", "GET", "/fapi/v1/order", {"symbol": "BTCUSDT", "orderId": "1"}),
@@ -85,7 +92,14 @@ async def test_reads_and_cancels(api: Api, trader: Creds) -> None:
 async def test_batch(api: Api, trader: Creds) -> None:
     items = [
         {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.002", "newClientOrderId": "b1"},
-        {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"},
+        {
+            "symbol": "BTCUSDT",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "quantity": "0.001",
+            "price": "49000",
+        },
     ]
     r = await api.signed("POST", "/fapi/v1/batchOrders", trader, {"batchOrders": json.dumps(items)}, where="body")
     snapshot.check("batchOrders", r)

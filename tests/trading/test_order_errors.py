@@ -35,7 +35,7 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("market-max", {"quantity": "121"}, -4005, "Quantity greater than max quantity."),
     ("price-precision", {**LIMIT, "price": "49000.001"}, -1111, "Precision is over the maximum defined for this asset."),
     ("tick", {**LIMIT, "price": "49000.05"}, -4014, "Price not increased by tick size."),
-    ("min-notional", {"quantity": "0.001"}, -4164, "Order's notional must be no smaller than 100 (unless you choose reduce only)."),
+    ("min-notional", {**LIMIT, "quantity": "0.001"}, -4164, "Order's notional must be no smaller than 50 (unless you choose reduce only)."),
     ("cap", {**LIMIT, "price": "52600"}, -4016, "Price is higher than mark price multiplier cap."),
     ("floor", {**LIMIT, "side": "SELL", "price": "47400"}, -4024, "Price is lower than mark price multiplier floor."),
     ("reduce-nothing", {"side": "SELL", "reduceOnly": "true"}, -2022, "ReduceOnly Order is rejected."),

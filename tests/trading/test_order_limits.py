@@ -38,8 +38,8 @@ async def test_past_the_ten_second_limit(api: Api, monkeypatch: pytest.MonkeyPat
 
 
 def test_windows_reset() -> None:
-    counter = order_limits.OrderCounter()
-    assert counter.hit(1, 5_000).ten_seconds == 1
-    assert counter.hit(1, 9_999) == order_limits.OrderCount(2, 2)
-    assert counter.hit(1, 10_000) == order_limits.OrderCount(1, 3)  # a new 10 s window, same minute
-    assert counter.hit(1, 60_000) == order_limits.OrderCount(1, 1)
+    counter = order_limits.LocalOrderCounter()
+    assert counter.hit_now(1, 5_000).ten_seconds == 1
+    assert counter.hit_now(1, 9_999) == order_limits.OrderCount(2, 2)
+    assert counter.hit_now(1, 10_000) == order_limits.OrderCount(1, 3)  # a new 10 s window, same minute
+    assert counter.hit_now(1, 60_000) == order_limits.OrderCount(1, 1)

@@ -23,10 +23,11 @@ async def test_round_trip_userTrades_income_history_agree(api: Api) -> None:
 
     r = await api.signed("GET", "/fapi/v1/userTrades", creds, {"symbol": "BTCUSDT"})
     trades = r.json()
+    # price and qty at BTCUSDT's 2 and 3 decimals, an opening fill's realizedPnl "0" [obs CN-AAPL]
     assert [(t["side"], t["price"], t["qty"], t["realizedPnl"], t["commission"], t["maker"]) for t in trades] == [
-        ("BUY", "60010", "0.01", "0.00000000", "0.30005000", False),
-        ("SELL", "60990", "0.005", "4.90000000", "0.15247500", False),
-        ("SELL", "60990", "0.005", "4.90000000", "0.15247500", False),
+        ("BUY", "60010.00", "0.010", "0", "0.30005000", False),
+        ("SELL", "60990.00", "0.005", "4.90000000", "0.15247500", False),
+        ("SELL", "60990.00", "0.005", "4.90000000", "0.15247500", False),
     ]
     assert [t["orderId"] for t in trades] == [opened["orderId"], half["orderId"], rest["orderId"]]
     assert trades[1]["quoteQty"] == "304.95000" and trades[0]["buyer"] is True

@@ -26,7 +26,7 @@ async def test_limit_sell_fills_as_maker_when_the_book_reaches_it(api: Api) -> N
     assert (await api.summary(creds))["crossWalletBalance"] == "992.27147500"
     trades = (await api.signed("GET", "/fapi/v1/userTrades", creds, {"symbol": "BTCUSDT"})).json()
     assert [(t["maker"], t["price"], t["commission"], t["realizedPnl"]) for t in trades[1:]] == [
-        (True, "51000", "0.05100000", "4.95000000")
+        (True, "51000.00", "0.05100000", "4.95000000")
     ]
     got = (
         await api.signed("GET", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(r.json()["orderId"])})

@@ -145,4 +145,5 @@ async def reset(request: Request) -> Response:
     state.clock.offset_ms = 0
     state.clock.frozen_at_ms = None
     await state.weights.reset()
+    await state.orders.reset()
     return JSONResponse({"reset": True})

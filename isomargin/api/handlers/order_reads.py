@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from isomargin import errors
 from isomargin.api.handlers.orders import order_fields
 from isomargin.api.params import Params
-from isomargin.money import decimal_string, fixed
+from isomargin.money import fixed
 from isomargin.service.context import WALLET_ASSET
 from isomargin.service.order_queries import (
     CommissionRate,
@@ -22,8 +22,8 @@ from isomargin.service.order_queries import (
     OrderList,
     OrderRef,
     OrderView,
+    TradeList,
     TradeQuery,
-    TradeRow,
 )
 
 
@@ -103,7 +103,13 @@ def parse_trades(params: Params) -> TradeQuery:
     )
 
 
-def user_trades(req: TradeQuery, rows: Sequence[TradeRow]) -> object:
+def user_trades(req: TradeQuery, trades: TradeList) -> object:
+    """Rows as the 2026 server writes them (AAPLUSDT, pricePrecision 5, quantityPrecision 2 [obs CN-AAPL]):
+    ``price`` at the price precision (``"313.20000"``), ``qty`` at the quantity precision (``"0.02"``),
+    ``quoteQty`` at both added (``"6.2640000"``), ``realizedPnl`` ``"0"`` for an opening fill and 8
+    decimals otherwise (``"-0.00020000"``). A 2022 recording wrote ``"price":"2779"`` [obs NT-TRADES]."""
+    spec = trades.spec
+    price_places, quantity_places = spec.price_precision, spec.quantity_precision
     return [
         {
             "symbol": t.symbol,
@@ -111,10 +117,10 @@ def user_trades(req: TradeQuery, rows: Sequence[TradeRow]) -> object:
             "orderId": t.order_id,
             "pair": t.symbol,
             "side": t.side,
-            "price": decimal_string(t.price),
-            "qty": decimal_string(t.qty),
-            "realizedPnl": fixed(t.realized_pnl, 8),
-            "quoteQty": fixed(t.quote_qty, 5),
+            "price": fixed(t.price, price_places),
+            "qty": fixed(t.qty, quantity_places),
+            "realizedPnl": "0" if t.realized_pnl == 0 else fixed(t.realized_pnl, 8),
+            "quoteQty": fixed(t.quote_qty, price_places + quantity_places),
             "commission": fixed(t.commission, 8),  # positive on the wire [obs]
             "commissionAsset": WALLET_ASSET,
             "time": t.time,
@@ -124,7 +130,7 @@ def user_trades(req: TradeQuery, rows: Sequence[TradeRow]) -> object:
             "buyer": t.side == "BUY",
             "maker": t.maker,
         }
-        for t in rows
+        for t in trades.rows
     ]
 
 

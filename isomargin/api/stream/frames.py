@@ -99,28 +99,44 @@ def _money8(value: Decimal) -> str:
     return "0" if value == 0 else fixed(value, 8)
 
 
+def _padded(value: Decimal, digits: int | None) -> str:
+    """``value`` at ``digits`` places ("90853.20", "0.100"); "0" when zero, and without trailing
+    zeros when no padding is asked for."""
+    if value == 0 or digits is None:
+        return _number(value)
+    return fixed(value, digits)
+
+
 def _order(o: OrderTradeUpdate) -> dict[str, Any]:
     """``o`` of ORDER_TRADE_UPDATE in the observed wire order (reference §4.3) [obs SW-BTC][obs CPP-SOL].
 
-    Zero values are "0" as in a NEW frame; a filled ``ap`` has 5 decimals ("90853.20000"). Prices
-    are not padded to the symbol's precision (``L`` "90853.20" on the wire): the event does not
-    carry it (assumed)."""
+    Zero values are "0" as in a NEW frame; a filled ``ap`` has 5 decimals ("90853.20000"). A fill's
+    step writes ``L`` at the symbol's price precision and ``q``/``l``/``z`` at its quantity precision
+    (``"L":"84146.50"``, ``"q":"0.100","l":"0.100","z":"0.100"`` [obs RS-BTC 2025-03];
+    ``"L":"90853.20"`` [obs SW-BTC]); the other steps write them without trailing zeros
+    (``"q":"1","p":"50000"`` on a BTCUSDT LIMIT NEW [obs RS-BTC], ``"q":"0.1"`` on a SOLUSDT NEW
+    whose TRADE_LITE says ``"0.10"`` [obs CPP-SOL 2026-02], ``"q":"2"`` PAXGUSDT 2025-11 [ccxt
+    #27412]); that a fill's step pads and the others do not is read from these frames (assumed:
+    no captured order shows both steps with a quantity that padding changes). ``p`` is never
+    padded (``"p":"50000"``, ``"p":"50"`` LTCUSDT [ccxt #20205]).
+    ``b``/``a`` without trailing zeros, as 2025–2026 frames write them (``"b":"50000"`` [obs RS-BTC],
+    ``"b":"5"`` [obs MAXT]; 2023 testnet frames had 5 decimals, ``"b":"10.50000"`` [ccxt #20205])."""
     return {
         "s": o.symbol,
         "c": o.client_order_id,
         "S": o.side,
         "o": o.order_type,
         "f": o.time_in_force,
-        "q": _number(o.orig_qty),
+        "q": _padded(o.orig_qty, o.quantity_places),
         "p": _number(o.price),
         "ap": "0" if o.avg_price == 0 else fixed(o.avg_price, 5),
         "sp": "0",
         "x": o.execution_type,
         "X": o.order_status,
         "i": o.order_id,
-        "l": _number(o.last_filled_qty),
-        "z": _number(o.cumulative_filled_qty),
-        "L": _number(o.last_filled_price),
+        "l": _padded(o.last_filled_qty, o.quantity_places),
+        "z": _padded(o.cumulative_filled_qty, o.quantity_places),
+        "L": _padded(o.last_filled_price, o.price_places),
         "n": _money8(o.commission),
         "N": o.commission_asset,
         "T": o.trade_time,
@@ -146,19 +162,23 @@ def _order(o: OrderTradeUpdate) -> dict[str, Any]:
 
 
 def _trade_lite(t: TradeLite, time_ms: int) -> dict[str, Any]:
-    """``TRADE_LITE`` in the observed order: ``e, E, T, s, q, p, m, c, S, L, l, t, i`` [obs SW-BTC]."""
+    """``TRADE_LITE`` in the observed order: ``e, E, T, s, q, p, m, c, S, L, l, t, i`` [obs SW-BTC].
+
+    Every price and quantity at the symbol's precision, a MARKET order's zero price too:
+    ``"q":"0.002","p":"0.00","L":"90853.20"`` (BTCUSDT) [obs SW-BTC], ``"q":"0.10","p":"0.0000",
+    "L":"80.1900","l":"0.10"`` (SOLUSDT) [obs CPP-SOL]."""
     return {
         "e": t.type,
         "E": time_ms,
         "T": time_ms,
         "s": t.symbol,
-        "q": _number(t.orig_qty),
-        "p": _number(t.price),
+        "q": _lite(t.orig_qty, t.quantity_places),
+        "p": _lite(t.price, t.price_places),
         "m": t.maker,
         "c": t.client_order_id,
         "S": t.side,
-        "L": _number(t.last_filled_price),
-        "l": _number(t.last_filled_qty),
+        "L": _lite(t.last_filled_price, t.price_places),
+        "l": _lite(t.last_filled_qty, t.quantity_places),
         "t": t.trade_id,
         "i": t.order_id,
     }
@@ -184,6 +204,10 @@ def _margin_call(event: MarginCall, time_ms: int) -> dict[str, Any]:
         for p in event.positions
     ]
     return data
+
+
+def _lite(value: Decimal, digits: int | None) -> str:
+    return _number(value) if digits is None else fixed(value, digits)
 
 
 def expired(listen_key: str, time_ms: int) -> dict[str, Any]:
