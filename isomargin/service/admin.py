@@ -15,7 +15,7 @@ from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
-from isomargin.service import matching
+from isomargin.service import adl, matching
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
@@ -194,6 +194,7 @@ def set_mark_price(
     trading.set_book(tx, symbol, price, bid, ask, ctx.now_ms)
     # resting orders the new book crosses fill now, in this transaction (service/matching.py)
     matching.fill_crossed(tx, ctx, symbol, Book(price, bid, ask))
+    adl.rank_symbol(tx, ctx, symbol, price)  # last: ranks the positions the move left (issue 12)
 
 
 def set_commission_rates(
