@@ -3,8 +3,8 @@
 The ranking is relative — a position's place in the queue depends on every other position of the
 symbol and side — so it is computed once per price move for the whole symbol (:func:`rank_symbol`)
 and stored in ``positions.adl_quantile``, never re-ranked across accounts on a read. Binance
-refreshes the values every 30 s [doc ADLQ]; here they are as of the symbol's last price move (a
-position opened since shows 0 until the next one).
+refreshes the values every 30 s [doc ADLQ]; here they are as of the symbol's last price move, and a
+position opened since shows 0 until the next one (assumed: no free-running timer re-ranks them).
 """
 
 from __future__ import annotations

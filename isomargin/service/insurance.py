@@ -63,7 +63,8 @@ class AdlRisk:
 
 
 def symbol_adl_risk(tx: Tx, ctx: ServiceContext, req: SymbolQuery) -> list[AdlRisk]:
-    """Each symbol's rating from its fund and open interest (domain.adl.adl_risk), as of now."""
+    """Each symbol's rating from its fund and open interest (domain.adl.adl_risk), computed on
+    the read with ``updateTime`` now (assumed: Binance recomputes every 30 minutes [doc ADLR])."""
     specs = [ctx.symbol(req.symbol)] if req.symbol else list(ctx.symbols.values())
     interest = adl_store.open_interest(tx, req.symbol and specs[0].symbol)
     marks = mark_prices(tx, specs)
