@@ -41,6 +41,9 @@ class SymbolSpec:
     multiplier_up: Decimal = Decimal("1.0500")
     multiplier_down: Decimal = Decimal("0.9500")
     max_num_orders: int = 200
+    #: exchangeInfo ``liquidationFee`` (doc example "0.010000"; Binance lists 0.0125 for BTCUSDT/ETHUSDT):
+    #: the clearance fee rate of a CROSSED position's liquidation (service/liquidation.py)
+    liquidation_fee: Decimal = Decimal("0.012500")
     onboard_date: int = 1569398400000
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -57,6 +57,9 @@ def json_type(value: Any) -> str:
 def mask(value: Any, key: str | None = None) -> Any:
     if key in VOLATILE_KEYS:
         return f"<{json_type(value)}>"
+    if isinstance(value, str) and value.startswith("autoclose-") and value[10:].isdigit():
+        # a liquidation order's id carries the time it was placed at (service/liquidation.py)
+        return "autoclose-<ms><seq>"
     if isinstance(value, dict):
         return {k: mask(v, k) for k, v in value.items()}
     if isinstance(value, list):

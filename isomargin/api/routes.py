@@ -9,9 +9,19 @@ cannot drift.
 from __future__ import annotations
 
 from isomargin.api.context import Security
-from isomargin.api.handlers import account, adl, margin, market, order_reads, orders, positions, user_stream
+from isomargin.api.handlers import (
+    account,
+    adl,
+    liquidation,
+    margin,
+    market,
+    order_reads,
+    orders,
+    positions,
+    user_stream,
+)
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
-from isomargin.service import account_settings, insurance, listen_keys, order_queries, reads
+from isomargin.service import account_settings, force_orders, insurance, listen_keys, order_queries, reads
 from isomargin.service import adl as adl_service
 from isomargin.service import margin as margin_service
 from isomargin.service import orders as order_service
@@ -309,6 +319,16 @@ ROUTES: tuple[Endpoint, ...] = (
         write(order_queries.cancel_all_open_orders),
         order_reads.all_cancelled,
         f"{_DOCS}/trade/rest-api/Cancel-All-Open-Orders",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/forceOrders",
+        liquidation.force_orders_weight,
+        Security.USER_DATA,
+        liquidation.parse_force_orders,
+        read(force_orders.force_orders),
+        liquidation.force_orders,
+        f"{_DOCS}/trade/rest-api/Users-Force-Orders",
     ),
     route(
         "GET",

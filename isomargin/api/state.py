@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from isomargin.api.ratelimit import Limiter, LocalLimiter
 from isomargin.auth.keystore import SecretBox
 from isomargin.clock import Clock
 from isomargin.config import Settings
 from isomargin.service import ServiceContext
-from isomargin.service.clock import CLOCK_OFFSET_KEY, read_offset
+from isomargin.service.shared_settings import (
+    DEFAULT_MARGIN_CALL_RATIO,
+    SHARED_KEYS,
+    SharedState,
+    parse_shared,
+    read_shared,
+)
 from isomargin.store import Store, repo
 
 #: "never read": differs from every token a store returns
@@ -59,6 +66,8 @@ class AppState:
     #: request weight per IP (in process, or shared through Redis)
     weights: Limiter = field(default_factory=lambda: LocalLimiter(2400))
     api_keys: KeyCache = field(default_factory=KeyCache)
+    #: the margin-call ratio every worker applies (service.shared_settings), learnt with the clock
+    margin_call_ratio: Decimal = DEFAULT_MARGIN_CALL_RATIO
     _clock_token: object = _UNREAD
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:
@@ -67,10 +76,15 @@ class AppState:
             self.clock.now_ms() if now_ms is None else now_ms,
             secrets=self.secrets,
             order_response_2024=self.settings.order_response == "2024",
+            margin_call_ratio=self.margin_call_ratio,
         )
 
+    def _learn(self, shared: SharedState) -> None:
+        self.clock.offset_ms = shared.offset_ms
+        self.margin_call_ratio = shared.margin_call_ratio
+
     async def refresh_clock(self, *, with_key: bool = False) -> None:
-        """Learn the shared clock offset before this request reads the time.
+        """Learn the shared clock offset (and margin-call ratio) before this request reads the time.
 
         Another worker (or host) may have shifted the clock through its control plane; every
         worker must see that before its next request, or a signed request timed for the new
@@ -86,11 +100,11 @@ class AppState:
         token = self.store.state_token()
         if token is None:
             if not with_key:
-                self.clock.offset_ms = await self.store.read(read_offset)
+                self._learn(await self.store.read(read_shared))
             return
         if token != self._clock_token:
             # the token is taken before the read: a commit landing during it moves the token again
-            self.clock.offset_ms = await self.store.read(read_offset)
+            self._learn(await self.store.read(read_shared))
             self._clock_token = token
 
     async def lookup_key(self, api_key: str) -> repo.ApiKey | None:
@@ -100,8 +114,8 @@ class AppState:
         :meth:`refresh_clock` left to this read.
         """
         if self.store.state_token() is None:
-            key, offset = await self.store.read(lambda tx: repo.get_api_key_and_state(tx, api_key, CLOCK_OFFSET_KEY))
+            key, values = await self.store.read(lambda tx: repo.get_api_key_and_state(tx, api_key, SHARED_KEYS))
             if key is not None:
-                self.clock.offset_ms = int(offset) if offset else 0
+                self._learn(parse_shared(*values))
             return key
         return await self.api_keys.get(self.store, api_key)

@@ -10,12 +10,14 @@ is allowed (Binance's error codes), this module decides *what it does*, and one 
 Money invariant, for every outcome (tested by hypothesis in tests/unit/test_domain_changes.py)::
 
     cross_wallet_delta + (after.isolated_wallet − before.isolated_wallet)
-        == realized_pnl − commission + transfer
+        == realized_pnl − commission + transfer − insurance
 
 i.e. the account's wallet balance (cross wallet + Σ isolated wallets) moves only by realized PnL
 and fees, and by deposits and withdrawals (``transfer``); a margin transfer moves money between the
-two parts and never changes the sum (reference §6.1). Funding and liquidation clearance will add
-their own terms here.
+two parts and never changes the sum (reference §6.1). A liquidation moves money between the
+account and the insurance fund (``insurance``): what is left of a liquidated isolated wallet goes
+to the fund, so the user loses that wallet and nothing else (issue 12, reference §3.2). Funding
+will add its own term here.
 
 Fill accounting follows binance-usdm-trading-reference.md §2.2–§2.3 (a real isolated round trip,
 AAPLUSDT 2026-08-08), where it says GUESS the choice is marked *assumed*:
@@ -31,6 +33,12 @@ AAPLUSDT 2026-08-08), where it says GUESS the choice is marked *assumed*:
 - close: the whole isolated wallet returns; the entry price becomes 0;
 - flip (a one-way fill larger than the position): close, then open the rest at the fill price.
 A CROSSED position holds no isolated wallet: its PnL and fees go to the cross wallet directly.
+
+Liquidation (reference §3.2; the choices are the issue's and marked assumed in docs/COVERAGE.md):
+the whole position closes at the engine's price with no trading fee; an isolated position's
+realized PnL is taken from its wallet and what is left of the wallet goes to the insurance fund
+as the clearance fee (``INSURANCE_CLEAR``) — nothing returns to the cross wallet; a CROSSED
+position's PnL goes to the cross wallet and the engine says what the fund takes (or pays).
 """
 
 from __future__ import annotations
@@ -114,7 +122,21 @@ class WalletTransfer:
     amount: Decimal
 
 
-Change = MarginTransfer | Fill | WalletTransfer
+@dataclass(frozen=True, slots=True)
+class Liquidation:
+    """The engine closes the whole position at ``price`` (service/liquidation.py).
+
+    ``cross_clearance`` is what a CROSSED position's liquidation pays the insurance fund (negative:
+    what the fund pays to bring the wallet back to 0); an isolated position's clearance is what
+    is left of its wallet after the realized loss, computed here.
+    """
+
+    price: Decimal
+    isolated: bool
+    cross_clearance: Decimal = _ZERO
+
+
+Change = MarginTransfer | Fill | WalletTransfer | Liquidation
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +162,8 @@ class Outcome:
     transfer: Decimal = _ZERO
     #: True when no position is involved (a deposit or withdrawal): only the wallet is written
     wallet_only: bool = False
+    #: money that went from the account to the insurance fund (< 0: from the fund), liquidations only
+    insurance: Decimal = _ZERO
 
     @property
     def isolated_wallet_delta(self) -> Decimal:
@@ -159,7 +183,24 @@ def apply(holding: Holding, change: Change) -> Outcome:
         if change.amount == 0:
             raise ValueError("a deposit or withdrawal moves a non-zero amount")
         return Outcome(holding, holding, cross_wallet_delta=change.amount, transfer=change.amount, wallet_only=True)
+    if isinstance(change, Liquidation):
+        return _liquidate(holding, change)
     return _fill(holding, change)
+
+
+def _liquidate(holding: Holding, change: Liquidation) -> Outcome:
+    held = holding.position_amt
+    if held == 0 or change.price <= 0:
+        raise ValueError(f"not a liquidation: {change} of {holding}")
+    with localcontext(DECIMAL_CONTEXT):
+        pnl = ((change.price - holding.entry_price) * held).quantize(PLACES, rounding=ROUND_HALF_UP)
+        after = Holding(holding.symbol, holding.position_side, _ZERO, _ZERO, _ZERO)
+        if not change.isolated:
+            clearance = change.cross_clearance
+            return Outcome(holding, after, pnl - clearance, realized_pnl=pnl, insurance=clearance)
+        wallet = holding.isolated_wallet
+        history = () if wallet == 0 else (HistoryEntry(HistoryType.REDUCE, DeltaType.TRADE, -wallet),)
+        return Outcome(holding, after, _ZERO, realized_pnl=pnl, history=history, insurance=wallet + pnl)
 
 
 def _transfer(holding: Holding, change: MarginTransfer) -> Outcome:

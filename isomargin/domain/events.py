@@ -202,7 +202,45 @@ class ListenKeyExpired:
     type = "listenKeyExpired"
 
 
-Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite | ListenKeyExpired
+@dataclass(frozen=True, slots=True)
+class MarginCallPosition:
+    """One ``p`` row of MARGIN_CALL [doc MC]: the position at the mark that called it."""
+
+    symbol: str
+    position_side: str
+    position_amt: Decimal
+    margin_type: str  # ISOLATED | CROSSED (uppercase in this frame, unlike ACCOUNT_UPDATE's)
+    isolated_wallet: Decimal
+    mark_price: Decimal
+    unrealized_pnl: Decimal
+    maint_margin: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MarginCall:
+    """``MARGIN_CALL``: a position's margin ratio reached the threshold (issue 12, reference §3.6).
+
+    ``cross_wallet`` is sent only for a crossed margin call (``cw``; omitted for isolated, assumed).
+    """
+
+    cross_wallet: Decimal | None
+    positions: tuple[MarginCallPosition, ...]
+
+    type = "MARGIN_CALL"
+
+
+Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite | ListenKeyExpired | MarginCall
+
+_CALL_KEYS = {
+    "symbol": "s",
+    "position_side": "ps",
+    "position_amt": "pa",
+    "margin_type": "mt",
+    "isolated_wallet": "iw",
+    "mark_price": "mp",
+    "unrealized_pnl": "up",
+    "maint_margin": "mm",
+}
 
 
 def to_payload(event: Event) -> dict[str, Any]:
@@ -214,6 +252,12 @@ def to_payload(event: Event) -> dict[str, Any]:
         return {keys[k]: str(v) if isinstance(v, Decimal) else v for k, v in asdict(event).items()}
     if isinstance(event, ListenKeyExpired):
         return {"listenKey": event.listen_key}
+    if isinstance(event, MarginCall):
+        rows = [
+            {_CALL_KEYS[k]: str(v) if isinstance(v, Decimal) else v for k, v in asdict(p).items()}
+            for p in event.positions
+        ]
+        return {"cw": None if event.cross_wallet is None else str(event.cross_wallet), "p": rows}
     payload: dict[str, Any] = {
         "m": event.reason.value,
         "B": [
@@ -255,6 +299,23 @@ def from_payload(event_type: str, payload: Mapping[str, Any]) -> Event:
         return flat(**values)
     if event_type == ListenKeyExpired.type:
         return ListenKeyExpired(str(payload["listenKey"]))
+    if event_type == MarginCall.type:
+        return MarginCall(
+            None if payload["cw"] is None else Decimal(payload["cw"]),
+            tuple(
+                MarginCallPosition(
+                    symbol=row["s"],
+                    position_side=row["ps"],
+                    position_amt=Decimal(row["pa"]),
+                    margin_type=row["mt"],
+                    isolated_wallet=Decimal(row["iw"]),
+                    mark_price=Decimal(row["mp"]),
+                    unrealized_pnl=Decimal(row["up"]),
+                    maint_margin=Decimal(row["mm"]),
+                )
+                for row in payload["p"]
+            ),
+        )
     if event_type != AccountUpdate.type:
         raise ValueError(f"unknown event type {event_type!r}")
     return AccountUpdate(

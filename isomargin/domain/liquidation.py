@@ -10,15 +10,16 @@ and implemented identically by freqtrade's ``dry_run_liquidation_price`` [FT]
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
-from isomargin.domain.brackets import Bracket, bracket_for_notional
+from isomargin.domain.brackets import Bracket, bracket_for_notional, maintenance_margin
 from isomargin.domain.position import DECIMAL_CONTEXT, IsolatedPosition
 
 _ZERO = Decimal(0)
 
 
-def liquidation_price_in_bracket(pos: IsolatedPosition, tier: Bracket) -> Decimal:
+def liquidation_price_in_bracket(pos: IsolatedPosition, tier: Bracket, ratio: Decimal = Decimal(1)) -> Decimal:
     """The FAQ formula evaluated with one tier's MMR and cum, whatever tier the result falls in.
 
     [FAQ-LIQ] (https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93)::
@@ -37,17 +38,25 @@ def liquidation_price_in_bracket(pos: IsolatedPosition, tier: Bracket) -> Decima
 
     i.e. long ``(Q×EP − WB − cum) / (Q × (1 − MMR))``, short ``(WB + cum + Q×EP) / (Q × (1 + MMR))``.
     The position must not be flat.
+
+    ``ratio`` generalises it to the price where the margin ratio (MM / margin balance,
+    [FAQ-LIQP]) reaches ``ratio``: solving ``|a|×P×MMR − cum = ratio × (WB + a×(P − EP))`` gives
+    ``P = (ratio × (WB − a×EP) + cum) / (|a|×MMR − ratio×a)``; ratio 1 is the liquidation price,
+    a lower ratio the margin-call price (issue 12). A long whose tier MMR is at or above the ratio
+    never reaches it as the price falls: 0 (no such price).
     """
     amt = pos.position_amt
     if not amt:
         raise ValueError("a flat position has no liquidation price")
     with localcontext(DECIMAL_CONTEXT):
-        numerator = pos.isolated_wallet + tier.cum - amt * pos.entry_price
-        denominator = abs(amt) * tier.maint_margin_ratio - amt
+        numerator = ratio * (pos.isolated_wallet - amt * pos.entry_price) + tier.cum
+        denominator = abs(amt) * tier.maint_margin_ratio - ratio * amt
+        if amt > 0 and denominator >= 0:
+            return _ZERO
         return numerator / denominator
 
 
-def liquidation_price(pos: IsolatedPosition, brackets: Sequence[Bracket]) -> Decimal:
+def liquidation_price(pos: IsolatedPosition, brackets: Sequence[Bracket], ratio: Decimal = Decimal(1)) -> Decimal:
     """``liquidationPrice`` of an isolated position; ``Decimal(0)`` when none exists [FAQ-LIQ][PR2].
 
     The MMR and cum must be those of the tier holding the notional *at the liquidation price* ("if
@@ -71,7 +80,8 @@ def liquidation_price(pos: IsolatedPosition, brackets: Sequence[Bracket]) -> Dec
     Returns ``Decimal(0)`` for a flat position or a result ``<= 0`` (the UI shows "--": the margin
     covers the whole loss, e.g. a long whose isolated wallet is at least its entry notional), which
     is what positionRisk shows for no liquidation price [PR2]. Exact to the decimal context; callers
-    quantize for display (:func:`quantize_price`).
+    quantize for display (:func:`quantize_price`). With ``ratio`` < 1: the margin-call price (the
+    same search; maintenance margin is convex whatever the ratio).
     """
     amt = pos.position_amt
     if not amt:
@@ -80,7 +90,7 @@ def liquidation_price(pos: IsolatedPosition, brackets: Sequence[Bracket]) -> Dec
         tier = bracket_for_notional(brackets, amt * pos.entry_price)
         seen = {tier}
         while True:
-            price = liquidation_price_in_bracket(pos, tier)
+            price = liquidation_price_in_bracket(pos, tier, ratio)
             tier = bracket_for_notional(brackets, abs(amt) * max(price, _ZERO))
             if tier in seen:
                 break
@@ -100,3 +110,89 @@ def quantize_price(d: Decimal, places: int = 8) -> Decimal:
     """
     with localcontext(DECIMAL_CONTEXT):
         return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+#: wallet and price decimals (the keys are stored as Money, exact to 8 places)
+_KEY_PLACES = Decimal("0.00000001")
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerKeys:
+    """The prices at which a position is liquidated and margin-called, as the engine finds them.
+
+    Signed so one index range finds both directions (store/schema.py): a long's price as is, hit
+    when the mark falls to it or below; a short's negated, hit when the mark rises to it or above.
+    Each is rounded to the safe side of the exact price — a long's up, a short's down — so a mark
+    at the 8-decimal ``liquidationPrice`` positionRisk shows always triggers (issue 12). None: no
+    such price (flat, or a long whose wallet covers any fall).
+    """
+
+    liquidation: Decimal | None
+    margin_call: Decimal | None
+
+
+NO_TRIGGERS = TriggerKeys(None, None)
+
+
+def trigger_key(price: Decimal, position_amt: Decimal) -> Decimal | None:
+    """The signed, safe-side key of ``price`` for a position of ``position_amt`` (None when price ≤ 0)."""
+    if price <= 0 or position_amt == 0:
+        return None
+    with localcontext(DECIMAL_CONTEXT):
+        if position_amt > 0:
+            return price.quantize(_KEY_PLACES, rounding=ROUND_CEILING)
+        return -price.quantize(_KEY_PLACES, rounding=ROUND_FLOOR)
+
+
+def crossed(key: Decimal | None, mark: Decimal) -> bool:
+    """Whether ``mark`` has reached the price behind ``key`` (:class:`TriggerKeys`)."""
+    if key is None:
+        return False
+    return key >= mark if key > 0 else key >= -mark
+
+
+def trigger_keys(pos: IsolatedPosition, brackets: Sequence[Bracket], margin_call_ratio: Decimal) -> TriggerKeys:
+    """Both keys of a position, from :func:`liquidation_price` — the function positionRisk renders."""
+    if not pos.position_amt:
+        return NO_TRIGGERS
+    amt = pos.position_amt
+    return TriggerKeys(
+        trigger_key(liquidation_price(pos, brackets), amt),
+        trigger_key(liquidation_price(pos, brackets, margin_call_ratio), amt),
+    )
+
+
+def bankruptcy_price(pos: IsolatedPosition, tick: Decimal) -> Decimal:
+    """Where the position's margin is exactly used up: ``EP ∓ WB / |amt|`` (reference §3.2, derived
+    from margin balance = 0), on the price tick, rounded towards the entry (a long's up, a short's
+    down) so a fill there never loses more than the margin. At least one tick."""
+    amt = pos.position_amt
+    if not amt:
+        raise ValueError("a flat position has no bankruptcy price")
+    with localcontext(DECIMAL_CONTEXT):
+        exact = pos.entry_price - pos.isolated_wallet / amt
+        steps = (exact / tick).to_integral_value(rounding=ROUND_CEILING if amt > 0 else ROUND_FLOOR)
+        return max(steps * tick, tick)
+
+
+def margin_ratio(maint_margin: Decimal, margin_balance: Decimal) -> Decimal | None:
+    """MM / margin balance [FAQ-LIQP]; None when the margin balance is not positive (past liquidation)."""
+    if margin_balance <= 0:
+        return None
+    with localcontext(DECIMAL_CONTEXT):
+        return maint_margin / margin_balance
+
+
+def cross_margin_use(pos: IsolatedPosition, mark: Decimal, brackets: Sequence[Bracket]) -> Decimal:
+    """What one CROSSED position takes from the cross wallet's margin at ``mark``: its maintenance
+    margin less its unrealized PnL (0 when flat).
+
+    The cross form of the liquidation formula (reference §6.4: ``WB − TMM1 + UPNL1``) prices one
+    cross position against the wallet less the *other* cross positions' use, so a position's
+    wallet for :func:`liquidation_price` is ``cross wallet − (Σ use − its own use)``.
+    """
+    if not pos.position_amt:
+        return _ZERO
+    with localcontext(DECIMAL_CONTEXT):
+        notional = abs(pos.position_amt) * mark
+        return maintenance_margin(brackets, notional) - pos.position_amt * (mark - pos.entry_price)

@@ -15,15 +15,15 @@ from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
-from isomargin.service import adl, matching
+from isomargin.service import adl, price_moves
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
 from isomargin.service.events import account_update, position_update
 from isomargin.service.keys import Credentials, add_api_key
 from isomargin.service.symbol_state import mark_price, symbol_config
-from isomargin.store import Tx, outbox, repo, trading
-from isomargin.store.changes import write_change
+from isomargin.store import Tx, outbox, repo, risk, trading
+from isomargin.store.changes import RiskTerms, write_change
 
 #: Every balance, wallet and price the control plane takes stays below 10^10 with at most 8
 #: decimals (positionAmt: the symbol's quantityPrecision). The store keeps money as a 64-bit
@@ -94,6 +94,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     spec = ctx.symbols.get(req.symbol)
     if spec is None:
         raise AdminError(f"unknown symbol {req.symbol!r}; configured: {', '.join(sorted(ctx.symbols))}")
+    risk.lock_symbol(tx, spec.symbol, exclusive=False)  # before the account: the lock order (store/risk.py)
     account = repo.get_account(tx, req.account_id, lock=True)
     if account is None:
         raise AdminError(f"account {req.account_id} does not exist", 404)
@@ -147,7 +148,14 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
         isolated_wallets=repo.sum_isolated_wallets(tx, account.id) + outcome.isolated_wallet_delta,
         positions=(position_update(outcome.after, "ISOLATED", mark),),
     )
-    write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
+    write_change(
+        tx,
+        account,
+        outcome,
+        events=[event],
+        now_ms=ctx.now_ms,
+        risk=RiskTerms(spec.brackets, True, mark, ctx.margin_call_ratio),
+    )
     after = outcome.after
     return repo.PositionRow(
         spec.symbol, side.value, after.position_amt, after.entry_price, after.isolated_wallet, ctx.now_ms
@@ -175,11 +183,21 @@ def _check_shared_leverage(
 
 
 def set_mark_price(
-    tx: Tx, ctx: ServiceContext, symbol: str, price: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
-) -> None:
+    tx: Tx,
+    ctx: ServiceContext,
+    symbol: str,
+    price: Decimal,
+    bid: Decimal | None = None,
+    ask: Decimal | None = None,
+    *,
+    dry_run: bool = False,
+) -> price_moves.MoveReport:
     """Set the mark price and the book top (issue 11); a bid or ask not given is put at the mark.
 
-    Resting orders the new book crosses fill as makers in the same transaction.
+    Everything the move causes happens in the same transaction, through the engine
+    (``service.price_moves``): resting orders fill, positions are liquidated and margin-called.
+    ``dry_run`` raises :class:`~isomargin.service.price_moves.DryRun` with the report instead of
+    returning it, so the caller's transaction rolls back.
     """
     if symbol not in ctx.symbols:
         raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
@@ -191,10 +209,9 @@ def set_mark_price(
         check_decimal(name, value)
     if bid > ask:
         raise AdminError(f"bidPrice {bid} is above askPrice {ask}: the book would be crossed")
-    trading.set_book(tx, symbol, price, bid, ask, ctx.now_ms)
-    # resting orders the new book crosses fill now, in this transaction (service/matching.py)
-    matching.fill_crossed(tx, ctx, symbol, Book(price, bid, ask))
+    report = price_moves.move_price(tx, ctx, symbol, Book(price, bid, ask), dry_run=dry_run)
     adl.rank_symbol(tx, ctx, symbol, price)  # last: ranks the positions the move left (issue 12)
+    return report
 
 
 def set_commission_rates(

@@ -12,11 +12,5 @@ from isomargin.store import Tx, repo
 CLOCK_OFFSET_KEY = "clock_offset_ms"
 
 
-def read_offset(tx: Tx) -> int:
-    """The stored offset in milliseconds (0 when never set, or after a reset)."""
-    value = repo.get_state(tx, CLOCK_OFFSET_KEY)
-    return int(value) if value else 0
-
-
 def set_offset(tx: Tx, offset_ms: int) -> None:
     repo.set_state(tx, CLOCK_OFFSET_KEY, str(offset_ms))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from isomargin import errors
 from isomargin.auth.keystore import SecretBox
+from isomargin.service.shared_settings import DEFAULT_MARGIN_CALL_RATIO
 from isomargin.symbols import SymbolSpec
 
 WALLET_ASSET = "USDT"
@@ -28,6 +30,8 @@ class ServiceContext:
     secrets: SecretBox | None = None
     #: ``--order-response 2024``: placement and cancel answers carry avgPrice and cumQuote
     order_response_2024: bool = False
+    #: the margin ratio that triggers MARGIN_CALL (service.shared_settings; shared by every worker)
+    margin_call_ratio: Decimal = DEFAULT_MARGIN_CALL_RATIO
 
     def symbol(self, name: str) -> SymbolSpec:
         """The symbol, or Binance's -1121 Invalid symbol."""

@@ -20,7 +20,7 @@ from isomargin.domain.orders import OrderSide, break_even_price, quote
 from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.store import Tx, orders, repo
-from isomargin.store.changes import write_change
+from isomargin.store.changes import RiskTerms, write_change
 
 _ZERO = Decimal(0)
 #: selfTradePreventionMode of every order: Binance's default since 2025 (``V`` in streams) [obs PY-BTC]
@@ -154,7 +154,8 @@ def apply_fill(
         )
     )
     events.append(_trade_step(order, trade, ctx.now_ms))
-    write_change(tx, fc.account, outcome, events=events, now_ms=ctx.now_ms)
+    terms = RiskTerms(ctx.symbol(order.symbol).brackets, isolated, fc.mark, ctx.margin_call_ratio)
+    write_change(tx, fc.account, outcome, events=events, now_ms=ctx.now_ms, risk=terms)
     _income(tx, account_id, trade)
     return FillResult(outcome, trade, cross)
 

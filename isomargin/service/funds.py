@@ -42,7 +42,7 @@ def move_funds(tx: Tx, ctx: ServiceContext, account_id: int, amount: Decimal) ->
     cross = account.cross_wallet + outcome.cross_wallet_delta
     reason = AccountUpdateReason.DEPOSIT if amount > 0 else AccountUpdateReason.WITHDRAW
     event = account_update(reason, cross_wallet=cross, isolated_wallets=wallet.isolated_wallets, balance_change=amount)
-    write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
+    write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms, risk=None)
     tran_id = orders.insert_income(
         tx, account_id, orders.IncomeRow(0, "", "TRANSFER", amount, WALLET_ASSET, "TRANSFER", ctx.now_ms, "")
     )

@@ -20,9 +20,9 @@ from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.service.symbol_state import config_or_default, mark_or_default, symbol_config
-from isomargin.store import Tx, repo
+from isomargin.store import Tx, repo, risk
 from isomargin.store.base import OutboxEvent
-from isomargin.store.changes import write_change
+from isomargin.store.changes import RiskTerms, write_change
 
 ADD = 1
 REDUCE = 2
@@ -101,6 +101,8 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     spec = ctx.symbol(change.symbol)
     check_amount(change.amount)
     side = change.position_side or PositionSide.BOTH
+    # the symbol first (a price move holds it while it liquidates): the mark read below is current
+    risk.lock_symbol(tx, spec.symbol, exclusive=False)
     # account and position read (and locked) together; checked in the order above
     read = repo.get_account_for_change(tx, account_id, spec.symbol, side.value)
     if read is None:
@@ -144,7 +146,8 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
             ),
         ),
     )
-    recorded = write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms)
+    terms = RiskTerms(spec.brackets, True, mark, ctx.margin_call_ratio)
+    recorded = write_change(tx, account, outcome, events=[event], now_ms=ctx.now_ms, risk=terms)
     return MarginTransferResult(change.amount, change.type, cross, outcome.after.isolated_wallet, tuple(recorded))
 
 

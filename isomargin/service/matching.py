@@ -10,7 +10,7 @@ of its position: cut to it, or expired when nothing is left (reference open ques
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from isomargin.domain import changes
@@ -27,16 +27,33 @@ from isomargin.store import Tx, orders, outbox, repo, trading
 _ZERO = Decimal(0)
 
 
-def fill_crossed(tx: Tx, ctx: ServiceContext, symbol: str, book: Book) -> int:
-    """Fill every resting order of ``symbol`` that ``book`` crosses; how many filled."""
-    filled = 0
+@dataclass(frozen=True, slots=True)
+class RestingFill:
+    """One resting order a price move filled (the ``fills`` of the move's reply)."""
+
+    account_id: int
+    symbol: str
+    order_id: int
+    client_order_id: str
+    side: str
+    position_side: str
+    price: Decimal
+    quantity: Decimal
+
+
+def fill_crossed(tx: Tx, ctx: ServiceContext, symbol: str, book: Book) -> list[RestingFill]:
+    """Fill every resting order of ``symbol`` that ``book`` crosses; what filled, in the lock order."""
+    filled = []
     for account_id, order in orders.crossed_orders(tx, symbol, book.bid, book.ask):
-        if _fill_resting(tx, ctx, account_id, order, book):
-            filled += 1
+        done = _fill_resting(tx, ctx, account_id, order, book)
+        if done is not None:
+            filled.append(done)
     return filled
 
 
-def _fill_resting(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow, book: Book) -> bool:
+def _fill_resting(
+    tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow, book: Book
+) -> RestingFill | None:
     locked = trading.lock_account_for_order(tx, account_id)
     assert locked is not None, "an order's account exists (orders cascade with it)"
     account, rates = locked
@@ -54,7 +71,7 @@ def _fill_resting(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.Or
         expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=ctx.now_ms)
         _save(tx, expired, ctx.now_ms)
         outbox.append(tx, account_id, [fills.order_step(expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
-        return False
+        return None
     config = symbol_config(tx, ctx, account_id, order.symbol)
     fee = commission(remaining, order.price, rates.maker)
     done = replace(
@@ -80,7 +97,16 @@ def _fill_resting(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.Or
         tx, ctx, account_id, done, context, quantity=remaining, price=order.price, commission=fee, maker=True,
         announce_new=False,
     )  # fmt: skip
-    return True
+    return RestingFill(
+        account_id,
+        order.symbol,
+        order.id,
+        order.client_order_id,
+        order.side,
+        order.position_side,
+        order.price,
+        remaining,
+    )
 
 
 def _save(tx: Tx, order: orders.OrderRow, now_ms: int) -> None:

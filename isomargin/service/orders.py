@@ -46,7 +46,7 @@ from isomargin.service.order_checks import (
     refuse,
 )
 from isomargin.service.symbol_state import symbol_config
-from isomargin.store import Tx, orders, outbox, repo, trading
+from isomargin.store import Tx, orders, outbox, repo, risk, trading
 from isomargin.symbols import SymbolSpec
 
 _ZERO = Decimal(0)
@@ -119,6 +119,8 @@ class _Checked:
 
 def _check(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> _Checked:
     spec = ctx.symbol(req.symbol)
+    # the symbol before the account: the lock order of every change (store/risk.py)
+    risk.lock_symbol(tx, spec.symbol, exclusive=False)
     locked = trading.lock_account_for_order(tx, account_id)
     if locked is None:
         raise errors.REJECTED_MBX_KEY.error()
@@ -339,6 +341,9 @@ def place_batch(
     (``_place`` checks first, then writes), so a refused item leaves nothing behind.
     """
     results: list[PlacedOrder | errors.ApiError] = []
+    # every symbol of the batch before any account lock (store/risk.py's lock order)
+    for symbol in sorted({item.order.symbol for item in batch if item.order and item.order.symbol in ctx.symbols}):
+        risk.lock_symbol(tx, symbol, exclusive=False)
     for item in batch:
         if item.error is not None or item.order is None:
             assert item.error is not None

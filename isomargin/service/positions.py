@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from isomargin.domain import position as pos_math
 from isomargin.domain.brackets import maintenance_margin, max_notional_for_leverage
-from isomargin.domain.liquidation import liquidation_price
+from isomargin.domain.liquidation import cross_margin_use, liquidation_price
 from isomargin.domain.orders import break_even_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
 from isomargin.service.context import ServiceContext
@@ -62,7 +62,11 @@ def view_position(
     taker_rate: Decimal = Decimal(0),
     cross_wallet: Decimal = Decimal(0),
 ) -> PositionView:
-    """The view of one position row, or of an empty side (``row`` None)."""
+    """The view of one position row, or of an empty side (``row`` None).
+
+    ``cross_wallet`` is what a CROSSED position is liquidated against: the account's cross wallet
+    less the other cross positions' use (:func:`cross_wallet_for`).
+    """
     if row is None:
         row = repo.PositionRow(spec.symbol, side.value, Decimal(0), Decimal(0), Decimal(0), 0)
     position = IsolatedPosition(side, row.position_amt, row.entry_price, row.isolated_wallet, config.leverage)
@@ -96,12 +100,41 @@ def view_position(
 def _margin_for_liquidation(
     position: IsolatedPosition, config: repo.SymbolConfig, cross_wallet: Decimal
 ) -> IsolatedPosition:
-    """A CROSSED position is liquidated against the cross wallet: the same formula with WB = the
-    cross wallet balance (reference §6.4, "WB: wallet balance"; other cross positions' maintenance
-    margin and PnL are not netted in: exact for one cross position, assumed beyond it)."""
+    """A CROSSED position is liquidated against the cross margin: the same formula with WB = the
+    cross wallet less the other cross positions' maintenance margin plus their unrealized PnL
+    (reference §6.4, ``WB − TMM1 + UPNL1``; the caller nets them out, :func:`cross_wallet_for`).
+    Hedge legs of one cross symbol are priced one at a time, the other leg netted like any other
+    cross position (assumed: Binance shows one shared price for a cross hedge pair)."""
     if config.margin_type == "ISOLATED":
         return position
     return replace(position, isolated_wallet=cross_wallet)
+
+
+def cross_uses(
+    ctx: ServiceContext,
+    rows: Iterable[repo.PositionRow],
+    stored_configs: Mapping[str, repo.SymbolConfig],
+    marks: Mapping[str, Decimal],
+) -> dict[tuple[str, str], Decimal]:
+    """Each open CROSSED position's use of the cross margin (``domain.liquidation.cross_margin_use``)."""
+    uses = {}
+    for row in rows:
+        if row.position_amt == 0 or row.symbol not in ctx.symbols:
+            continue
+        config = config_or_default(ctx, row.symbol, stored_configs.get(row.symbol))
+        if config.margin_type != "CROSSED":
+            continue
+        position = IsolatedPosition(PositionSide(row.position_side), row.position_amt, row.entry_price, Decimal(0), 1)
+        uses[(row.symbol, row.position_side)] = cross_margin_use(
+            position, marks[row.symbol], ctx.symbol(row.symbol).brackets
+        )
+    return uses
+
+
+def cross_wallet_for(cross_wallet: Decimal, uses: Mapping[tuple[str, str], Decimal], symbol: str, side: str) -> Decimal:
+    """The wallet one cross position is liquidated against: the cross wallet less the others' use."""
+    own = uses.get((symbol, side), Decimal(0))
+    return cross_wallet - (sum(uses.values(), Decimal(0)) - own)
 
 
 def position_views(
@@ -113,7 +146,9 @@ def position_views(
     """
     account = repo.get_account(tx, account_id)
     assert account is not None
-    rows = repo.list_positions(tx, account_id, symbol)
+    # every symbol's rows and marks, even for one symbol's view: a cross position's liquidation
+    # price nets the account's other cross positions
+    rows = repo.list_positions(tx, account_id)
     specs = [ctx.symbol(symbol)] if symbol else [ctx.symbols[name] for name in sorted(ctx.symbols)]
     configs = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
     rates = trading.fee_rates(tx, account_id)
@@ -123,7 +158,7 @@ def position_views(
         specs,
         rows,
         configs,
-        mark_prices(tx, specs),
+        mark_prices(tx, list(ctx.symbols.values())),
         include_empty=include_empty,
         taker_rate=Decimal(0) if rates is None else rates.taker,
         cross_wallet=account.cross_wallet,
@@ -144,7 +179,9 @@ def views_of(
 ) -> list[PositionView]:
     """:func:`position_views` from rows already read (a page of accounts reads them in bulk)."""
     sides = (PositionSide.LONG, PositionSide.SHORT) if dual_side_position else (PositionSide.BOTH,)
+    rows = list(rows)
     by_side = {(r.symbol, r.position_side): r for r in rows}
+    uses = cross_uses(ctx, rows, stored_configs, marks)
     views = []
     for spec in specs:
         config: repo.SymbolConfig | None = None
@@ -154,7 +191,8 @@ def views_of(
                 continue
             if config is None:
                 config = config_or_default(ctx, spec.symbol, stored_configs.get(spec.symbol))
-            views.append(view_position(spec, row, side, config, marks[spec.symbol], taker_rate, cross_wallet))
+            wallet = cross_wallet_for(cross_wallet, uses, spec.symbol, side.value)
+            views.append(view_position(spec, row, side, config, marks[spec.symbol], taker_rate, wallet))
     return views
 
 

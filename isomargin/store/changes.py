@@ -9,9 +9,14 @@ of an account or a position.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-from isomargin.domain.changes import Outcome
+from isomargin.domain.brackets import Bracket
+from isomargin.domain.changes import Holding, Outcome
 from isomargin.domain.events import Event
+from isomargin.domain.liquidation import NO_TRIGGERS, TriggerKeys, crossed, trigger_keys
+from isomargin.domain.position import IsolatedPosition
 from isomargin.store import outbox, repo, trading
 from isomargin.store.base import OutboxEvent, Tx
 
@@ -19,14 +24,45 @@ from isomargin.store.base import OutboxEvent, Tx
 HISTORY_ASSET = "USDT"
 
 
+@dataclass(frozen=True, slots=True)
+class RiskTerms:
+    """What the position's trigger keys are computed from (issue 12): its symbol's brackets,
+    whether it is ISOLATED (a CROSSED position is checked per account, it stores no keys), the
+    current mark and the margin-call ratio."""
+
+    brackets: Sequence[Bracket]
+    isolated: bool
+    mark: Decimal
+    margin_call_ratio: Decimal
+
+
+def keys_of(holding: Holding, risk: RiskTerms) -> TriggerKeys:
+    """The liquidation and margin-call keys of ``holding`` (none for a flat or CROSSED position)."""
+    if not risk.isolated or not holding.is_open:
+        return NO_TRIGGERS
+    position = IsolatedPosition(
+        holding.position_side, holding.position_amt, holding.entry_price, holding.isolated_wallet, 1
+    )
+    return trigger_keys(position, risk.brackets, risk.margin_call_ratio)
+
+
 def write_change(
-    tx: Tx, account: repo.Account, outcome: Outcome, *, events: Sequence[Event], now_ms: int
+    tx: Tx,
+    account: repo.Account,
+    outcome: Outcome,
+    *,
+    events: Sequence[Event],
+    now_ms: int,
+    risk: RiskTerms | None,
 ) -> list[OutboxEvent]:
     """Write ``outcome`` for ``account`` (read under its row lock by the caller); the events appended.
 
     The account's cross wallet becomes ``account.cross_wallet + outcome.cross_wallet_delta``, and
     its outbox numbers continue from ``account.event_seq`` (the lock makes that read current).
-    A fill's realized PnL is added to the position's accumulated realized PnL (``cr``) here too.
+    A fill's realized PnL is added to the position's accumulated realized PnL (``cr``) here too,
+    and the position's liquidation and margin-call keys are recomputed from ``risk`` (None only
+    for a deposit or withdrawal, which moves no position) — whenever its amount, entry or wallet
+    changes, so the engine's indexed search always sees the price positionRisk shows.
     """
     account_id = account.id
     after = outcome.after
@@ -35,10 +71,16 @@ def write_change(
     cross_wallet = account.cross_wallet + outcome.cross_wallet_delta
     repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, event_seq=last_seq)
     if not outcome.wallet_only:  # a deposit or withdrawal moves no position
+        if risk is None:
+            raise ValueError("a position change needs its risk terms")
+        keys = keys_of(after, risk)
         repo.upsert_position(
             tx,
             account_id,
             repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+            liquidation_key=keys.liquidation,
+            margin_call_key=keys.margin_call,
+            still_called=crossed(keys.margin_call, risk.mark),
         )
     if outcome.realized_pnl:
         trading.add_accumulated_realized(tx, account_id, after.symbol, side, outcome.realized_pnl)

@@ -1,7 +1,8 @@
-"""The insurance fund: an append-only ledger (``insurance_fund``), summed when it is read.
+"""The insurance fund: an append-only ledger, summed on read (issue 12).
 
-No balance row is kept, so entries written by concurrent liquidations never contend for one hot
-row; a read sums the entries of the symbols asked for (indexed by symbol).
+No balance row: every liquidation would otherwise update one hot row, serialising liquidations
+of different accounts on PostgreSQL. A clearance fee comes in (amount > 0), a loss past a
+bankruptcy price goes out (amount < 0); ``GET /fapi/v1/insuranceBalance`` shows the sum.
 """
 
 from __future__ import annotations
@@ -35,12 +36,18 @@ def add_entry(
     order_id: int | None,
     now_ms: int,
 ) -> None:
-    """Append one entry: ``amount`` > 0 pays into the fund (a clearance fee), < 0 out of it (a gap)."""
     tx.run(
         "INSERT INTO insurance_fund (symbol, asset, amount, kind, account_id, order_id, time)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (symbol, asset, _money(amount), kind, account_id, order_id, now_ms),
     )
+
+
+def total(tx: Tx, asset: str) -> Decimal:
+    """Σ of the ledger for ``asset`` (exact: the database sums scaled integers)."""
+    row = tx.one("SELECT COALESCE(SUM(amount), 0) FROM insurance_fund WHERE asset = ?", (asset,))
+    assert row is not None
+    return _decimal(row[0])
 
 
 def balance(tx: Tx, symbols: Iterable[str]) -> dict[str, FundBalance]:

@@ -61,6 +61,8 @@ class OrderRow:
     time: int
     update_time: int
     reserved_margin: Decimal
+    #: LIQUIDATION or ADL for the engine's orders (forceOrders); None for a user's own
+    auto_close_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ def _order(row: Row) -> OrderRow:
         int(row[14]),
         int(row[15]),
         _decimal(row[16]),
+        None if row[17] is None else str(row[17]),
     )
 
 
@@ -333,3 +336,42 @@ def symbols_with_open_orders(tx: Tx, account_id: int) -> set[str]:
         "SELECT DISTINCT symbol FROM orders WHERE account_id = ? AND status IN (?, ?)", (account_id, *OPEN_STATUSES)
     )
     return {str(r[0]) for r in rows}
+
+
+def open_orders_of(tx: Tx, account_id: int, symbol: str, position_side: str) -> list[OrderRow]:
+    """The account's open orders on one position of ``symbol``, in id order (a liquidation expires them)."""
+    rows = tx.all(
+        f"SELECT {_ORDER_COLS} FROM orders WHERE account_id = ? AND symbol = ? AND position_side = ?"
+        " AND status IN (?, ?) ORDER BY id",
+        (account_id, symbol, position_side, *OPEN_STATUSES),
+    )
+    return [_order(r) for r in rows]
+
+
+def force_orders(
+    tx: Tx,
+    account_id: int,
+    *,
+    symbol: str | None,
+    auto_close_type: str | None,
+    start_ms: int,
+    end_ms: int,
+    limit: int,
+) -> list[OrderRow]:
+    """The engine's orders for the account (``GET /fapi/v1/forceOrders``), newest first."""
+    sql = f"SELECT {_ORDER_COLS} FROM orders WHERE account_id = ? AND auto_close_type IS NOT NULL"
+    params: list[object] = [account_id]
+    if auto_close_type is not None:
+        sql += " AND auto_close_type = ?"
+        params.append(auto_close_type)
+    if symbol is not None:
+        sql += " AND symbol = ?"
+        params.append(symbol)
+    sql += " AND time BETWEEN ? AND ? ORDER BY time DESC, id DESC LIMIT ?"
+    params += [start_ms, end_ms, limit]
+    return [_order(r) for r in tx.all(sql, params)]
+
+
+def set_client_order_id(tx: Tx, order_id: int, client_order_id: str) -> None:
+    """Name an order after its id (the engine's ``autoclose-…`` orders need the id first)."""
+    tx.run("UPDATE orders SET client_order_id = ? WHERE id = ?", (client_order_id, order_id))

@@ -10,6 +10,7 @@ source, ``schema.py``, and are checked against it when this module is imported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
@@ -200,19 +201,18 @@ def hmac_keys_with_plaintext_secret(tx: Tx, sealed_prefix: str) -> list[ApiKey]:
     return [_api_key(r) for r in rows]
 
 
-def get_api_key_and_state(tx: Tx, api_key: str, state_key: str) -> tuple[ApiKey | None, str | None]:
-    """An API key and one ``server_state`` value, in one statement (one round trip on PostgreSQL).
+def get_api_key_and_state(tx: Tx, api_key: str, state_keys: Sequence[str]) -> tuple[ApiKey | None, list[str | None]]:
+    """An API key and some ``server_state`` values, in one statement (one round trip on PostgreSQL).
 
-    The state value is only read when the key exists (no row otherwise): a request with an unknown
-    key is refused before it needs anything else.
+    The state values are only read when the key exists (no row otherwise): a request with an
+    unknown key is refused before it needs anything else.
     """
-    row = tx.one(
-        f"SELECT {_KEY_COLS}, (SELECT value FROM server_state WHERE key = ?) FROM api_keys WHERE api_key = ?",
-        (state_key, api_key),
-    )
+    values = ", ".join("(SELECT value FROM server_state WHERE key = ?)" for _ in state_keys)
+    row = tx.one(f"SELECT {_KEY_COLS}, {values} FROM api_keys WHERE api_key = ?", (*state_keys, api_key))
     if row is None:
-        return None, None
-    return _api_key(row[:-1]), None if row[-1] is None else str(row[-1])
+        return None, [None for _ in state_keys]
+    n = len(state_keys)
+    return _api_key(row[:-n]), [None if v is None else str(v) for v in row[-n:]]
 
 
 def get_api_key(tx: Tx, api_key: str) -> ApiKey | None:
@@ -262,12 +262,17 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 
 _POS_COLS = _columns(schema.positions, PositionRow)
 _POS_FIELD_COUNT = len(fields(PositionRow))
+_TRIGGER_COLS = schema.column_list(schema.positions, "liquidation_key", "margin_call_key", "margin_called")
+# A new row starts un-called; an existing one stays margin-called only while its ratio is still
+# at the threshold after the change (the last parameter), so a change that brings it back below
+# re-arms the margin call (issue 12). The ADL quantile is not written here (service/adl.py ranks).
 _UPSERT_POSITION = (
-    f"INSERT INTO positions (account_id, {schema.column_list(schema.positions, *_POS_WRITE_FIELDS)})"
-    f" VALUES ({_placeholders(1 + len(_POS_WRITE_FIELDS))})"
+    f"INSERT INTO positions (account_id, {schema.column_list(schema.positions, *_POS_WRITE_FIELDS)},"
+    f" {_TRIGGER_COLS}) VALUES ({_placeholders(1 + len(_POS_WRITE_FIELDS) + 2)}, ?)"
     " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
     " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
-    " update_time = excluded.update_time"
+    " update_time = excluded.update_time, liquidation_key = excluded.liquidation_key,"
+    " margin_call_key = excluded.margin_call_key, margin_called = positions.margin_called AND ?"
 )
 #: what a margin change reads with a position: its symbol settings and the mark price
 _CHANGE_COLS = (
@@ -392,7 +397,16 @@ def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[P
     return [_position(r) for r in rows]
 
 
-def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
+def upsert_position(
+    tx: Tx,
+    account_id: int,
+    pos: PositionRow,
+    *,
+    liquidation_key: Decimal | None,
+    margin_call_key: Decimal | None,
+    still_called: bool,
+) -> None:
+    """Write a position with its trigger keys (only ``store.changes.write_change`` calls this)."""
     tx.run(
         _UPSERT_POSITION,
         (
@@ -403,6 +417,10 @@ def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
             _money(pos.entry_price),
             _money(pos.isolated_wallet),
             pos.update_time,
+            None if liquidation_key is None else _money(liquidation_key),
+            None if margin_call_key is None else _money(margin_call_key),
+            False,
+            still_called,
         ),
     )
 

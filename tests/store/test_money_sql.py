@@ -85,7 +85,7 @@ def test_sql_sorts_and_sums_money_exactly(db_url: str) -> None:
             ids = [repo.insert_account(tx, cross_wallet=c, dual_side_position=True, now_ms=1) for c in CROSS]
             for n, wallet in enumerate(WALLETS):
                 row = repo.PositionRow(f"S{n}USDT", "LONG", Decimal(1), Decimal(1), wallet, 1)
-                repo.upsert_position(tx, ids[0], row)
+                repo.upsert_position(tx, ids[0], row, liquidation_key=None, margin_call_key=None, still_called=False)
             return ids[0]
 
         account_id = store.write_sync(setup)

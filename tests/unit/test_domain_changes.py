@@ -14,6 +14,7 @@ from isomargin.domain.changes import (
     HistoryEntry,
     HistoryType,
     Holding,
+    Liquidation,
     MarginTransfer,
     Outcome,
     WalletTransfer,
@@ -109,7 +110,7 @@ def test_cross_fills_hold_no_isolated_wallet() -> None:
 
 
 def _invariant(out: Outcome) -> None:
-    assert out.wallet_balance_delta == out.realized_pnl - out.commission
+    assert out.wallet_balance_delta == out.realized_pnl - out.commission + out.transfer - out.insurance
 
 
 quantities = st.decimals(min_value=D("-5"), max_value=D("5"), places=3).filter(lambda q: q != 0)
@@ -137,6 +138,24 @@ def test_wallet_balance_moves_only_by_pnl_and_fees(
         if out.after.position_amt == 0:
             assert out.after.isolated_wallet == 0 and out.after.entry_price == 0
         holding = out.after
+    if holding.is_open:  # and the engine liquidates what is left, at any price
+        out = apply(holding, Liquidation(steps[-1][1], isolated=isolated, cross_clearance=D("1.5")))
+        _invariant(out)
+        assert not out.after.is_open
+        if isolated:  # the user loses the isolated wallet and nothing else
+            assert out.wallet_balance_delta == -holding.isolated_wallet and out.cross_wallet_delta == 0
+
+
+def test_isolated_liquidation_by_hand() -> None:
+    """0.01 BTC long from 50,000 with 25 of margin, liquidated at 47,600: the realized loss is 24,
+    the 1 left of the wallet is the clearance fee, nothing returns to the cross wallet."""
+    held = Holding("BTCUSDT", PositionSide.BOTH, D("0.010"), D("50000"), D("25"))
+    out = apply(held, Liquidation(D("47600"), isolated=True))
+    assert (out.realized_pnl, out.insurance, out.cross_wallet_delta) == (D("-24.00000"), D("1.00000"), 0)
+    assert out.history == (HistoryEntry(HistoryType.REDUCE, DeltaType.TRADE, D("-25")),)
+    short = Holding("BTCUSDT", PositionSide.SHORT, D("-0.010"), D("50000"), D("25"))
+    gap = apply(short, Liquidation(D("52600"), isolated=True))  # past the bankruptcy price: the fund pays
+    assert (gap.realized_pnl, gap.insurance) == (D("-26.00000"), D("-1.00000"))
 
 
 @given(amount=st.decimals(min_value=D("0.00000001"), max_value=D("1000000"), places=8), add=st.booleans())

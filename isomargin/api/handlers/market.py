@@ -130,7 +130,7 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
         "underlyingType": "COIN",
         "underlyingSubType": UNDERLYING_SUB_TYPES.get(spec.symbol, ()),
         "triggerProtect": "0.0500",
-        "liquidationFee": "0.012500",
+        "liquidationFee": f"{spec.liquidation_fee:.6f}",
         "marketTakeBound": "0.05",
         "maxMoveOrderLimit": 10000,
         "filters": _filters(spec),

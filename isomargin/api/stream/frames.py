@@ -29,6 +29,7 @@ from isomargin.domain.events import (
     BalanceUpdate,
     Event,
     ListenKeyExpired,
+    MarginCall,
     OrderTradeUpdate,
     PositionUpdate,
     TradeLite,
@@ -87,6 +88,8 @@ def frame(event: Event, time_ms: int) -> dict[str, Any]:
         return {"e": event.type, "T": time_ms, "E": time_ms, "o": _order(event)}
     if isinstance(event, TradeLite):
         return _trade_lite(event, time_ms)
+    if isinstance(event, MarginCall):
+        return _margin_call(event, time_ms)
     assert isinstance(event, ListenKeyExpired)
     return expired(event.listen_key, time_ms)
 
@@ -127,7 +130,8 @@ def _order(o: OrderTradeUpdate) -> dict[str, Any]:
         "m": o.maker,
         "R": o.reduce_only,
         "wt": "CONTRACT_PRICE",
-        "ot": o.order_type,
+        # a liquidation order is LIQUIDATION on the stream and LIMIT in REST (reference §3.3)
+        "ot": "LIMIT" if o.order_type == "LIQUIDATION" else o.order_type,
         "ps": o.position_side,
         "cp": False,
         "rp": _money8(o.realized_pnl),
@@ -158,6 +162,28 @@ def _trade_lite(t: TradeLite, time_ms: int) -> dict[str, Any]:
         "t": t.trade_id,
         "i": t.order_id,
     }
+
+
+def _margin_call(event: MarginCall, time_ms: int) -> dict[str, Any]:
+    """``MARGIN_CALL`` as the doc prints it: ``{"e","E","cw","p":[{"s","ps","pa","mt","iw","mp","up","mm"}]}``,
+    no ``T``, ``mt`` uppercase; ``cw`` only for a crossed call (reference §3.6, assumed for isolated)."""
+    data: dict[str, Any] = {"e": event.type, "E": time_ms}
+    if event.cross_wallet is not None:
+        data["cw"] = _number(event.cross_wallet)
+    data["p"] = [
+        {
+            "s": p.symbol,
+            "ps": p.position_side,
+            "pa": _number(p.position_amt),
+            "mt": p.margin_type,
+            "iw": _number(p.isolated_wallet),
+            "mp": _number(p.mark_price),
+            "up": _number(p.unrealized_pnl),
+            "mm": _number(p.maint_margin),
+        }
+        for p in event.positions
+    ]
+    return data
 
 
 def expired(listen_key: str, time_ms: int) -> dict[str, Any]:

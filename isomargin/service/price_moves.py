@@ -1,0 +1,61 @@
+"""The engine: what a price move causes, in a fixed order, inside the move's transaction (issue 12).
+
+Whatever moves a price calls :func:`move_price` — ``PUT /_isomargin/v1/markPrices/{symbol}``
+today; path steps, clock advances and funding settlements (issue 13) will call the same — and
+nothing else decides what happened: no thread runs on its own, so the same inputs give the same
+fills, liquidations and margin calls, in the same order, on SQLite and PostgreSQL, with any number
+of workers.
+
+Order within one move: the book and mark are stored; resting LIMIT orders the new book crosses
+fill (``service.matching``); conditional-order triggers (issue 13) will come here; then
+liquidations (``service.liquidation``); then margin calls (``service.margin_calls``).
+
+Locks: price moves run one at a time, then the symbol exclusively, then accounts in id order
+within each step (``store.risk``); transfers and orders take the symbol shared before their one
+account, so a transfer checked against the old mark waits for the move and never leaves a
+position alive below its liquidation price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from isomargin.service import liquidation, margin_calls, matching
+from isomargin.service.book import Book
+from isomargin.service.context import ServiceContext
+from isomargin.store import Tx, risk, trading
+
+
+@dataclass(frozen=True, slots=True)
+class MoveReport:
+    """What one price move caused (the reply of ``PUT /_isomargin/v1/markPrices/{symbol}``)."""
+
+    symbol: str
+    book: Book
+    time: int
+    fills: tuple[matching.RestingFill, ...]
+    liquidations: tuple[liquidation.Liquidated, ...]
+    margin_calls: tuple[margin_calls.MarginCalled, ...]
+
+
+class DryRun(Exception):
+    """Raised at the end of a dry-run move so its transaction rolls back; carries the report."""
+
+    def __init__(self, report: MoveReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
+def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run: bool = False) -> MoveReport:
+    """Store ``book`` for ``symbol`` and apply everything it causes; :class:`DryRun` when ``dry_run``."""
+    spec = ctx.symbol(symbol)
+    risk.lock_price_moves(tx)
+    risk.lock_symbol(tx, symbol, exclusive=True)
+    trading.set_book(tx, symbol, book.mark, book.bid, book.ask, ctx.now_ms)
+    filled = matching.fill_crossed(tx, ctx, symbol, book)
+    liquidated = liquidation.liquidate_reached(tx, ctx, spec, book.mark)
+    called = margin_calls.call_reached(tx, ctx, spec, book.mark)
+    report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), tuple(liquidated), tuple(called))
+    if dry_run:
+        raise DryRun(report)
+    return report
