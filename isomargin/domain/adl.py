@@ -69,11 +69,15 @@ class AdlPosition:
 def leverage_pnl(unrealized_pnl: Decimal, wallet: Decimal, maint_margin: Decimal) -> Decimal:
     """Binance's LeveragePnL (module docstring): PnL percent × margin ratio; 0 unless in profit."""
     with localcontext(DECIMAL_CONTEXT):
-        margin_balance = wallet + unrealized_pnl
-        if unrealized_pnl <= 0 or margin_balance <= 0:
-            return _ZERO
-        pnl_percent = unrealized_pnl / max(_ONE, wallet)
-        return pnl_percent * (maint_margin / margin_balance)
+        return _leverage_pnl(unrealized_pnl, wallet, maint_margin)
+
+
+def _leverage_pnl(unrealized_pnl: Decimal, wallet: Decimal, maint_margin: Decimal) -> Decimal:
+    """:func:`leverage_pnl` in the caller's context (the ranking sets it once, not per position)."""
+    margin_balance = wallet + unrealized_pnl
+    if unrealized_pnl <= 0 or margin_balance <= 0:
+        return _ZERO
+    return unrealized_pnl / max(_ONE, wallet) * (maint_margin / margin_balance)
 
 
 def quantiles(scores: Sequence[Decimal]) -> list[int]:
@@ -102,21 +106,35 @@ def quantiles(scores: Sequence[Decimal]) -> list[int]:
 
 
 def _scores(positions: Sequence[AdlPosition], mark: Decimal, brackets: Sequence[Bracket]) -> list[Decimal]:
-    """Each open position's LeveragePnL, crossed hedge pairs scored on their sums."""
-    with localcontext(DECIMAL_CONTEXT):
-        pnl = [p.position_amt * (mark - p.entry_price) for p in positions]
-        mm = [maintenance_margin(brackets, abs(p.position_amt) * mark) for p in positions]
+    """Each open position's LeveragePnL, crossed hedge pairs scored on their sums.
+
+    The maintenance margin (a bracket lookup) is only computed for a position in profit: any other
+    scores 0 whatever it is. Runs once per symbol and price move over every position (O(n)).
+    """
     legs: dict[int, list[int]] = {}
     for index, p in enumerate(positions):
         if p.crossed and p.position_side != "BOTH":
             legs.setdefault(p.account_id, []).append(index)
-    for pair in legs.values():
-        if len(pair) == 2:
-            with localcontext(DECIMAL_CONTEXT):
-                total_pnl, total_mm = pnl[pair[0]] + pnl[pair[1]], mm[pair[0]] + mm[pair[1]]
-            for index in pair:
-                pnl[index], mm[index] = total_pnl, total_mm
-    return [leverage_pnl(pnl[i], p.wallet, mm[i]) for i, p in enumerate(positions)]
+    pairs = {index: pair for pair in legs.values() if len(pair) == 2 for index in pair}
+    scores = []
+    with localcontext(DECIMAL_CONTEXT):
+        pnl = [p.position_amt * (mark - p.entry_price) for p in positions]
+        for index, p in enumerate(positions):
+            pair = pairs.get(index)
+            if pair is None:
+                profit = pnl[index]
+                if profit <= 0:
+                    scores.append(_ZERO)
+                    continue
+                mm = maintenance_margin(brackets, abs(p.position_amt) * mark)
+            else:
+                profit = pnl[pair[0]] + pnl[pair[1]]
+                if profit <= 0:
+                    scores.append(_ZERO)
+                    continue
+                mm = sum((maintenance_margin(brackets, abs(positions[i].position_amt) * mark) for i in pair), _ZERO)
+            scores.append(_leverage_pnl(profit, p.wallet, mm))
+    return scores
 
 
 def rank(positions: Iterable[AdlPosition], mark: Decimal, brackets: Sequence[Bracket]) -> dict[tuple[int, str], int]:

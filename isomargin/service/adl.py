@@ -31,10 +31,11 @@ def rank_symbol(tx: Tx, ctx: ServiceContext, symbol: str, mark: Decimal) -> None
     rows = adl_store.positions_to_rank(tx, symbol)
     if not rows:
         return
+    # the margin type of an account that never set one: the one rule's default, looked up once
+    unset = config_or_default(ctx, symbol, None).margin_type
     positions = []
     for row in rows:
-        stored = None if row.margin_type is None else repo.SymbolConfig(symbol, row.margin_type, row.leverage or 1)
-        crossed = config_or_default(ctx, symbol, stored).margin_type == "CROSSED"
+        crossed = (row.margin_type or unset) == "CROSSED"
         wallet = row.cross_wallet if crossed else row.isolated_wallet
         positions.append(
             adl.AdlPosition(row.account_id, row.position_side, row.position_amt, row.entry_price, wallet, crossed)
