@@ -245,3 +245,19 @@ def test_weights_and_security_as_documented() -> None:
         table["GET", "/fapi/v1/insuranceBalance"].weight,
         table["GET", "/fapi/v1/insuranceBalance"].security.value,
     ) == (1, "NONE")
+
+
+async def test_a_liquidation_pays_into_the_fund_insurance_balance_shows(api: Api, app: IsomarginApp) -> None:
+    """End to end with the engine (service/liquidation.py writes the ledger): the clearance fee of a
+    liquidated isolated long is what insuranceBalance shows, and the dead position shows adl 0."""
+    creds = await api.account("10000")
+    await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=20)  # wallet 25
+    await api.mark("BTCUSDT", "50000")
+    (row,) = await risk(api, creds, 3, "BTCUSDT")
+    await api.mark("BTCUSDT", str(Decimal(row["liquidationPrice"]) - 1))  # past the liquidation price
+    assert await risk(api, creds, 3, "BTCUSDT") == []
+    fund = app.state.store.read_sync(lambda tx: insurance.total(tx, "USDT"))
+    assert fund > 0  # the rest of the isolated wallet after the loss
+    r = await api.http.get("/fapi/v1/insuranceBalance", params={"symbol": "BTCUSDT"})
+    assert r.json()["assets"][0]["marginBalance"] == format(fund.normalize(), "f")
+    assert await adl_quantiles(api, creds) == []
