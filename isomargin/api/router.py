@@ -20,6 +20,7 @@ import gc
 
 from isomargin.api.binance import BinanceHttp, Receive, Scope, Send
 from isomargin.api.control import control_plane
+from isomargin.api.poller import run_poller
 from isomargin.api.state import AppState
 from isomargin.api.stream.endpoint import StreamEndpoint
 from isomargin.service import triggers
@@ -56,6 +57,7 @@ class IsomarginApp:
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         housekeeping: asyncio.Task[None] | None = None
+        poller: asyncio.Task[None] | None = None
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -66,12 +68,14 @@ class IsomarginApp:
                 gc.freeze()
                 await self._refresh_trigger_keys()
                 housekeeping = asyncio.create_task(run_housekeeping(self.state.store, self.state.clock))
+                poller = asyncio.create_task(run_poller(self.state))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if housekeeping is not None:
-                    housekeeping.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await housekeeping
+                for task in (housekeeping, poller):
+                    if task is not None:
+                        task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
                 await self.streams.stop()
                 await self.state.weights.close()
                 self.state.store.close()

@@ -12,6 +12,7 @@ from isomargin.api.context import Security
 from isomargin.api.handlers import (
     account,
     adl,
+    funding,
     liquidation,
     margin,
     market,
@@ -23,6 +24,7 @@ from isomargin.api.handlers import (
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
 from isomargin.service import account_settings, force_orders, insurance, listen_keys, order_queries, reads
 from isomargin.service import adl as adl_service
+from isomargin.service import funding as funding_service
 from isomargin.service import margin as margin_service
 from isomargin.service import orders as order_service
 
@@ -77,6 +79,26 @@ ROUTES: tuple[Endpoint, ...] = (
         read_public(reads.market_prices),
         market.premium_index,
         f"{_DOCS}/market-data/rest-api/Mark-Price",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/fundingRate",
+        1,
+        Security.NONE,
+        funding.parse_funding_rate,
+        read_public(funding_service.funding_rates),
+        funding.funding_rate,
+        f"{_DOCS}/market-data/rest-api/Get-Funding-Rate-History",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/fundingInfo",
+        1,
+        Security.NONE,
+        funding.no_params,
+        read_public(funding_service.funding_info),
+        funding.funding_info,
+        f"{_DOCS}/market-data/rest-api/Get-Funding-Rate-Info",
     ),
     route(
         "POST",

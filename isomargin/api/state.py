@@ -81,6 +81,7 @@ class AppState:
 
     def _learn(self, shared: SharedState) -> None:
         self.clock.offset_ms = shared.offset_ms
+        self.clock.frozen_at_ms = shared.frozen_at_ms
         self.margin_call_ratio = shared.margin_call_ratio
 
     async def refresh_clock(self, *, with_key: bool = False) -> None:

@@ -10,14 +10,16 @@ is allowed (Binance's error codes), this module decides *what it does*, and one 
 Money invariant, for every outcome (tested by hypothesis in tests/unit/test_domain_changes.py)::
 
     cross_wallet_delta + (after.isolated_wallet − before.isolated_wallet)
-        == realized_pnl − commission + transfer − insurance
+        == realized_pnl − commission + transfer − insurance + funding
 
 i.e. the account's wallet balance (cross wallet + Σ isolated wallets) moves only by realized PnL
 and fees, and by deposits and withdrawals (``transfer``); a margin transfer moves money between the
 two parts and never changes the sum (reference §6.1). A liquidation moves money between the
 account and the insurance fund (``insurance``): what is left of a liquidated isolated wallet goes
-to the fund, so the user loses that wallet and nothing else (issue 12, reference §3.2). Funding
-will add its own term here.
+to the fund, so the user loses that wallet and nothing else (issue 12, reference §3.2). A funding
+payment moves money between the account and the other side of the market (``funding``): an isolated
+position's from and to its isolated wallet, a cross position's from and to the cross wallet
+(issue 13, reference §5).
 
 Fill accounting follows binance-usdm-trading-reference.md §2.2–§2.3 (a real isolated round trip,
 AAPLUSDT 2026-08-08), where it says GUESS the choice is marked *assumed*:
@@ -136,7 +138,15 @@ class Liquidation:
     cross_clearance: Decimal = _ZERO
 
 
-Change = MarginTransfer | Fill | WalletTransfer | Liquidation
+@dataclass(frozen=True, slots=True)
+class FundingPayment:
+    """What the position receives (> 0) or pays (< 0) at a funding time (service/funding.py)."""
+
+    amount: Decimal
+    isolated: bool
+
+
+Change = MarginTransfer | Fill | WalletTransfer | Liquidation | FundingPayment
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +174,8 @@ class Outcome:
     wallet_only: bool = False
     #: money that went from the account to the insurance fund (< 0: from the fund), liquidations only
     insurance: Decimal = _ZERO
+    #: a funding payment received (> 0) or paid (< 0)
+    funding: Decimal = _ZERO
 
     @property
     def isolated_wallet_delta(self) -> Decimal:
@@ -185,7 +197,28 @@ def apply(holding: Holding, change: Change) -> Outcome:
         return Outcome(holding, holding, cross_wallet_delta=change.amount, transfer=change.amount, wallet_only=True)
     if isinstance(change, Liquidation):
         return _liquidate(holding, change)
+    if isinstance(change, FundingPayment):
+        return _fund(holding, change)
     return _fill(holding, change)
+
+
+def _fund(holding: Holding, change: FundingPayment) -> Outcome:
+    if not holding.is_open or change.amount == 0:
+        raise ValueError(f"not a funding payment: {change} on {holding}")
+    if not change.isolated:
+        return Outcome(holding, holding, change.amount, funding=change.amount)
+    after = Holding(
+        holding.symbol,
+        holding.position_side,
+        holding.position_amt,
+        holding.entry_price,
+        holding.isolated_wallet + change.amount,
+    )
+    # FUNDING_FEE rows: type 2 with a negative amount when paid ("-0.07212375", ccxt PR #21875)
+    entry = HistoryEntry(
+        HistoryType.ADD if change.amount > 0 else HistoryType.REDUCE, DeltaType.FUNDING_FEE, change.amount
+    )
+    return Outcome(holding, after, _ZERO, history=(entry,), funding=change.amount)
 
 
 def _liquidate(holding: Holding, change: Liquidation) -> Outcome:

@@ -19,11 +19,13 @@ position alive below its liquidation price.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from isomargin.service import liquidation, margin_calls, matching
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.store import Tx, risk, trading
+from isomargin.symbols import SymbolSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +55,19 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
     risk.lock_symbol(tx, symbol, exclusive=True)
     trading.set_book(tx, symbol, book.mark, book.bid, book.ask, ctx.now_ms)
     filled = matching.fill_crossed(tx, ctx, symbol, book)
-    liquidated = liquidation.liquidate_reached(tx, ctx, spec, book.mark)
-    called = margin_calls.call_reached(tx, ctx, spec, book.mark)
-    report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), tuple(liquidated), tuple(called))
+    liquidated, called = consequences(tx, ctx, spec, book.mark)
+    report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), liquidated, called)
     if dry_run:
         raise DryRun(report)
     return report
+
+
+def consequences(
+    tx: Tx, ctx: ServiceContext, spec: SymbolSpec, mark: Decimal
+) -> tuple[tuple[liquidation.Liquidated, ...], tuple[margin_calls.MarginCalled, ...]]:
+    """The steps after fills and triggers, whatever moved the margin: liquidations, then margin
+    calls. A price move runs them; so does a funding settlement (a wallet move at a standing mark).
+    The caller holds the price-move and symbol locks."""
+    liquidated = liquidation.liquidate_reached(tx, ctx, spec, mark)
+    called = margin_calls.call_reached(tx, ctx, spec, mark)
+    return tuple(liquidated), tuple(called)

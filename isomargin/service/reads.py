@@ -14,7 +14,7 @@ from isomargin.service.account import WalletView, wallet_view
 from isomargin.service.context import ServiceContext
 from isomargin.service.positions import PositionView, position_views
 from isomargin.service.symbol_state import mark_prices, symbol_configs
-from isomargin.store import Tx, orders, repo
+from isomargin.store import Tx, orders, repo, schedule
 from isomargin.symbols import SymbolSpec
 
 #: Rows services hand to the API as they are read: the API names them through the service
@@ -102,10 +102,23 @@ class MarkPrice:
     spec: SymbolSpec
     price: Decimal
     time: int
+    #: the symbol's funding schedule (issue 13): its rate and next time; None while funding is off
+    funding_rate: Decimal | None = None
+    next_funding_time: int | None = None
 
 
 def market_prices(tx: Tx, ctx: ServiceContext, req: SymbolQuery) -> list[MarkPrice]:
     """The one symbol asked for, or every configured symbol in configuration order."""
     specs = [ctx.symbol(req.symbol)] if req.symbol else list(ctx.symbols.values())
     prices = mark_prices(tx, specs)
-    return [MarkPrice(s, prices[s.symbol], ctx.now_ms) for s in specs]
+    funding = schedule.funding_schedules(tx)
+    return [
+        MarkPrice(
+            s,
+            prices[s.symbol],
+            ctx.now_ms,
+            funding[s.symbol].rate if s.symbol in funding else None,
+            funding[s.symbol].next_time if s.symbol in funding else None,
+        )
+        for s in specs
+    ]

@@ -521,6 +521,10 @@ def set_state(tx: Tx, key: str, value: str) -> None:
     )
 
 
+def delete_state(tx: Tx, key: str) -> None:
+    tx.run("DELETE FROM server_state WHERE key = ?", (key,))
+
+
 def delete_everything(tx: Tx) -> None:
     """Empty every table of the schema (control-plane reset), children before parents.
 

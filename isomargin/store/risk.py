@@ -61,6 +61,16 @@ def set_margin_called(tx: Tx, account_id: int, symbol: str, position_side: str, 
     )
 
 
+def open_slots(tx: Tx, symbol: str) -> Slots:
+    """Every open position of ``symbol`` (all accounts), in the lock order (a funding settlement)."""
+    rows = tx.all(
+        "SELECT account_id, position_side FROM positions WHERE symbol = ? AND position_amt <> 0"
+        " ORDER BY account_id, position_side",
+        (symbol,),
+    )
+    return [(int(a), str(s)) for a, s in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class CrossHolder:
     account_id: int
@@ -92,7 +102,7 @@ def lock_price_moves(tx: Tx) -> None:
     transfers and orders, so serialising them costs nothing that matters.
     """
     if tx.dialect == "postgresql":
-        tx.one("SELECT pg_advisory_xact_lock(hashtext(?))", ("isomargin.price-moves",))
+        tx.one("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))", (":isomargin.price-moves",))
 
 
 def lock_symbol(tx: Tx, symbol: str, *, exclusive: bool) -> None:
@@ -107,8 +117,9 @@ def lock_symbol(tx: Tx, symbol: str, *, exclusive: bool) -> None:
     if tx.dialect != "postgresql":
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    # hashtext is PostgreSQL's own stable string hash; the prefix keeps these locks apart from any other use
-    tx.one(f"SELECT {function}(hashtext(?))", ("isomargin.symbol:" + symbol,))
+    # hashtext is PostgreSQL's own stable string hash; advisory locks are database-wide, so the key
+    # names the schema (two deployments in one database never wait on each other) and what it guards
+    tx.one(f"SELECT {function}(hashtext(current_schema() || ?))", (":isomargin.symbol:" + symbol,))
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,6 +252,43 @@ insurance_fund = sa.Table(
     sa.Index("ix_insurance_fund_symbol", "symbol"),
 )
 
+#: Funding (issue 13): off until a symbol is given a schedule (PUT /_isomargin/v1/funding/{symbol}).
+funding_schedules = sa.Table(
+    "funding_schedules",
+    metadata,
+    sa.Column("symbol", sa.String(32), primary_key=True),
+    sa.Column("rate", Money, nullable=False),
+    sa.Column("interval_ms", sa.BigInteger, nullable=False),
+    # the next funding time (server ms), on the interval's UTC grid
+    sa.Column("next_time", sa.BigInteger, nullable=False),
+)
+
+#: Every funding settlement (GET /fapi/v1/fundingRate): the rate charged and the mark it used.
+funding_history = sa.Table(
+    "funding_history",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("funding_time", sa.BigInteger, nullable=False),
+    sa.Column("rate", Money, nullable=False),
+    sa.Column("mark_price", Money, nullable=False),
+    sa.Index("ix_funding_history_symbol_time", "symbol", "funding_time"),
+)
+
+#: Scheduled mark-price path points (issue 13): each fires once, at ``at_ms``, through the engine.
+price_path_points = sa.Table(
+    "price_path_points",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("at_ms", sa.BigInteger, nullable=False),
+    sa.Column("mark_price", Money, nullable=False),
+    sa.Column("bid_price", Money, nullable=True),
+    sa.Column("ask_price", Money, nullable=True),
+    sa.Index("ix_price_path_points_due", "at_ms", "id"),
+    sa.Index("ix_price_path_points_symbol", "symbol", "at_ms"),
+)
+
 server_state = sa.Table(
     "server_state",
     metadata,

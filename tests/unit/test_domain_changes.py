@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from isomargin.domain.changes import (
     DeltaType,
     Fill,
+    FundingPayment,
     HistoryEntry,
     HistoryType,
     Holding,
@@ -110,7 +111,7 @@ def test_cross_fills_hold_no_isolated_wallet() -> None:
 
 
 def _invariant(out: Outcome) -> None:
-    assert out.wallet_balance_delta == out.realized_pnl - out.commission + out.transfer - out.insurance
+    assert out.wallet_balance_delta == (out.realized_pnl - out.commission + out.transfer - out.insurance + out.funding)
 
 
 quantities = st.decimals(min_value=D("-5"), max_value=D("5"), places=3).filter(lambda q: q != 0)
@@ -138,6 +139,10 @@ def test_wallet_balance_moves_only_by_pnl_and_fees(
         if out.after.position_amt == 0:
             assert out.after.isolated_wallet == 0 and out.after.entry_price == 0
         holding = out.after
+    if holding.is_open:  # funding moves the wallet by exactly the payment
+        funded = apply(holding, FundingPayment(D("-0.12345678"), isolated=isolated))
+        _invariant(funded)
+        assert funded.wallet_balance_delta == D("-0.12345678") and funded.after.position_amt == holding.position_amt
     if holding.is_open:  # and the engine liquidates what is left, at any price
         out = apply(holding, Liquidation(steps[-1][1], isolated=isolated, cross_clearance=D("1.5")))
         _invariant(out)

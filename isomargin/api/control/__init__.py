@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from isomargin.api.control import accounts, clock, common, keys, market, positions, trading
+from isomargin.api.control import accounts, clock, common, keys, market, positions, schedule, trading
 from isomargin.api.openapi import openapi_document
 from isomargin.api.state import AppState
 
@@ -59,9 +59,16 @@ ROUTES = [
     Route(f"{PREFIX}/positions", guarded(positions.open_position), methods=["POST"]),
     Route(f"{PREFIX}/markPrices", guarded(market.list_mark_prices), methods=["GET"]),
     Route(f"{PREFIX}/markPrices/{{symbol}}", guarded(market.set_mark_price), methods=["PUT"]),
+    Route(f"{PREFIX}/markPrices/{{symbol}}/path", guarded(schedule.put_path), methods=["PUT"]),
+    Route(f"{PREFIX}/markPrices/{{symbol}}/path", guarded(schedule.get_path), methods=["GET"]),
+    Route(f"{PREFIX}/markPrices/{{symbol}}/path", guarded(schedule.delete_path), methods=["DELETE"]),
+    Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.put_funding), methods=["PUT"]),
+    Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.get_funding), methods=["GET"]),
+    Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.delete_funding), methods=["DELETE"]),
     Route(f"{PREFIX}/settings", guarded(trading.put_settings), methods=["PUT"]),
     Route(f"{PREFIX}/clock", guarded(clock.get_clock), methods=["GET"]),
     Route(f"{PREFIX}/clock", guarded(clock.set_clock), methods=["PUT"]),
+    Route(f"{PREFIX}/clock/advance", guarded(clock.advance_clock), methods=["POST"]),
     Route(f"{PREFIX}/reset", guarded(clock.reset), methods=["POST"]),
     Route(f"{PREFIX}/health", health, methods=["GET"]),
     Route(f"{PREFIX}/openapi.json", openapi, methods=["GET"]),

@@ -1,34 +1,130 @@
-"""``/_isomargin/v1/clock`` and ``/_isomargin/v1/reset``: the server's time, and a clean slate."""
+"""``/_isomargin/v1/clock`` and ``/_isomargin/v1/reset``: the server's time, and a clean slate.
+
+``PUT /clock`` ``{"offsetMs": N}`` shifts the clock; ``{"frozen": true}`` stops it where it is
+(``offsetMs`` optional); ``{"frozen": false}`` lets it run again from there. ``POST
+/clock/advance`` ``{"ms": N}`` moves it forward and applies, in time order, every scheduled event
+it passes (issue 13: path points and funding times, each through the engine), answering with what
+each caused.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from isomargin.api.control import common
-from isomargin.service import admin
-from isomargin.service.clock import set_offset
+from isomargin.api.control.market import move_body
+from isomargin.api.state import AppState
+from isomargin.clock import wall_ms
+from isomargin.money import decimal_string, fixed
+from isomargin.service import admin, funding, scheduler
+from isomargin.service.book import Book
+from isomargin.service.clock import set_frozen, set_offset
 from isomargin.service.errors import AdminError
+from isomargin.service.price_moves import MoveReport
+from isomargin.store import Tx
 
 #: the clock may be shifted by up to 100 years either way: enough for any recvWindow or 30-day
 #: history test, and serverTime stays a 13-digit millisecond time Binance clients parse
 MAX_CLOCK_OFFSET_MS = 100 * 365 * 86_400_000
+#: one advance moves at most a year
+MAX_ADVANCE_MS = 365 * 86_400_000
+
+
+def _clock_body(state: AppState) -> dict[str, Any]:
+    clock = state.clock
+    return {"offsetMs": clock.offset_ms, "serverTime": clock.now_ms(), "frozen": clock.frozen_at_ms is not None}
 
 
 async def set_clock(request: Request) -> Response:
     state = common.app_state(request)
     data = await common.json_object(request)
-    offset = common.integer(data, "offsetMs")
+    common.only(data, {"offsetMs", "frozen"})
+    if not data:
+        raise AdminError("send offsetMs, frozen or both")
+    await state.refresh_clock()
+    clock = state.clock
+    offset = common.integer(data, "offsetMs") if "offsetMs" in data else clock.offset_ms
     if abs(offset) > MAX_CLOCK_OFFSET_MS:
         raise AdminError(f"offsetMs must be within ±{MAX_CLOCK_OFFSET_MS} (100 years)")
-    await state.store.write(lambda tx: set_offset(tx, offset))
-    state.clock.offset_ms = offset
-    return JSONResponse({"offsetMs": offset, "serverTime": state.clock.now_ms()})
+    was_frozen = clock.frozen_at_ms is not None
+    frozen = common.boolean(data, "frozen", was_frozen)
+    wall = wall_ms()
+    if frozen:
+        # frozen where it is — or, with a new offset, where that offset puts it
+        frozen_at = wall + offset if "offsetMs" in data or not was_frozen else clock.frozen_at_ms
+    else:
+        frozen_at = None
+        if was_frozen and "offsetMs" not in data:
+            assert clock.frozen_at_ms is not None
+            offset = clock.frozen_at_ms - wall  # runs again from where it stood
+
+    def apply(tx: Tx) -> None:
+        set_offset(tx, offset)
+        set_frozen(tx, frozen_at)
+
+    await state.store.write(apply)
+    clock.offset_ms, clock.frozen_at_ms = offset, frozen_at
+    return JSONResponse(_clock_body(state))
 
 
 async def get_clock(request: Request) -> Response:
-    clock = common.app_state(request).clock
-    return JSONResponse({"offsetMs": clock.offset_ms, "serverTime": clock.now_ms()})
+    state = common.app_state(request)
+    await state.refresh_clock()
+    return JSONResponse(_clock_body(state))
+
+
+async def advance_clock(request: Request) -> Response:
+    state = common.app_state(request)
+    data = await common.json_object(request)
+    common.only(data, {"ms"})
+    ms = common.integer(data, "ms")
+    if not 0 < ms <= MAX_ADVANCE_MS:
+        raise AdminError(f"ms must be from 1 to {MAX_ADVANCE_MS} (a year)")
+    await state.refresh_clock()
+    frozen = state.clock.frozen_at_ms is not None
+    ctx = state.service_context()
+    until = ctx.now_ms + ms
+    applied = await scheduler.advance(state.store, ctx, ms, frozen=frozen)
+
+    def finish(tx: Tx) -> None:
+        if frozen:
+            set_frozen(tx, until)
+        else:
+            set_offset(tx, state.clock.offset_ms + ms)
+
+    await state.store.write(finish)
+    if frozen:
+        state.clock.frozen_at_ms = until
+    else:
+        state.clock.offset_ms += ms
+    return JSONResponse({**_clock_body(state), "events": [_event(e) for e in applied]})
+
+
+def _event(applied: scheduler.Applied) -> dict[str, Any]:
+    report = applied.report
+    if isinstance(report, MoveReport):
+        return {"type": "MARK_PRICE", **move_body(report, echo_book=True, dry_run=False)}
+    return {"type": "FUNDING", **settlement_body(report)}
+
+
+def settlement_body(s: funding.Settlement) -> dict[str, Any]:
+    moved = move_body(
+        MoveReport(s.symbol, Book(s.mark, s.mark, s.mark), s.time, (), s.liquidations, s.margin_calls),
+        echo_book=False,
+        dry_run=False,
+    )
+    return {
+        "symbol": s.symbol,
+        "time": s.time,
+        "fundingRate": fixed(s.rate),
+        "markPrice": decimal_string(s.mark),
+        "payments": s.payments,
+        "liquidations": moved["liquidations"],
+        "marginCalls": moved["marginCalls"],
+    }
 
 
 async def reset(request: Request) -> Response:
@@ -36,5 +132,6 @@ async def reset(request: Request) -> Response:
     ctx = state.service_context()
     await state.store.write(lambda tx: admin.reset(tx, ctx))
     state.clock.offset_ms = 0
+    state.clock.frozen_at_ms = None
     await state.weights.reset()
     return JSONResponse({"reset": True})

@@ -197,23 +197,28 @@ def premium_index_weight(params: Params) -> int:
     return 1 if params.raw("symbol") else 10
 
 
-def _premium_row(spec: SymbolSpec, price: str, now_ms: int) -> dict[str, object]:
-    # Funding is not modelled: index and settle prices equal the mark price, and the funding
-    # rate is Binance's default interest rate (assumed; docs/COVERAGE.md).
+def premium_row(mark: MarkPrice) -> dict[str, object]:
+    """One premiumIndex row. Index and settle prices equal the mark price (assumed). Funding, once
+    scheduled (``PUT /_isomargin/v1/funding/{symbol}``, issue 13), shows its rate and next time;
+    while it is off, Binance's default interest rate and the next 8-hour time are shown although
+    nothing is charged (assumed; docs/COVERAGE.md)."""
+    price = fixed(mark.price, 8)
+    now_ms = mark.time
     next_funding = (now_ms // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
+    rate = "0.00010000" if mark.funding_rate is None else fixed(mark.funding_rate, 8)
     return {
-        "symbol": spec.symbol,
+        "symbol": mark.spec.symbol,
         "markPrice": price,
         "indexPrice": price,
         "estimatedSettlePrice": price,
-        "lastFundingRate": "0.00010000",
+        "lastFundingRate": rate,
         "interestRate": "0.00010000",
-        "nextFundingTime": next_funding,
+        "nextFundingTime": next_funding if mark.next_funding_time is None else mark.next_funding_time,
         "time": now_ms,
     }
 
 
 def premium_index(req: SymbolQuery, marks: list[MarkPrice]) -> object:
     """With ``symbol`` one object, without it an array of every symbol [MP]."""
-    rows = [_premium_row(m.spec, fixed(m.price, 8), m.time) for m in marks]
+    rows = [premium_row(m) for m in marks]
     return rows[0] if req.symbol else rows

@@ -22,11 +22,10 @@ from typing import Any
 
 import orjson
 
-from isomargin.api.handlers.market import _premium_row
+from isomargin.api.handlers.market import premium_row
 from isomargin.api.state import AppState
 from isomargin.api.stream import book_ticker
 from isomargin.api.stream.connection import Connection
-from isomargin.money import fixed
 from isomargin.service.context import ServiceContext
 from isomargin.service.reads import SymbolQuery, market_prices
 
@@ -118,7 +117,7 @@ class MarketStreams:
 
     async def _push_marks(self, ctx: ServiceContext, *, slow: bool) -> None:
         marks = await self.state.store.read(lambda tx: market_prices(tx, ctx, SymbolQuery(None)))
-        frames = {m.spec.symbol.lower(): frame(_premium_row(m.spec, fixed(m.price, 8), m.time)) for m in marks}
+        frames = {m.spec.symbol.lower(): frame(premium_row(m)) for m in marks}
         for connection, names in list(self.subscribers.items()):
             for name in names:
                 match = _NAME.match(name)

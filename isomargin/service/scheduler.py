@@ -1,0 +1,116 @@
+"""Scheduled market events, applied in time order through the engine (issue 13).
+
+Two kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``)
+and funding times (``PUT /_isomargin/v1/funding/{symbol}``). :func:`apply_next_due` applies the
+earliest one due, in one transaction, at its own time: a path point is a price move
+(``service.price_moves``: fills, liquidations, margin calls), a funding time a settlement
+(``service.funding``). A path point and a funding time at the same millisecond: the point first,
+so funding is charged at the new mark (assumed).
+
+Two callers: ``POST /_isomargin/v1/clock/advance`` (every event the advance passes, one by one),
+and each worker's poller while the clock runs (events whose time wall time has reached). The
+transaction claims what it applies — ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on
+SQLite — so across workers and hosts each event is applied exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from isomargin.service import funding, price_moves
+from isomargin.service.book import Book
+from isomargin.service.clock import set_frozen
+from isomargin.service.context import ServiceContext
+from isomargin.service.errors import AdminError
+from isomargin.store import Store, Tx, schedule
+
+#: at most this many points per path (one PUT)
+MAX_PATH_POINTS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """One scheduled event applied, and what it caused."""
+
+    time: int
+    report: price_moves.MoveReport | funding.Settlement
+
+
+def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_event: bool = False) -> Applied | None:
+    """Apply the earliest event due at or before ``until_ms``; None when nothing is due.
+
+    ``freeze_at_event``: a frozen clock is moved to the event's time in the same transaction, so an
+    advance interrupted half way leaves the clock where its last applied event happened.
+    """
+    point = schedule.next_point_due(tx, until_ms)
+    due = schedule.next_funding_due(tx, until_ms)
+    if point is not None and (due is None or point.at_ms <= due.next_time):
+        schedule.remove_point(tx, point.id)
+        at = replace(ctx, now_ms=point.at_ms)
+        if freeze_at_event:
+            set_frozen(tx, point.at_ms)
+        book = Book(
+            point.mark, point.mark if point.bid is None else point.bid, point.mark if point.ask is None else point.ask
+        )
+        return Applied(point.at_ms, price_moves.move_price(tx, at, point.symbol, book))
+    if due is not None:
+        if freeze_at_event:
+            set_frozen(tx, due.next_time)
+        return Applied(due.next_time, funding.settle(tx, replace(ctx, now_ms=due.next_time), due))
+    return None
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPoint:
+    """A path point as given: relative (``after_ms``) or absolute (``at_ms``) server time."""
+
+    after_ms: int | None
+    at_ms: int | None
+    mark: Decimal
+    bid: Decimal | None
+    ask: Decimal | None
+
+
+def set_path(tx: Tx, ctx: ServiceContext, symbol: str, points: list[PlannedPoint]) -> list[schedule.PathPoint]:
+    """Replace ``symbol``'s path with ``points`` (times relative to now, or absolute); the path stored."""
+    if symbol not in ctx.symbols:
+        raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
+    if not points or len(points) > MAX_PATH_POINTS:
+        raise AdminError(f"points must hold 1 to {MAX_PATH_POINTS} points")
+    stored = []
+    for n, p in enumerate(points):
+        if (p.after_ms is None) == (p.at_ms is None):
+            raise AdminError(f"points[{n}]: give afterMs or at, not both")
+        at = ctx.now_ms + p.after_ms if p.after_ms is not None else p.at_ms
+        assert at is not None
+        if (p.after_ms is not None and p.after_ms < 0) or at < ctx.now_ms:
+            raise AdminError(f"points[{n}] is in the past")
+        bid = p.mark if p.bid is None else p.bid
+        ask = p.mark if p.ask is None else p.ask
+        for name, value in (("markPrice", p.mark), ("bidPrice", bid), ("askPrice", ask)):
+            if value <= 0:
+                raise AdminError(f"points[{n}].{name} must be positive")
+        if bid > ask:
+            raise AdminError(f"points[{n}]: bidPrice {bid} is above askPrice {ask}")
+        stored.append(schedule.PathPoint(0, symbol, at, p.mark, p.bid, p.ask))
+    schedule.delete_points(tx, symbol)
+    schedule.add_points(tx, stored)
+    return schedule.points_of(tx, symbol)
+
+
+# --- the clock --------------------------------------------------------------------------------
+
+
+async def advance(store: Store, ctx: ServiceContext, ms: int, *, frozen: bool) -> list[Applied]:
+    """Apply every event due in ``(now, now + ms]`` in time order, each in its own transaction."""
+    until = ctx.now_ms + ms
+    applied: list[Applied] = []
+    while True:
+        event = await store.write(lambda tx: apply_next_due(tx, ctx, until, freeze_at_event=frozen))
+        if event is None:
+            return applied
+        applied.append(event)
