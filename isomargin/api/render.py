@@ -60,21 +60,10 @@ def break_even_price(view: PositionView) -> str:
     return java_double_text(view.break_even_price) if view.is_open and view.break_even_price else EMPTY_PRICE
 
 
-#: The quantile shown for a position in profit. Binance ranks profitable positions against every
-#: other trader's (PnL% × effective leverage) and shows the quintile 0-4; isomargin has no other
-#: traders to rank against, so a profitable position sits in the middle of the queue: 2, the value
-#: of every captured profitable row (v3 BTCUSDT "adl": "2", ccxt static test 2024-07-28; the doc's
-#: ADAUSDT example "adl":2). The middle value is assumed.
-ADL_QUANTILE_IN_PROFIT = 2
-
-
 def adl_quantile(view: PositionView) -> int:
-    """v3 ``adl`` and v2 ``adlQuantile``: 0 for a flat row and for a position not in profit (ADL
-    takes profitable positions first; a real open AAPLUSDT long at -0.00006548 showed
-    ``"adlQuantile":0``, 2026-08-08, index id 68890380806), else :data:`ADL_QUANTILE_IN_PROFIT`.
-    Counter-evidence: a testnet cross long at a loss showed ``'adlQuantile': '1'`` (ccxt PR #21308,
-    2024-02); the mainnet answer is the more recent one."""
-    return ADL_QUANTILE_IN_PROFIT if view.is_open and view.unrealized_pnl > 0 else 0
+    """v3 ``adl`` and v2 ``adlQuantile``: the position's ADL quantile 0–4 as last ranked against
+    every position of its symbol and side (domain/adl.py, service/adl.py); 0 for a flat row."""
+    return view.adl_quantile if view.is_open else 0
 
 
 def position_amt(view: PositionView) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from isomargin.api.context import Security
 from isomargin.api.handlers import (
     account,
+    adl,
     funding,
     liquidation,
     margin,
@@ -21,7 +22,8 @@ from isomargin.api.handlers import (
     user_stream,
 )
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
-from isomargin.service import account_settings, force_orders, listen_keys, order_queries, reads
+from isomargin.service import account_settings, force_orders, insurance, listen_keys, order_queries, reads
+from isomargin.service import adl as adl_service
 from isomargin.service import funding as funding_service
 from isomargin.service import margin as margin_service
 from isomargin.service import orders as order_service
@@ -389,6 +391,37 @@ ROUTES: tuple[Endpoint, ...] = (
         read(order_queries.multi_assets_margin),
         order_reads.multi_assets_margin,
         f"{_DOCS}/account/rest-api/Get-Current-Multi-Assets-Mode",
+    ),
+    # --- ADL and the insurance fund (issue 12), reference §3.5 ---
+    route(
+        "GET",
+        "/fapi/v1/adlQuantile",
+        5,
+        Security.USER_DATA,
+        market.optional_symbol,
+        read(adl_service.adl_quantiles),
+        adl.adl_quantile,
+        f"{_DOCS}/trade/rest-api/Position-ADL-Quantile-Estimation",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/symbolAdlRisk",
+        1,
+        Security.NONE,
+        market.optional_symbol,
+        read_public(insurance.symbol_adl_risk),
+        adl.symbol_adl_risk,
+        f"{_DOCS}/market-data/rest-api/ADL-Risk",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/insuranceBalance",
+        1,
+        Security.NONE,
+        market.optional_symbol,
+        read_public(insurance.insurance_balance),
+        adl.insurance_balance,
+        f"{_DOCS}/market-data/rest-api/Insurance-Fund-Balance",
     ),
     # --- user-data stream keys (issue 14): API key only, no signature [doc LK] ---
     route(

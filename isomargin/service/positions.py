@@ -37,6 +37,8 @@ class PositionView:
     update_time: int
     #: ``breakEvenPrice`` (reference §2.5): the entry price grossed up by the taker rate
     break_even_price: Decimal = Decimal(0)
+    #: ``adl``/``adlQuantile``: the ADL quantile 0–4 as last ranked (service/adl.py); 0 when flat
+    adl_quantile: int = 0
 
     @property
     def symbol(self) -> str:
@@ -91,6 +93,7 @@ def view_position(
         max_notional=max_notional_for_leverage(spec.brackets, config.leverage),
         update_time=row.update_time,
         break_even_price=break_even_price(row.position_amt, row.entry_price, taker_rate),
+        adl_quantile=0 if flat else row.adl_quantile,
     )
 
 

@@ -7,11 +7,22 @@ bankruptcy price goes out (amount < 0); ``GET /fapi/v1/insuranceBalance`` shows 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.store.base import Tx
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
+
+
+@dataclass(frozen=True, slots=True)
+class FundBalance:
+    """The fund's balance in one asset over some symbols, and the time of its last entry."""
+
+    asset: str
+    balance: Decimal
+    update_time: int
 
 
 def add_entry(
@@ -37,3 +48,16 @@ def total(tx: Tx, asset: str) -> Decimal:
     row = tx.one("SELECT COALESCE(SUM(amount), 0) FROM insurance_fund WHERE asset = ?", (asset,))
     assert row is not None
     return _decimal(row[0])
+
+
+def balance(tx: Tx, symbols: Iterable[str]) -> dict[str, FundBalance]:
+    """Asset → the sum of the entries of ``symbols`` and the time of the latest (assets with entries only)."""
+    names = sorted(set(symbols))
+    if not names:
+        return {}
+    rows = tx.all(
+        "SELECT asset, SUM(amount), MAX(time) FROM insurance_fund"
+        f" WHERE symbol IN ({', '.join('?' * len(names))}) GROUP BY asset ORDER BY asset",
+        names,
+    )
+    return {str(r[0]): FundBalance(str(r[0]), _decimal(r[1]), int(r[2])) for r in rows}

@@ -70,6 +70,12 @@ class PositionRow:
     entry_price: Decimal
     isolated_wallet: Decimal
     update_time: int
+    #: ADL quantile 0–4 as last ranked (service/adl.py); read, never written by the position upsert
+    adl_quantile: int = 0
+
+
+#: the columns a position change writes: every field but the stored ADL quantile
+_POS_WRITE_FIELDS = tuple(f.name for f in fields(PositionRow) if f.name != "adl_quantile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,13 +261,14 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 # --- positions --------------------------------------------------------------------------------
 
 _POS_COLS = _columns(schema.positions, PositionRow)
+_POS_FIELD_COUNT = len(fields(PositionRow))
 _TRIGGER_COLS = schema.column_list(schema.positions, "liquidation_key", "margin_call_key", "margin_called")
 # A new row starts un-called; an existing one stays margin-called only while its ratio is still
 # at the threshold after the change (the last parameter), so a change that brings it back below
-# re-arms the margin call (issue 12).
+# re-arms the margin call (issue 12). The ADL quantile is not written here (service/adl.py ranks).
 _UPSERT_POSITION = (
-    f"INSERT INTO positions (account_id, {_POS_COLS}, {_TRIGGER_COLS})"
-    f" VALUES ({_placeholders(1 + len(fields(PositionRow)) + 2)}, ?)"
+    f"INSERT INTO positions (account_id, {schema.column_list(schema.positions, *_POS_WRITE_FIELDS)},"
+    f" {_TRIGGER_COLS}) VALUES ({_placeholders(1 + len(_POS_WRITE_FIELDS) + 2)}, ?)"
     " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
     " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
     " update_time = excluded.update_time, liquidation_key = excluded.liquidation_key,"
@@ -303,6 +310,7 @@ def _position(row: Row) -> PositionRow:
         _decimal(row[3]),
         _decimal(row[4]),
         int(row[5]),
+        int(row[6]),
     )
 
 
@@ -344,9 +352,12 @@ def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> 
 
 def _position_for_change(row: Row) -> PositionForChange:
     """A :data:`_CHANGE_COLS` row (position, settings, mark price, Σ isolated wallets)."""
-    config = None if row[6] is None else SymbolConfig(str(row[0]), str(row[6]), int(row[7]))
-    mark = None if row[8] is None else _decimal(row[8])
-    return PositionForChange(_position(row), config, mark, _decimal(row[9]), _decimal(row[10]), _decimal(row[11]))
+    n = _POS_FIELD_COUNT  # the settings and the rest follow the position's columns
+    config = None if row[n] is None else SymbolConfig(str(row[0]), str(row[n]), int(row[n + 1]))
+    mark = None if row[n + 2] is None else _decimal(row[n + 2])
+    return PositionForChange(
+        _position(row), config, mark, _decimal(row[n + 3]), _decimal(row[n + 4]), _decimal(row[n + 5])
+    )
 
 
 def get_account_for_change(

@@ -119,13 +119,14 @@ async def test_position_risk_numbers_and_types(api: Api) -> None:
         "isolatedWallet": "500.00000000",
         "updateTime": v2["updateTime"],
         "isolated": True,
-        "adlQuantile": 2,  # in profit (assumed quantile, isomargin/api/render.py)
+        # the only short of BTCUSDT, in profit: first in its side's ADL queue (domain/adl.py)
+        "adlQuantile": 4,
     }
     assert isinstance(v2["updateTime"], int) and v2["updateTime"] > 0
     # v3 adds initial margin |notional| / 10 = 490.005 and maint margin 4900.05 × 0.004 = 19.6002
     assert v3["initialMargin"] == v3["positionInitialMargin"] == "490.00500000"
     assert v3["maintMargin"] == "19.60020000"
-    assert (v3["marginAsset"], v3["adl"], v3["openOrderInitialMargin"]) == ("USDT", 2, "0")
+    assert (v3["marginAsset"], v3["adl"], v3["openOrderInitialMargin"]) == ("USDT", 4, "0")
 
 
 async def test_wallet_balance_includes_isolated_wallets_cross_wallet_does_not(api: Api) -> None:

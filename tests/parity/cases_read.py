@@ -23,7 +23,7 @@ READ: tuple[Case, ...] = (
         signed("GET", "/fapi/v2/positionRisk", ("symbol", "BTCUSDT")),
         ISOLATED_LONG,
         # positionAmt's decimals are the symbol's quantity precision; the capture is AAPLUSDT.
-        # adlQuantile follows the PnL's sign: the capture's long is at a loss (0), ours in profit.
+        # adlQuantile is a rank among every position of the symbol and side (domain/adl.py): state.
         transformers=(
             TIMES,
             MaskKeys(("symbol", "positionAmt", "adlQuantile")),
@@ -50,10 +50,11 @@ READ: tuple[Case, ...] = (
         "v3 positionRisk of an open position (the capture's is crossed, ours isolated)",
         signed("GET", "/fapi/v3/positionRisk", ("symbol", "BTCUSDT")),
         ISOLATED_LONG,
-        # isolatedMargin/isolatedWallet are "0" on a crossed position: their form is state here.
+        # isolatedMargin/isolatedWallet are "0" on a crossed position: their form is state here;
+        # adl is a rank among every position of the symbol and side (domain/adl.py): state too.
         transformers=(
             TIMES,
-            MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet")),
+            MaskKeys(("positionAmt", "isolatedMargin", "isolatedWallet", "adl")),
             MONEY,
             V3_MARGINS,
             MaskPrice(("entryPrice", "breakEvenPrice")),

@@ -199,7 +199,14 @@ def test_stored_reduce_rows_turn_negative_and_back(db_url: str) -> None:
                 {"id": row_id, "type": type_, "amount": scaled},
             )
     upgrade(db_url, "0006")
-    history = _read_through_repo(db_url)["history"]
+    # only the history through today's repo: its other reads name columns later migrations add
+    store = open_store(db_url, migrate=False)
+    try:
+        history = store.read_sync(
+            lambda tx: repo.query_history(tx, 1, "BTCUSDT", type_=None, start_ms=0, end_ms=99, limit=10)
+        )
+    finally:
+        store.close()
     assert [(h.type, h.amount) for h in history] == [(1, Decimal(100)), (2, Decimal(-50)), (2, Decimal("-0.00000001"))]
     downgrade(db_url, "0005")
     with engine_for(db_url) as engine, engine.connect() as db:

@@ -1,0 +1,59 @@
+"""rank_symbol's cost: one SELECT of the symbol's positions, an UPDATE only for quantiles that changed.
+
+The ranking is relative, so every price move reads every open position of the symbol (O(n)); what
+it writes is bounded by what changed, grouped by value and side (store/adl.py).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from isomargin.domain.position import PositionSide
+from isomargin.service import admin
+from isomargin.service.adl import rank_symbol
+from isomargin.service.context import ServiceContext
+from isomargin.store import Tx, open_store, repo
+from isomargin.symbols import DEFAULT_SYMBOLS
+from tests.store.test_hot_path_statements import CountingTx
+
+
+def test_a_price_move_reads_once_and_writes_only_what_changed(db_url: str) -> None:
+    store = open_store(db_url)
+    ctx = ServiceContext(dict(DEFAULT_SYMBOLS), 1_000_000)
+    try:
+        accounts = []
+        for entry in ("50000", "50000", "49000"):
+            account_id = store.write_sync(
+                lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
+            )
+            request = admin.OpenPosition(account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(entry), 10)
+            store.write_sync(lambda tx, r=request: admin.open_position(tx, ctx, r))
+            accounts.append(account_id)
+
+        def rank_at(mark: str) -> list[str]:
+            counted: list[CountingTx] = []
+
+            def run(tx: Tx) -> None:
+                counted.append(CountingTx(tx))
+                rank_symbol(counted[-1], ctx, "BTCUSDT", Decimal(mark))
+
+            store.write_sync(run)
+            return counted[-1].statements
+
+        def quantiles() -> list[int]:
+            def read(tx: Tx) -> list[int]:
+                rows = [repo.get_position(tx, a, "BTCUSDT", "BOTH") for a in accounts]
+                return [row.adl_quantile for row in rows if row is not None]
+
+            return store.read_sync(read)
+
+        # at 51000: the two @50000 tie (PnL 10 on wallet 50) below the @49000 (PnL 20): ranks 2/3, 2/3, 3/3
+        # → ceil(10/3) − 1 = 3, 3 and 4: one UPDATE per value (3 and 4), each for its rows
+        assert rank_at("51000") == ["SELECT", "UPDATE", "UPDATE"]
+        assert quantiles() == [3, 3, 4]
+        assert rank_at("51000") == ["SELECT"]  # nothing changed: nothing written
+        # at 49500 the two @50000 are at a loss (0); the @49000 keeps 4: one UPDATE for both rows
+        assert rank_at("49500") == ["SELECT", "UPDATE"]
+        assert quantiles() == [0, 0, 4]
+    finally:
+        store.close()
