@@ -15,7 +15,7 @@ from isomargin.domain.brackets import max_leverage, max_notional_for_leverage
 from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.position import PositionSide
 from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
-from isomargin.service import adl, price_moves
+from isomargin.service import price_moves
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
@@ -209,9 +209,7 @@ def set_mark_price(
         check_decimal(name, value)
     if bid > ask:
         raise AdminError(f"bidPrice {bid} is above askPrice {ask}: the book would be crossed")
-    report = price_moves.move_price(tx, ctx, symbol, Book(price, bid, ask), dry_run=dry_run)
-    adl.rank_symbol(tx, ctx, symbol, price)  # last: ranks the positions the move left (issue 12)
-    return report
+    return price_moves.move_price(tx, ctx, symbol, Book(price, bid, ask), dry_run=dry_run)
 
 
 def set_commission_rates(

@@ -8,7 +8,8 @@ of workers.
 
 Order within one move: the book and mark are stored; resting LIMIT orders the new book crosses
 fill (``service.matching``); conditional-order triggers (issue 13) will come here; then
-liquidations (``service.liquidation``); then margin calls (``service.margin_calls``).
+liquidations (``service.liquidation``); then margin calls (``service.margin_calls``); then the
+symbol's ADL quantiles are ranked again (``service.adl``; O(n) in the symbol's positions).
 
 Locks: price moves run one at a time, then the symbol exclusively, then accounts in id order
 within each step (``store.risk``); transfers and orders take the symbol shared before their one
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from isomargin.service import liquidation, margin_calls, matching
+from isomargin.service import adl, liquidation, margin_calls, matching
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.store import Tx, risk, trading
@@ -70,4 +71,5 @@ def consequences(
     The caller holds the price-move and symbol locks."""
     liquidated = liquidation.liquidate_reached(tx, ctx, spec, mark)
     called = margin_calls.call_reached(tx, ctx, spec, mark)
+    adl.rank_symbol(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left
     return tuple(liquidated), tuple(called)
