@@ -29,8 +29,10 @@ from isomargin.bench.runner import (
     BenchError,
     Options,
     Report,
+    Served,
     TickResult,
     free_port,
+    group_cpu_seconds,
     isomargin_args,
     postgres_schema,
     server,
@@ -52,19 +54,26 @@ class Tick:
     """What one timed move did, from its reply."""
 
     ms: float
+    #: the server process's CPU time for the move (/proc, 10 ms resolution; None where unreadable).
+    #: Steadier than ``ms`` when other work shares the machine; on PostgreSQL it leaves out the
+    #: database's own CPU
+    cpu_ms: float | None
     liquidated: list[int]
     margin_calls: int
 
 
-def move(client: httpx.Client, mark: Decimal) -> Tick:
+def move(client: httpx.Client, served: Served, mark: Decimal) -> Tick:
     path = f"/_isomargin/v1/markPrices/{data.SYMBOL}"
+    cpu_before = group_cpu_seconds(served.pgid)
     started = time.perf_counter()
     reply = client.put(path, json={"markPrice": str(mark)})
     ms = (time.perf_counter() - started) * 1000
+    cpu_after = group_cpu_seconds(served.pgid)
     if reply.status_code != 200:
         raise BenchError(f"PUT {path} {mark} answered {reply.status_code}: {reply.text[:500]}")
     body = reply.json()
-    return Tick(ms, sorted(int(row["accountId"]) for row in body["liquidations"]), len(body["marginCalls"]))
+    cpu_ms = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000
+    return Tick(ms, cpu_ms, sorted(int(row["accountId"]) for row in body["liquidations"]), len(body["marginCalls"]))
 
 
 def expect(tick: Tick, liquidated: list[int], what: str) -> None:
@@ -77,13 +86,13 @@ def expect(tick: Tick, liquidated: list[int], what: str) -> None:
         )
 
 
-def one_repetition(url: str, population: data.Population, workdir: Path, tag: str) -> tuple[float, list[float], float]:
-    """Load, serve and time one fresh database: (load seconds, quiet tick ms, liquidating tick ms)."""
-    spec = DEFAULT_SYMBOLS[data.SYMBOL]  # what the bench's server runs with (no --symbols)
+def one_repetition(url: str, population: data.Population, workdir: Path, tag: str) -> tuple[float, list[Tick], Tick]:
+    """Load, serve and time one fresh database: (load seconds, the quiet ticks, the liquidating tick)."""
     store = open_store(url)
     try:
         started = time.monotonic()
-        data.populate(store, population, spec, DEFAULT_MARGIN_CALL_RATIO)
+        # what the bench's server runs with: no --symbols, the margin-call ratio never set
+        data.populate(store, population, DEFAULT_SYMBOLS, DEFAULT_MARGIN_CALL_RATIO)
         load_s = time.monotonic() - started
     finally:
         store.close()
@@ -93,16 +102,16 @@ def one_repetition(url: str, population: data.Population, workdir: Path, tag: st
         httpx.Client(base_url=served.base, timeout=120) as client,
     ):
         # warm-up: the connection, the server's first statements, the database's caches
-        expect(move(client, data.START_MARK), [], "warm-up move")
+        expect(move(client, served, data.START_MARK), [], "warm-up move")
         quiet = []
         for k in range(QUIET_PER_REPETITION):
             mark = data.QUIET_MARK if k % 2 == 0 else data.START_MARK
-            tick = move(client, mark)
+            tick = move(client, served, mark)
             expect(tick, [], f"quiet move to {mark}")
-            quiet.append(tick.ms)
-        tick = move(client, data.LIQUIDATING_MARK)
+            quiet.append(tick)
+        tick = move(client, served, data.LIQUIDATING_MARK)
         expect(tick, population.thin_ids(), f"liquidating move to {data.LIQUIDATING_MARK}")
-    return load_s, quiet, tick.ms
+    return load_s, quiet, tick
 
 
 @contextmanager
@@ -120,7 +129,9 @@ def fresh_database(backend: str, opts: Options, tag: str) -> Iterator[str]:
             yield url
 
 
-def summary(backend: str, n: int, kind: str, liquidated: int, samples: list[float], load_s: list[float]) -> TickResult:
+def summary(backend: str, n: int, kind: str, liquidated: int, ticks: list[Tick], load_s: list[float]) -> TickResult:
+    samples = [t.ms for t in ticks]
+    cpu = [t.cpu_ms for t in ticks if t.cpu_ms is not None]
     return TickResult(
         backend=backend,
         n=n,
@@ -132,6 +143,7 @@ def summary(backend: str, n: int, kind: str, liquidated: int, samples: list[floa
         max_ms=round(max(samples), 2),
         load_s=round(statistics.median(load_s), 2),
         samples_ms=[round(s, 2) for s in samples],
+        cpu_median_ms=round(statistics.median(cpu), 1) if cpu else None,
     )
 
 
@@ -143,19 +155,20 @@ def run_phase(opts: Options, report: Report, log: Callable[[str], None]) -> None
         for n in opts.liq_sizes:
             population = data.Population(n, VICTIMS)
             loads: list[float] = []
-            quiet: list[float] = []
-            liquidating: list[float] = []
+            quiet: list[Tick] = []
+            liquidating: list[Tick] = []
             for rep in range(opts.liq_repetitions):
                 tag = f"{backend.lower()}-{n}-{rep}"
                 with fresh_database(backend, opts, tag) as url:
-                    load_s, quiet_ms, liquidating_ms = one_repetition(url, population, opts.workdir, tag)
+                    load_s, quiet_ticks, liquidating_tick = one_repetition(url, population, opts.workdir, tag)
                 loads.append(load_s)
-                quiet.extend(quiet_ms)
-                liquidating.append(liquidating_ms)
+                quiet.extend(quiet_ticks)
+                liquidating.append(liquidating_tick)
             for kind, count, samples in ((QUIET, 0, quiet), (LIQUIDATING, VICTIMS, liquidating)):
                 result = summary(backend, n, kind, count, samples, loads)
                 report.ticks.append(result)
                 log(
                     f"{backend}, n = {n:,}, {kind}: median {result.median_ms:.1f} ms"
-                    f" (min {result.min_ms:.1f}, max {result.max_ms:.1f}; load {result.load_s:.1f} s)"
+                    f" (min {result.min_ms:.1f}, max {result.max_ms:.1f}; server CPU {result.cpu_median_ms} ms;"
+                    f" load {result.load_s:.1f} s)"
                 )

@@ -10,19 +10,24 @@ The rows are written in bulk (``INSERT … SELECT`` over a series, as ``bench.da
 stored liquidation and margin-call keys cannot come from ``store.changes.write_change``. They are
 computed here, in Python, by the same function it calls (``domain.liquidation.trigger_keys``) for
 the two wallets there are, and only their values go into the SQL; :func:`check_marks` proves the
-two marks fall where the phase needs them before anything is measured.
+two marks fall where the phase needs them before anything is measured. The fingerprint of what the
+keys were computed from is stored too (``service.triggers``), as a running server's would be, so
+the server does not re-key every position at start-up.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.bench.dataset import _bool, _insert_select, _money, _series
 from isomargin.domain.liquidation import TriggerKeys, crossed, trigger_keys
 from isomargin.domain.position import IsolatedPosition, PositionSide
-from isomargin.store import Store, Tx, schema
+from isomargin.service import triggers
+from isomargin.service.context import ServiceContext
+from isomargin.store import Store, Tx, repo, schema
 from isomargin.store.money_sql import encode_money
 from isomargin.symbols import SymbolSpec
 
@@ -91,11 +96,20 @@ def check_marks(spec: SymbolSpec, margin_call_ratio: Decimal) -> None:
 
 
 def populate(
-    store: Store, population: Population, spec: SymbolSpec, margin_call_ratio: Decimal, now_ms: int | None = None
+    store: Store,
+    population: Population,
+    symbols: Mapping[str, SymbolSpec],
+    margin_call_ratio: Decimal,
+    now_ms: int | None = None,
 ) -> None:
-    """Insert the accounts, their ISOLATED 20x configs, their positions with keys, and the mark."""
+    """Insert the accounts, their ISOLATED 20x configs, their positions with keys, and the mark.
+
+    ``symbols`` and ``margin_call_ratio``: what the server measured will run with.
+    """
+    spec = symbols[SYMBOL]
     check_marks(spec, margin_call_ratio)
     now = now_ms or int(time.time() * 1000)
+    served = ServiceContext(symbols, now, margin_call_ratio=margin_call_ratio)
     thick, thin = keys_for(WALLET, spec, margin_call_ratio), keys_for(THIN_WALLET, spec, margin_call_ratio)
     step, last_thin = population.step, population.step * population.thin
 
@@ -123,6 +137,7 @@ def populate(
         _insert_select(tx, schema.positions, {**row, **amounts, **keys}, series)
         mark = {"symbol": f"'{spec.symbol}'", "mark_price": _money(str(START_MARK)), "update_time": f"{now}"}
         _insert_select(tx, schema.mark_prices, mark)
+        repo.set_state(tx, triggers.FINGERPRINT_KEY, triggers.fingerprint(served))
         if tx.dialect == "postgresql":
             # explicit ids above: move the sequence past them, as bench.dataset does
             tx.one("SELECT setval(pg_get_serial_sequence('accounts', 'id'), (SELECT max(id) FROM accounts))")

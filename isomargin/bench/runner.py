@@ -72,6 +72,9 @@ class TickResult:
     #: the bulk load of one repetition's database (median), for scale
     load_s: float
     samples_ms: list[float] = field(default_factory=list)
+    #: the server process's CPU time per tick (median; /proc's 10 ms resolution; on PostgreSQL
+    #: without the database's own CPU): steadier than wall time on a shared machine
+    cpu_median_ms: float | None = None
 
 
 @dataclass

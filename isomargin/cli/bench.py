@@ -38,7 +38,18 @@ def _results_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-TICK_COLUMNS = ("backend", "n", "tick", "liquidated", "median ms", "min–max ms", "vs smallest n", "runs", "load s")
+TICK_COLUMNS = (
+    "backend",
+    "n",
+    "tick",
+    "liquidated",
+    "median ms",
+    "min–max ms",
+    "vs smallest n",
+    "server CPU ms",
+    "runs",
+    "load s",
+)
 
 
 def _tick_rows(report: Report) -> list[tuple[str, ...]]:
@@ -56,6 +67,7 @@ def _tick_rows(report: Report) -> list[tuple[str, ...]]:
                 f"{t.median_ms:.1f}",
                 f"{t.min_ms:.1f}–{t.max_ms:.1f}",
                 ratio,
+                "n/a" if t.cpu_median_ms is None else f"{t.cpu_median_ms:.0f}",
                 str(t.samples),
                 f"{t.load_s:.1f}",
             )
@@ -69,7 +81,7 @@ def _smallest(report: Report, tick: TickResult) -> TickResult | None:
 
 
 def _ticks_markdown(report: Report) -> str:
-    lines = ["| " + " | ".join(TICK_COLUMNS) + " |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| " + " | ".join(TICK_COLUMNS) + " |", "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     lines += ["| " + " | ".join(row) + " |" for row in _tick_rows(report)]
     return "\n".join(lines)
 
@@ -87,6 +99,9 @@ def tick_verdict(report: Report) -> list[str]:
             f"{backend}: the tick that liquidates {large.liquidated} takes {growth:.2f}x as long at n = {large.n:,}"
             f" as at n = {small.n:,} (target ≤ {TICK_GROWTH_TARGET:g}x): {_ok(growth <= TICK_GROWTH_TARGET)}"
         )
+        if small.cpu_median_ms and large.cpu_median_ms:
+            # the same ratio from the server's CPU time, which other load on the machine disturbs less
+            out.append(f"  by server CPU per tick: {large.cpu_median_ms / small.cpu_median_ms:.2f}x")
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from isomargin.bench import liquidation_data as data
 from isomargin.domain.position import PositionSide
-from isomargin.service import admin
+from isomargin.service import admin, triggers
 from isomargin.service.context import ServiceContext
 from isomargin.service.price_moves import MoveReport
 from isomargin.service.shared_settings import DEFAULT_MARGIN_CALL_RATIO
@@ -29,7 +29,6 @@ from isomargin.symbols import DEFAULT_SYMBOLS
 
 NOW = 1_700_000_000_000
 CTX = ServiceContext(dict(DEFAULT_SYMBOLS), NOW)
-SPEC = DEFAULT_SYMBOLS[data.SYMBOL]
 #: 12 accounts, every 4th thin: ids 4, 8, 12
 POPULATION = data.Population(accounts=12, thin=3)
 
@@ -38,7 +37,7 @@ Keys = tuple[Decimal | None, Decimal | None]
 
 def loaded(db_url: str) -> Store:
     store = open_store(db_url)
-    data.populate(store, POPULATION, SPEC, DEFAULT_MARGIN_CALL_RATIO, now_ms=NOW)
+    data.populate(store, POPULATION, DEFAULT_SYMBOLS, DEFAULT_MARGIN_CALL_RATIO, now_ms=NOW)
     return store
 
 
@@ -79,6 +78,17 @@ def test_the_loader_stores_the_keys_write_change_stores(db_url: str) -> None:
     assert thin == (Decimal("15"), (Decimal("48694.77911647"), Decimal("48743.71859297")))
     assert POPULATION.thin_ids() == [4, 8, 12]
     assert rows == {i: thin if i in POPULATION.thin_ids() else thick for i in range(1, 13)}
+
+
+def test_the_server_finds_the_loaded_keys_current(db_url: str) -> None:
+    """At start-up the server re-keys positions whose inputs changed (``service.triggers``): the
+    loader stores the fingerprint of the server's own inputs, and re-keying anyway changes nothing."""
+    store = loaded(db_url)
+    try:
+        assert store.write_sync(lambda tx: triggers.refresh_if_stale(tx, CTX)) == 0  # the fingerprint matched
+        assert store.write_sync(lambda tx: triggers.refresh_all(tx, CTX)) == 0  # and every key was right
+    finally:
+        store.close()
 
 
 def move(store: Store, mark: Decimal, wrap: Callable[[Tx], Any] = lambda tx: tx) -> MoveReport:
