@@ -67,12 +67,19 @@ def _tick_rows(report: Report) -> list[tuple[str, ...]]:
                 f"{t.median_ms:.1f}",
                 f"{t.min_ms:.1f}–{t.max_ms:.1f}",
                 ratio,
-                "n/a" if t.cpu_median_ms is None else f"{t.cpu_median_ms:.0f}",
+                _tick_cpu(t.cpu_median_ms),
                 str(t.samples),
                 f"{t.load_s:.1f}",
             )
         )
     return rows
+
+
+def _tick_cpu(ms: float | None) -> str:
+    """/proc counts CPU in 10 ms ticks: a quiet tick's 0 means less than one."""
+    if ms is None:
+        return "n/a"
+    return "<10" if ms < 10 else f"{ms:.0f}"
 
 
 def _smallest(report: Report, tick: TickResult) -> TickResult | None:
