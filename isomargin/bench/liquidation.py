@@ -92,7 +92,10 @@ def one_repetition(url: str, population: data.Population, workdir: Path, tag: st
     try:
         started = time.monotonic()
         # what the bench's server runs with: no --symbols, the margin-call ratio never set
-        data.populate(store, population, DEFAULT_SYMBOLS, DEFAULT_MARGIN_CALL_RATIO)
+        try:
+            data.populate(store, population, DEFAULT_SYMBOLS, DEFAULT_MARGIN_CALL_RATIO)
+        except ValueError as exc:  # the marks no longer fall where the phase needs them
+            raise BenchError(str(exc)) from None
         load_s = time.monotonic() - started
     finally:
         store.close()
@@ -151,6 +154,8 @@ def run_phase(opts: Options, report: Report, log: Callable[[str], None]) -> None
     backends = ["SQLite"] + (["PostgreSQL"] if opts.postgres_url else [])
     if not opts.postgres_url:
         report.notes.append("Liquidation tick on PostgreSQL not measured: pass --postgres URL.")
+    if any(n < VICTIMS for n in opts.liq_sizes):
+        raise BenchError(f"--liq-sizes: every size must hold the {VICTIMS} positions the tick liquidates")
     for backend in backends:
         for n in opts.liq_sizes:
             population = data.Population(n, VICTIMS)
