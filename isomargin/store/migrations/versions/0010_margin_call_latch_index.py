@@ -4,8 +4,8 @@ Re-arming margin calls (``store.risk.rearm``) looks for the latched positions of
 symbol; without an index on the latch it walked every position of the symbol, O(n) per tick
 (the liquidation benchmark, docs/BENCHMARKS.md). The index holds the latched rows only.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
