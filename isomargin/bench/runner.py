@@ -58,6 +58,26 @@ class Result:
 
 
 @dataclass
+class TickResult:
+    """One row of the liquidation phase (``bench.liquidation``): a kind of tick at one n."""
+
+    backend: str
+    n: int
+    tick: str
+    liquidated: int
+    samples: int
+    median_ms: float
+    min_ms: float
+    max_ms: float
+    #: the bulk load of one repetition's database (median), for scale
+    load_s: float
+    samples_ms: list[float] = field(default_factory=list)
+    #: the server process's CPU time per tick (median; /proc's 10 ms resolution; on PostgreSQL
+    #: without the database's own CPU): steadier than wall time on a shared machine
+    cpu_median_ms: float | None = None
+
+
+@dataclass
 class Options:
     duration: float = 10.0
     connections: int = 32
@@ -66,7 +86,10 @@ class Options:
     preload_history: int = 1_000_000
     postgres_url: str | None = None
     pg_workers: tuple[int, ...] = (1, 2)
-    phases: tuple[str, ...] = ("ceiling", "sqlite", "preloaded", "postgresql", "stream")
+    phases: tuple[str, ...] = ("ceiling", "sqlite", "preloaded", "postgresql", "stream", "liquidation")
+    #: the liquidation phase's open positions per database, and fresh databases per n
+    liq_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
+    liq_repetitions: int = 5
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="isomargin-bench-")))
 
 
@@ -278,6 +301,7 @@ def machine() -> dict[str, object]:
 @dataclass
 class Report:
     results: list[Result] = field(default_factory=list)
+    ticks: list[TickResult] = field(default_factory=list)
     info: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -286,15 +310,26 @@ class Report:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"info": self.info, "notes": self.notes, "results": [asdict(r) for r in self.results]}, indent=2
+            {
+                "info": self.info,
+                "notes": self.notes,
+                "results": [asdict(r) for r in self.results],
+                "liquidation_ticks": [asdict(t) for t in self.ticks],
+            },
+            indent=2,
         )
 
 
 Phase = Callable[[Progress, Report], None]
 
 
+#: the phases that drive the server with wrk (the liquidation phase times single requests itself)
+WRK_PHASES = ("ceiling", "sqlite", "preloaded", "postgresql", "stream")
+
+
 def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], None]) -> None:
-    check_wrk()
+    if set(WRK_PHASES) & set(opts.phases):
+        check_wrk()
     report.info["machine_before"] = machine()
     report.info["options"] = {
         "duration_s": opts.duration,
@@ -303,6 +338,8 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
         "preload_accounts": opts.preload_accounts,
         "preload_history": opts.preload_history,
         "pg_workers": list(opts.pg_workers),
+        "liquidation_sizes": list(opts.liq_sizes),
+        "liquidation_repetitions": opts.liq_repetitions,
     }
     work = opts.workdir
     c, d = opts.connections, opts.duration
@@ -397,6 +434,11 @@ def run(opts: Options, progress: Progress, report: Report, log: Callable[[str], 
 
         log("stream: 1,000 connections, positionMargin at 500/s")
         run_phase(work, opts.bench_accounts, d, report.notes, report.info)
+    if "liquidation" in opts.phases:
+        from isomargin.bench import liquidation
+
+        log(f"liquidation: a tick among {', '.join(f'{n:,}' for n in opts.liq_sizes)} isolated positions")
+        liquidation.run_phase(opts, report, log)
     report.info["machine_after"] = machine()
 
 

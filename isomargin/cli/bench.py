@@ -9,12 +9,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from isomargin.bench.runner import BenchError, Options, Report, progress_display, run
+from isomargin.bench.runner import BenchError, Options, Report, TickResult, progress_display, run
 
-ALL_PHASES = ("ceiling", "sqlite", "preloaded", "postgresql", "stream")
+ALL_PHASES = ("ceiling", "sqlite", "preloaded", "postgresql", "stream", "liquidation")
+#: the issue 12 target: the liquidating tick at the largest n within this factor of the smallest n's
+TICK_GROWTH_TARGET = 2.0
 
 
 def _markdown(report: Report) -> str:
+    sections = []
+    if report.results:
+        sections.append(_results_markdown(report))
+    if report.ticks:
+        sections.append(_ticks_markdown(report))
+    return "\n\n".join(sections)
+
+
+def _results_markdown(report: Report) -> str:
     lines = [
         "| phase | conns | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | non-2xx | socket errors | note |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -25,6 +36,80 @@ def _markdown(report: Report) -> str:
             f" {_cpu(r.cpu_us)} | {r.non2xx} | {r.socket_errors} | {r.note} |"
         )
     return "\n".join(lines)
+
+
+TICK_COLUMNS = (
+    "backend",
+    "n",
+    "tick",
+    "liquidated",
+    "median ms",
+    "min–max ms",
+    "vs smallest n",
+    "server CPU ms",
+    "runs",
+    "load s",
+)
+
+
+def _tick_rows(report: Report) -> list[tuple[str, ...]]:
+    """One row per (backend, n, kind of tick), with its median against the same tick at the smallest n."""
+    rows: list[tuple[str, ...]] = []
+    for t in report.ticks:
+        base = _smallest(report, t)
+        ratio = f"{t.median_ms / base.median_ms:.2f}x" if base is not None and base.median_ms else "n/a"
+        rows.append(
+            (
+                t.backend,
+                f"{t.n:,}",
+                t.tick,
+                str(t.liquidated),
+                f"{t.median_ms:.1f}",
+                f"{t.min_ms:.1f}–{t.max_ms:.1f}",
+                ratio,
+                _tick_cpu(t.cpu_median_ms),
+                str(t.samples),
+                f"{t.load_s:.1f}",
+            )
+        )
+    return rows
+
+
+def _tick_cpu(ms: float | None) -> str:
+    """/proc counts CPU in 10 ms ticks: a quiet tick's 0 means less than one."""
+    if ms is None:
+        return "n/a"
+    return "<10" if ms < 10 else f"{ms:.0f}"
+
+
+def _smallest(report: Report, tick: TickResult) -> TickResult | None:
+    same = [t for t in report.ticks if t.backend == tick.backend and t.tick == tick.tick]
+    return min(same, key=lambda t: t.n) if same else None
+
+
+def _ticks_markdown(report: Report) -> str:
+    lines = ["| " + " | ".join(TICK_COLUMNS) + " |", "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += ["| " + " | ".join(row) + " |" for row in _tick_rows(report)]
+    return "\n".join(lines)
+
+
+def tick_verdict(report: Report) -> list[str]:
+    """Issue 12: per backend, the liquidating tick at the largest n against the smallest n."""
+    out = []
+    for backend in dict.fromkeys(t.backend for t in report.ticks):
+        killing = [t for t in report.ticks if t.backend == backend and t.liquidated]
+        if len(killing) < 2:
+            continue
+        small, large = min(killing, key=lambda t: t.n), max(killing, key=lambda t: t.n)
+        growth = large.median_ms / small.median_ms
+        out.append(
+            f"{backend}: the tick that liquidates {large.liquidated} takes {growth:.2f}x as long at n = {large.n:,}"
+            f" as at n = {small.n:,} (target ≤ {TICK_GROWTH_TARGET:g}x): {_ok(growth <= TICK_GROWTH_TARGET)}"
+        )
+        if small.cpu_median_ms and large.cpu_median_ms:
+            # the same ratio from the server's CPU time, which other load on the machine disturbs less
+            out.append(f"  by server CPU per tick: {large.cpu_median_ms / small.cpu_median_ms:.2f}x")
+    return out
 
 
 def _cpu(value: float | None) -> str:
@@ -57,6 +142,7 @@ def verdict(report: Report) -> list[str]:
         out.append(f"pre-loaded p99 = {full.p99_ms:.2f} ms (target < 10 ms): {_ok(full.p99_ms < 10)}")
         if empty.cpu_us and full.cpu_us:
             out.append(f"  by server CPU per request: pre-loaded {full.cpu_us / empty.cpu_us - 1:+.1%} vs empty")
+    out += tick_verdict(report)
     bad = [r.name for r in report.results if r.non2xx or r.socket_errors]
     if bad:
         out.append(f"[red]requests failed in: {', '.join(bad)}[/red] (results not valid)")
@@ -78,13 +164,20 @@ def bench(
         typer.Option(envvar="ISOMARGIN_BENCH_POSTGRES_URL", help="PostgreSQL server (a throw-away schema is used)."),
     ] = None,
     pg_workers: Annotated[str, typer.Option(help="Worker counts to measure on PostgreSQL, comma-separated.")] = "1,2",
+    liq_sizes: Annotated[
+        str, typer.Option(help="Liquidation phase: open isolated positions per database, comma-separated.")
+    ] = "1000,10000,100000",
+    liq_repetitions: Annotated[
+        int, typer.Option(help="Liquidation phase: fresh databases (one liquidating tick each) per size.", min=1)
+    ] = 5,
     phase: Annotated[
         list[str] | None, typer.Option(help=f"Run only these phases (repeatable): {', '.join(ALL_PHASES)}.")
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write every number to this JSON file.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write the results table here.")] = None,
 ) -> None:
-    """Start servers on fresh databases and measure signed POST /fapi/v1/positionMargin with wrk."""
+    """Start servers on fresh databases and measure signed POST /fapi/v1/positionMargin with wrk,
+    and the liquidation tick (a mark move that liquidates 100 positions among n) request by request."""
     console = Console()
     phases = tuple(phase) if phase else ALL_PHASES
     unknown = set(phases) - set(ALL_PHASES)
@@ -100,6 +193,8 @@ def bench(
         postgres_url=postgres,
         pg_workers=tuple(int(w) for w in pg_workers.split(",") if w.strip()),
         phases=phases,
+        liq_sizes=tuple(int(n) for n in liq_sizes.split(",") if n.strip()),
+        liq_repetitions=liq_repetitions,
     )
     report = Report()
     try:
@@ -123,7 +218,15 @@ def bench(
             str(r.non2xx),
             str(r.socket_errors),
         )
-    console.print(table)
+    if report.results:
+        console.print(table)
+    if report.ticks:
+        ticks = Table(title="liquidation tick: PUT /_isomargin/v1/markPrices/BTCUSDT, one worker")
+        for column in TICK_COLUMNS:
+            ticks.add_column(column, justify="left" if column in ("backend", "tick") else "right")
+        for row in _tick_rows(report):
+            ticks.add_row(*row)
+        console.print(ticks)
     for line in verdict(report) + report.notes:
         console.print(line)
     console.print(f"load average before {report.info['machine_before']}, after {report.info.get('machine_after')}")

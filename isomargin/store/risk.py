@@ -41,16 +41,30 @@ def margin_call_candidates(tx: Tx, symbol: str, mark: Decimal) -> Slots:
 
 
 def rearm(tx: Tx, symbol: str, mark: Decimal) -> int:
-    """Clear the margin-call latch of ``symbol``'s positions the mark has left; how many.
+    """Clear the margin-call latch of ``symbol``'s isolated positions the mark has left; how many.
 
-    Only latched rows are looked at (few: those between their margin-call and liquidation price).
+    Only latched rows are looked at, through the partial index ``ix_positions_symbol_called``
+    (few: those between their margin-call and liquidation price), so a tick does not walk every
+    position of the symbol. The latch literal is the index's own predicate, spelled per dialect:
+    a bound parameter would keep either planner from proving the partial index applies. SQLite is
+    told the index by name: without statistics its planner prefers two ranges of the margin-call
+    index, which hold every long below the mark (measured: the whole symbol, at a tick that calls
+    nobody).
+
+    Rows without a margin-call key are left alone: an isolated position's latch is cleared by
+    ``write_change`` when its key goes (flat, or no such price), so a latched row with no key is a
+    CROSSED position, whose latch ``service.margin_calls`` keeps on the account's cross margin —
+    clearing it here made every tick call a cross position again.
     """
     scaled = _money(mark)
+    if tx.dialect == "postgresql":
+        table, latched = "positions", "margin_called"
+    else:
+        table, latched = "positions INDEXED BY ix_positions_symbol_called", "margin_called = 1"
     return tx.run(
-        "UPDATE positions SET margin_called = ? WHERE symbol = ? AND margin_called = ?"
-        " AND (margin_call_key IS NULL OR (margin_call_key > 0 AND margin_call_key < ?)"
-        " OR (margin_call_key < 0 AND margin_call_key < ?))",
-        (False, symbol, True, scaled, -scaled),
+        f"UPDATE {table} SET margin_called = ? WHERE symbol = ? AND {latched}"
+        " AND ((margin_call_key > 0 AND margin_call_key < ?) OR (margin_call_key < 0 AND margin_call_key < ?))",
+        (False, symbol, scaled, -scaled),
     )
 
 
@@ -81,11 +95,19 @@ class CrossHolder:
 def cross_holders(tx: Tx, symbol: str, default_margin_type: str) -> list[CrossHolder]:
     """Open CROSSED positions of ``symbol``, in the lock order: each is re-checked on the account's
     cross margin at every move of the symbol's price (their liquidation price moves with every
-    other cross position of the account, so no stored key could stay true)."""
+    other cross position of the account, so no stored key could stay true).
+
+    Only rows without a liquidation key are read — the ``IS NULL`` end of the
+    ``(symbol, liquidation_key)`` index — not every position of the symbol: a CROSSED position
+    never has a key (``store.changes.keys_of``), and the margin type cannot change while a
+    position is open (-4048), so an open CROSSED row's key is always NULL. The rest of that range
+    (flat rows, isolated longs no fall can liquidate) is filtered out here.
+    """
     rows = tx.all(
         "SELECT p.account_id, p.position_side, p.margin_called FROM positions p"
         " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
-        " WHERE p.symbol = ? AND p.position_amt <> 0 AND COALESCE(c.margin_type, ?) = 'CROSSED'"
+        " WHERE p.symbol = ? AND p.liquidation_key IS NULL AND p.position_amt <> 0"
+        " AND COALESCE(c.margin_type, ?) = 'CROSSED'"
         " ORDER BY p.account_id, p.position_side",
         (symbol, default_margin_type),
     )

@@ -109,6 +109,14 @@ positions = sa.Table(
     sa.Column("adl_quantile", sa.SmallInteger, nullable=False, server_default="0"),
     sa.Index("ix_positions_symbol_liquidation", "symbol", "liquidation_key"),
     sa.Index("ix_positions_symbol_margin_call", "symbol", "margin_call_key"),
+    # the latched rows only (few), so a tick re-arms margin calls without walking the symbol's
+    # positions (store/risk.py rearm spells the same predicate); the literal differs per dialect
+    sa.Index(
+        "ix_positions_symbol_called",
+        "symbol",
+        sqlite_where=sa.text("margin_called = 1"),
+        postgresql_where=sa.text("margin_called"),
+    ),
 )
 
 mark_prices = sa.Table(
