@@ -22,6 +22,7 @@ from isomargin.api.binance import BinanceHttp, Receive, Scope, Send
 from isomargin.api.control import control_plane
 from isomargin.api.state import AppState
 from isomargin.api.stream.endpoint import StreamEndpoint
+from isomargin.service import triggers
 from isomargin.service.housekeeping import run_housekeeping
 
 CONTROL_PREFIX = "/_isomargin/"
@@ -46,6 +47,13 @@ class IsomarginApp:
         elif kind == "lifespan":
             await self.lifespan(receive, send)
 
+    async def _refresh_trigger_keys(self) -> None:
+        """Positions' liquidation keys computed from other brackets or another margin-call ratio
+        (or none: a database migrated from before them) are recomputed before the first request."""
+        await self.state.refresh_clock()  # learn the shared margin-call ratio first
+        ctx = self.state.service_context()
+        await self.state.store.write(lambda tx: triggers.refresh_if_stale(tx, ctx))
+
     async def lifespan(self, receive: Receive, send: Send) -> None:
         housekeeping: asyncio.Task[None] | None = None
         while True:
@@ -56,6 +64,7 @@ class IsomarginApp:
                 # collection walked it all and stalled every request in flight for 10-20 ms:
                 # it was the p99 of positionMargin (docs/BENCHMARKS.md).
                 gc.freeze()
+                await self._refresh_trigger_keys()
                 housekeeping = asyncio.create_task(run_housekeeping(self.state.store, self.state.clock))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.store.base import Tx
+from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
 
 #: (account_id, position_side) pairs, in the lock order: account id, then side
@@ -91,7 +92,7 @@ def lock_price_moves(tx: Tx) -> None:
     transfers and orders, so serialising them costs nothing that matters.
     """
     if tx.dialect == "postgresql":
-        tx.one("SELECT pg_advisory_xact_lock(hashtext(?))", ("isomargin.price-moves",))
+        tx.one("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))", (":isomargin.price-moves",))
 
 
 def lock_symbol(tx: Tx, symbol: str, *, exclusive: bool) -> None:
@@ -106,5 +107,62 @@ def lock_symbol(tx: Tx, symbol: str, *, exclusive: bool) -> None:
     if tx.dialect != "postgresql":
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    # hashtext is PostgreSQL's own stable string hash; the prefix keeps these locks apart from any other use
-    tx.one(f"SELECT {function}(hashtext(?))", ("isomargin.symbol:" + symbol,))
+    # hashtext is PostgreSQL's own stable string hash; advisory locks are database-wide, so the key
+    # names the schema (two deployments in one database never wait on each other) and what it guards
+    tx.one(f"SELECT {function}(hashtext(current_schema() || ?))", (":isomargin.symbol:" + symbol,))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedPosition:
+    """An open position with what its keys are computed from, and the keys it has."""
+
+    account_id: int
+    symbol: str
+    position_side: str
+    position_amt: Decimal
+    entry_price: Decimal
+    wallet: Decimal
+    isolated: bool
+    liquidation_key: Decimal | None
+    margin_call_key: Decimal | None
+
+
+def open_positions(tx: Tx, default_margin_type: str) -> list[KeyedPosition]:
+    """Every open position with its margin type and stored keys (service.triggers' refresh)."""
+    rows = tx.all(
+        "SELECT p.account_id, p.symbol, p.position_side, p.position_amt, p.entry_price, p.isolated_wallet,"
+        " COALESCE(c.margin_type, ?), p.liquidation_key, p.margin_call_key FROM positions p"
+        " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
+        " WHERE p.position_amt <> 0 ORDER BY p.account_id, p.symbol, p.position_side",
+        (default_margin_type,),
+    )
+    return [
+        KeyedPosition(
+            int(r[0]),
+            str(r[1]),
+            str(r[2]),
+            _decimal(r[3]),
+            _decimal(r[4]),
+            _decimal(r[5]),
+            r[6] == "ISOLATED",
+            None if r[7] is None else _decimal(r[7]),
+            None if r[8] is None else _decimal(r[8]),
+        )
+        for r in rows
+    ]
+
+
+def set_keys(
+    tx: Tx, account_id: int, symbol: str, side: str, liquidation: Decimal | None, margin_call: Decimal | None
+) -> None:
+    tx.run(
+        "UPDATE positions SET liquidation_key = ?, margin_call_key = ?"
+        " WHERE account_id = ? AND symbol = ? AND position_side = ?",
+        (
+            None if liquidation is None else _money(liquidation),
+            None if margin_call is None else _money(margin_call),
+            account_id,
+            symbol,
+            side,
+        ),
+    )

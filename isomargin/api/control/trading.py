@@ -13,8 +13,9 @@ from starlette.responses import JSONResponse, Response
 
 from isomargin.api.control import common
 from isomargin.money import decimal_string, fixed
-from isomargin.service import admin, funds
+from isomargin.service import admin, funds, triggers
 from isomargin.service.errors import AdminError
+from isomargin.store import Tx
 
 _FIELDS = {"makerCommissionRate", "takerCommissionRate"}
 
@@ -38,13 +39,32 @@ async def update_account(request: Request) -> Response:
 
 
 async def put_settings(request: Request) -> Response:
+    """``{"nextOrderId": N}`` seeds order ids; ``{"marginCallRatio": "0.8"}`` sets the margin-call
+    threshold for every worker (issue 12). Either or both; the answer echoes what was set."""
     state = common.app_state(request)
     data = await common.json_object(request)
-    common.only(data, {"nextOrderId"})
-    next_id = common.integer(data, "nextOrderId")
+    common.only(data, {"nextOrderId", "marginCallRatio"})
+    if not data:
+        raise AdminError("send nextOrderId, marginCallRatio or both")
+    next_id = common.integer(data, "nextOrderId") if "nextOrderId" in data else None
+    ratio = common.money(data, "marginCallRatio") if "marginCallRatio" in data else None
     ctx = state.service_context()
-    await state.store.write(lambda tx: admin.seed_next_order_id(tx, ctx, next_id))
-    return JSONResponse({"nextOrderId": next_id})
+
+    def apply(tx: Tx) -> None:
+        if next_id is not None:
+            admin.seed_next_order_id(tx, ctx, next_id)
+        if ratio is not None:
+            triggers.set_margin_call_ratio(tx, ctx, ratio)
+
+    await state.store.write(apply)
+    if ratio is not None:
+        state.margin_call_ratio = ratio  # this worker at once; the others at their next request
+    body: dict[str, object] = {}
+    if next_id is not None:
+        body["nextOrderId"] = next_id
+    if ratio is not None:
+        body["marginCallRatio"] = decimal_string(ratio)
+    return JSONResponse(body)
 
 
 async def _move(request: Request, sign: int) -> Response:
