@@ -141,9 +141,8 @@ def liquidations(
         if not rows:
             Console().print(f"no {what} in the last 7 days")
             return
-        table = _table(f"{what}: {len(rows)}", ("time (UTC)", "order id", "position", "side", "order price"))
-        for column in ("avg price", "quantity", "status"):
-            table.add_column(column, justify="right")
+        columns = ("time (UTC)", "order id", "position", "side", "order price", "avg price", "quantity", "status")
+        table = _table(f"{what}: {len(rows)}", columns)
         for o in rows:
             table.add_row(
                 _time(int(o.raw.get("time", o.update_time))), str(o.order_id), _position(o.raw), o.side,
