@@ -173,3 +173,10 @@ def distance_text(liquidation: Decimal, mark: Decimal, long: bool) -> str:
         return "-"
     room = (mark - liquidation) if long else (liquidation - mark)
     return f"{(room / mark * 100).quantize(Decimal('0.01'))}%"
+
+
+def ratio_text(ratio: Decimal | None) -> str:
+    """A margin ratio (maintenance margin / margin balance) in %, as Binance's app shows it; "—" for none."""
+    if ratio is None:
+        return "—"
+    return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from isomargin.cli.liquidation import print_move
 from isomargin.cli.profile import DEFAULT_BASE_URL
 
 # --base-url / ISOMARGIN_BASE_URL too, as the trading commands (isomargin margin …) spell it.
@@ -174,16 +175,25 @@ def position_open(
 def mark(
     symbol: str,
     price: str,
+    bid: Annotated[str | None, typer.Option("--bid", help="Book bid (default: the mark).")] = None,
+    ask: Annotated[str | None, typer.Option("--ask", help="Book ask (default: the mark).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what the move would do; change nothing.")] = False,
     url: UrlOption = DEFAULT_BASE_URL,
     admin_token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set a symbol's mark price."""
-    data = _call("PUT", url, f"/markPrices/{symbol.upper()}", admin_token, {"markPrice": price})
+    """Move a symbol's mark price (and book top); print the fills, liquidations and margin calls it caused."""
+    body: dict[str, Any] = {"markPrice": price}
+    if bid is not None:
+        body["bidPrice"] = bid
+    if ask is not None:
+        body["askPrice"] = ask
+    query = "?dryRun=true" if dry_run else ""
+    data = _call("PUT", url, f"/markPrices/{symbol.upper()}{query}", admin_token, body)
     if as_json:
         typer.echo(json.dumps(data))
     else:
-        Console().print(f"{data['symbol']} mark price is now [bold]{data['markPrice']}[/bold]")
+        print_move(Console(), data)
 
 
 def reset(url: UrlOption = DEFAULT_BASE_URL, admin_token: TokenOption = None) -> None:

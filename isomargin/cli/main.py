@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from isomargin.cli import bench, control, db, margin, market, serve, trading, watch
+from isomargin.cli import bench, control, db, liquidation, margin, market, serve, trading, watch
 
 app = typer.Typer(
     name="isomargin",
@@ -26,6 +26,7 @@ app.command("balance")(margin.balance)
 app.add_typer(trading.order_app, name="order")
 app.command("orders")(trading.orders)
 app.command("trades")(trading.trades)
+app.command("liquidations", epilog=margin.CONNECTION_HELP)(liquidation.liquidations)
 app.command("watch")(watch.watch)
 app.add_typer(market.path_app, name="path")
 app.add_typer(market.clock_app, name="clock")

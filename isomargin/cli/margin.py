@@ -9,12 +9,13 @@ from: :mod:`isomargin.cli.profile`. Exit status: 0 done, 1 refused (one line wit
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 import typer
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from isomargin.cli.common import (
@@ -31,10 +32,11 @@ from isomargin.cli.common import (
     fail,
     number_text,
     price_text,
+    ratio_text,
     reported,
 )
 from isomargin.client import Client, MarginChangeType, MarginPreview, PositionRisk
-from isomargin.client.ops import removable_now
+from isomargin.client.ops import margin_ratios, removable_now
 
 CONNECTION_HELP = (
     "Server and key: flags, else ISOMARGIN_BASE_URL / ISOMARGIN_API_KEY / ISOMARGIN_API_SECRET /"
@@ -202,8 +204,9 @@ def _opt_plain(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-#: Below this many terminal columns the positions table would fold its numbers.
-WIDE_TABLE_COLUMNS = 100
+def _opt_ratio(value: Decimal | None) -> str | None:
+    """A margin ratio with 8 decimals, as the control plane's marginCalls show it."""
+    return None if value is None else format(value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP), "f")
 
 
 def positions(
@@ -217,17 +220,32 @@ def positions(
     profile: Profile = None,
     as_json: AsJson = False,
 ) -> None:
-    """Open positions with liquidation price, its distance from the mark, and max removable margin."""
+    """Open positions: liquidation price and its distance from the mark, margin ratio, max removable margin."""
     client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
     with reported(client, as_json):
-        rows = [r for r in client.position_risk(symbol) if show_all or r.position_amt != 0]
+        # Every row, even for one symbol: a cross position's margin ratio is the account's, over all of them.
+        every = client.position_risk()
+        wanted = symbol.upper() if symbol else None
+        rows = [r for r in every if (wanted is None or r.symbol == wanted) and (show_all or r.position_amt != 0)]
         brackets = {b.symbol: b.brackets for b in client.leverage_brackets()} if rows else {}
         removable = {(r.symbol, r.position_side): removable_now(r, brackets.get(r.symbol)) for r in rows}
+        opened = any(r.position_amt != 0 for r in rows)
+        ratios = margin_ratios(every, client.account(version=3)) if opened else {}
         if as_json:
-            # maxRemovable is ours (not Binance's): a decimal string like Binance's amounts, or null.
-            emit([{**r.raw, "maxRemovable": _opt_plain(removable[(r.symbol, r.position_side)])} for r in rows])
+            # maxRemovable and marginRatio are ours (not Binance's): decimal strings like Binance's amounts, or null.
+            emit(
+                [
+                    {
+                        **r.raw,
+                        "maxRemovable": _opt_plain(removable[(r.symbol, r.position_side)]),
+                        "marginRatio": _opt_ratio(ratios.get((r.symbol, r.position_side))),
+                    }
+                    for r in rows
+                ]
+            )
             return
-        columns = ["position", "size", "entry", "mark", "wallet", "PnL", "liq. price", "to liq.", "lev.", "removable"]
+        columns = ["position", "size", "entry", "mark", "wallet", "PnL", "liq. price", "to liq.", "margin ratio"]
+        columns += ["lev.", "removable"]
         cells = [
             [
                 r.symbol if r.position_side.value == "BOTH" else f"{r.symbol} {r.position_side.value}",
@@ -240,6 +258,7 @@ def positions(
                 number_text(r.unrealized_profit),
                 price_text(r.liquidation_price),
                 distance_text(r.liquidation_price, r.mark_price, _is_long(r)),
+                ratio_text(ratios.get((r.symbol, r.position_side))),
                 f"{r.leverage}x" if r.leverage else "-",
                 number_text(removable[(r.symbol, r.position_side)]),
             ]
@@ -249,16 +268,19 @@ def positions(
         if not rows:
             console.print("no open positions")
             return
-        if console.width >= WIDE_TABLE_COLUMNS:
-            table = Table(title="positions", box=box.SIMPLE_HEAD, collapse_padding=True)
-            for column in columns:
-                # Fold rather than cut: a truncated number ("45,180.…") would be worse than none.
-                table.add_column(column, justify="left" if column == "position" else "right", overflow="fold")
-            for row in cells:
-                table.add_row(*row)
+        # No edge padding, and "margin ratio" stacked on two lines: eleven columns of a demo-sized
+        # position fit in 100 columns.
+        table = Table(title="positions", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, show_edge=False)
+        for column in columns:
+            # Fold rather than cut: a truncated number ("45,180.…") would be worse than none.
+            header = "margin\nratio" if column == "margin ratio" else column
+            table.add_column(header, justify="left" if column == "position" else "right", overflow="fold")
+        for row in cells:
+            table.add_row(*row)
+        if Measurement.get(console, console.options.update_width(10_000), table).maximum <= console.width:
             console.print(table)
             return
-        # A narrow terminal would fold every number in two: one small table per position instead.
+        # Too narrow: the wide table would fold every number in two. One small table per position instead.
         for row in cells:
             table = Table(title=row[0], box=box.SIMPLE_HEAD, show_header=False)
             table.add_column("field")

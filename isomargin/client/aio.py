@@ -240,3 +240,19 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     ) -> list[Income]:
         """``GET /fapi/v1/income`` of the last 7 days, oldest first (weight 30) [doc INC]."""
         return await self._run(trading.income(symbol, income_type, limit))
+
+    async def force_orders(
+        self,
+        symbol: str | None = None,
+        *,
+        auto_close_type: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
+    ) -> list[Order]:
+        """``GET /fapi/v1/forceOrders``: liquidation and ADL orders, newest first (USER_DATA; weight 20
+        with a symbol, 50 without) [doc FO]. ``auto_close_type``: ``LIQUIDATION`` or ``ADL``; the last
+        7 days unless ``start_time`` says otherwise; ``limit`` 50 by default, at most 100.
+        https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Users-Force-Orders
+        """
+        return await self._run(trading.force_orders(symbol, auto_close_type, start_time, end_time, limit))

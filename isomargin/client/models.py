@@ -279,6 +279,8 @@ class Account(BinanceObject):
     max_withdraw_amount: Decimal
     assets: tuple[AccountAsset, ...]
     positions: tuple[AccountPosition, ...]
+    #: unrealized PnL of the CROSSED positions alone (v2 and v3 both send it)
+    total_cross_un_pnl: Decimal | None = None
 
     @classmethod
     def parse(cls, raw: Raw) -> Account:
@@ -294,6 +296,7 @@ class Account(BinanceObject):
             dec(raw, "maxWithdrawAmount"),
             tuple(AccountAsset.parse(a) for a in raw.get("assets", ())),
             tuple(AccountPosition.parse(p) for p in raw.get("positions", ())),
+            opt_dec(raw, "totalCrossUnPnl"),
         )
 
 

@@ -25,6 +25,7 @@ from isomargin.client.models import (
     SymbolBrackets,
 )
 from isomargin.domain import Bracket, liquidation_price, max_removable, quantize_price
+from isomargin.domain.liquidation import margin_ratio
 from isomargin.domain.position import IsolatedPosition, PositionSide
 
 DAY_MS = 86_400_000
@@ -251,6 +252,37 @@ def removable_now(row: PositionRisk, brackets: Sequence[Bracket] | None) -> Deci
         return None
     position = _domain_position(row, row.isolated_wallet)
     return max_removable(position, row.mark_price, brackets).quantize(ASSET_QUANTUM, rounding=ROUND_DOWN)
+
+
+def margin_ratios(rows: Sequence[PositionRisk], account: Account) -> dict[tuple[str, PositionSide], Decimal | None]:
+    """Margin ratio = maintenance margin / margin balance [FAQ-LIQP] of each open position, as the
+    liquidation engine judges it (trading reference §3.6): ``None`` when the position is flat or
+    its margin balance is not positive.
+
+    ``rows`` are *all* the account's positionRisk v2 rows (their ``marginType`` says which are
+    cross); ``account`` is ``GET /fapi/v3/account``, one snapshot of every figure used:
+
+    - isolated: the position's ``maintMargin / (isolatedWallet + unrealizedProfit)``;
+    - cross: the account's cross margin, shared by every cross position — Σ the cross positions'
+      ``maintMargin`` / (``totalCrossWalletBalance`` + ``totalCrossUnPnl``). Not ``totalMaintMargin
+      / totalMarginBalance``: those count the isolated positions too.
+    """
+    figures = {(p.symbol, p.position_side): p for p in account.positions if p.position_amt != 0}
+    cross = {(r.symbol, r.position_side) for r in rows if r.margin_type is MarginType.CROSSED}
+    cross_maint = sum((p.maint_margin for key, p in figures.items() if key in cross), Decimal(0))
+    cross_balance = account.total_cross_wallet_balance + (account.total_cross_un_pnl or Decimal(0))
+    ratios: dict[tuple[str, PositionSide], Decimal | None] = {}
+    for row in rows:
+        key = (row.symbol, row.position_side)
+        held = figures.get(key)
+        if held is None or row.position_amt == 0:
+            ratios[key] = None
+        elif key in cross:
+            ratios[key] = margin_ratio(cross_maint, cross_balance)
+        else:
+            wallet = row.isolated_wallet if held.isolated_wallet is None else held.isolated_wallet
+            ratios[key] = margin_ratio(held.maint_margin, wallet + held.unrealized_profit)
+    return ratios
 
 
 def preview(symbol: str, side: Side, delta: Decimal | str | int) -> Op[MarginPreview]:

@@ -1,4 +1,4 @@
-"""Orders, trades and income for :class:`isomargin.client.Client`: results and operations.
+"""Orders, trades, income and liquidation orders for :class:`isomargin.client.Client`: results and operations.
 
 Endpoints and shapes as binance-usdm-trading-reference.md §1 gives them. Quantities and prices go
 out as plain decimal text (never floats, as every money parameter of this client); results keep
@@ -177,3 +177,31 @@ def income(symbol: str | None, income_type: str | None, limit: int | None) -> Op
         signed=True,
     )
     return [Income.parse(row) for row in as_list(data)]
+
+
+def force_orders(
+    symbol: str | None,
+    auto_close_type: str | None,
+    start_time: int | None,
+    end_time: int | None,
+    limit: int | None,
+) -> Op[list[Order]]:
+    """``GET /fapi/v1/forceOrders``: the orders the exchange placed to close the account's positions.
+
+    A row has an order's fields (``origType``, ``time`` beside them), so it parses as an
+    :class:`Order`. ``auto_close_type`` is ``LIQUIDATION`` or ``ADL`` (both when left out);
+    without ``start_time`` the server answers the last 7 days [doc FO].
+    """
+    data = yield Call(
+        "GET",
+        "/fapi/v1/forceOrders",
+        params(
+            ("symbol", symbol.upper() if symbol else None),
+            ("autoCloseType", auto_close_type.upper() if auto_close_type else None),
+            ("startTime", start_time),
+            ("endTime", end_time),
+            ("limit", limit),
+        ),
+        signed=True,
+    )
+    return [Order.parse(row) for row in as_list(data)]

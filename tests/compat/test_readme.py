@@ -9,7 +9,10 @@ that URL is written back as ``http://127.0.0.1:8765`` in output that shows it).
   block under it, character for character;
 * the terminal transcript ("Manage margin from the terminal"): each ``$ command`` is run by bash
   with the README's ``[default]`` profile and ``COLUMNS=100``; its output (stderr included) must
-  be the README's, the margin history's timestamp alone excepted.
+  be the README's, the margin history's timestamp alone excepted;
+* the liquidation walkthrough ("Liquidation"): its terminal blocks and its official-SDK block run
+  in order (each terminal block in one bash, the key exported as the README does); each output
+  must be the README's, the fills' times and the minute's used weight excepted.
 
 Lines are compared without trailing spaces (Rich pads table lines to the table's width; a
 terminal shows nothing there and the README cannot keep them) and without trailing blank lines.
@@ -228,3 +231,94 @@ def test_readme_terminal_transcript_is_what_the_commands_print(fresh_demo: LiveS
             assert len(HISTORY_TIME.findall(expected)) == 1
             actual, expected = HISTORY_TIME.sub("<time>", actual), HISTORY_TIME.sub("<time>", expected)
         assert actual == expected, f"$ {command}"
+
+
+# --- "Liquidation" ---------------------------------------------------------------------------------
+STEP_MARK = "@@isomargin-readme-step@@"
+CLOCK_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+USED_WEIGHT = re.compile(r"used weight \d+")
+
+
+def transcript_steps(body: str) -> list[tuple[str, str]]:
+    """``(command, output shown)`` of each ``$ command`` of a terminal block."""
+    return [
+        (chunk.split("\n", 1)[0], chunk.split("\n", 1)[1] if "\n" in chunk else "")
+        for chunk in re.split(r"^\$ ", body, flags=re.M)[1:]
+    ]
+
+
+def run_in_one_shell(commands: list[str], env: dict[str, str]) -> list[str]:
+    """Each command's output (stderr included), run one after the other in one bash, as typed."""
+    script = "".join(f"echo {STEP_MARK}\n{command}\n" for command in commands)
+    done = subprocess.run(
+        ["bash", "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300
+    )
+    outputs = done.stdout.split(f"{STEP_MARK}\n")
+    assert outputs[0] == "", outputs[0]
+    return outputs[1:]
+
+
+def liquidation_walkthrough(server: LiveServer) -> list[tuple[str, str, str]]:
+    """Run the README's Liquidation section against ``server``: ``(command, shown, printed)`` per step.
+
+    Its blocks run in order: each terminal block in one bash (after the ``export`` lines of the
+    blocks before it), the SDK block with Python. What a command prints names the README's URL.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ISOMARGIN_") and k != "FORCE_COLOR"}
+    env |= {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "ISOMARGIN_BASE_URL": server.base_url,
+        "ISOMARGIN_PROFILES": "/nonexistent/profiles.toml",
+        "COLUMNS": "100",
+    }
+    exports: list[str] = []
+    steps: list[tuple[str, str, str]] = []
+    for info, body in fenced(section("Liquidation")):
+        if info == "python":
+            assert body.count(README_URL) == 1, "the SDK block should name the server's URL exactly once"
+            code = body.replace(README_URL, server.base_url)
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+            assert done.returncode == 0, done.stderr
+            continue
+        shown = transcript_steps(body)
+        assert shown, f"a terminal block of the Liquidation section holds no $ command: {body!r}"
+        outputs = run_in_one_shell(exports + [command for command, _ in shown], env)[len(exports) :]
+        exports += [command for command, _ in shown if command.startswith("export ")]
+        steps += [
+            (command, expected, printed.replace(server.base_url, README_URL))
+            for (command, expected), printed in zip(shown, outputs, strict=True)
+        ]
+    return steps
+
+
+def test_readme_liquidation_walkthrough_is_what_the_commands_print(fresh_demo: LiveServer) -> None:
+    steps = liquidation_walkthrough(fresh_demo)
+
+    assert [command for command, _, _ in steps] == [
+        "isomargin account create --balance 1000 --api-key liq-demo-key --secret-key liq-demo-secret",
+        "isomargin mark BTCUSDT 50000",
+        "export ISOMARGIN_API_KEY=liq-demo-key ISOMARGIN_API_SECRET=liq-demo-secret",
+        "isomargin positions",
+        "isomargin mark BTCUSDT 47760",
+        "isomargin mark BTCUSDT 47715.86 --dry-run",
+        "isomargin mark BTCUSDT 47715.86",
+        "isomargin positions",
+        "isomargin liquidations",
+        "isomargin trades BTCUSDT",
+        "isomargin mark BTCUSDT 50000",
+        "isomargin order buy BTCUSDT 0.01",
+        "isomargin mark BTCUSDT 47760",
+        "isomargin margin add BTCUSDT 10",
+        "isomargin mark BTCUSDT 47715.86",
+        "isomargin positions",
+    ]
+    for command, shown, printed in steps:
+        # The walkthrough's variables: when the orders filled, and the weight the IP used this minute
+        # (a reader at the keyboard crosses minutes; the terminal transcript above pins it instead).
+        actual = USED_WEIGHT.sub("used weight N", CLOCK_TIME.sub("<time>", normalized(printed)))
+        expected = USED_WEIGHT.sub("used weight N", CLOCK_TIME.sub("<time>", normalized(shown)))
+        assert actual == expected, f"$ {command}\n{printed}"
+    # what the walkthrough is for: the move just below the liquidation price kills the long and
+    # positionRisk shows it gone; the long topped up at the margin call survives the same move
+    assert "positions liquidated" in steps[6][2] and steps[7][2].strip() == "no open positions"
+    assert "nothing happened" in steps[-2][2] and "16.03%" in steps[-1][2]
