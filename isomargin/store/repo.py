@@ -255,11 +255,18 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 # --- positions --------------------------------------------------------------------------------
 
 _POS_COLS = _columns(schema.positions, PositionRow)
-_UPSERT_POSITION = (
-    f"INSERT INTO positions (account_id, {_POS_COLS}) VALUES ({_placeholders(1 + len(fields(PositionRow)))})"
-    " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
-    " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
-    " update_time = excluded.update_time"
+#: what a position change writes (besides the key), in the order of :func:`_position_values`
+_POS_WRITTEN = ("position_amt", "entry_price", "isolated_wallet", "update_time")
+_POS_KEY = ("account_id", "symbol", "position_side")
+# Both statements take the same parameters: the written values, then the key.
+_UPDATE_POSITION = (
+    f"UPDATE positions SET {', '.join(f'{c} = ?' for c in _POS_WRITTEN)}"
+    f" WHERE {' AND '.join(f'{c} = ?' for c in _POS_KEY)}"
+)
+_INSERT_POSITION = (
+    f"INSERT INTO positions ({schema.column_list(schema.positions, *_POS_WRITTEN, *_POS_KEY)})"
+    f" VALUES ({_placeholders(len(_POS_WRITTEN) + len(_POS_KEY))})"
+    f" ON CONFLICT ({', '.join(_POS_KEY)}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _POS_WRITTEN)}"
 )
 #: what a margin change reads with a position: its symbol settings and the mark price
 _CHANGE_COLS = (
@@ -380,19 +387,23 @@ def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[P
     return [_position(r) for r in rows]
 
 
+def _position_values(pos: PositionRow) -> tuple[object, ...]:
+    """The stored form of what :data:`_POS_WRITTEN` names, in its order."""
+    return (_money(pos.position_amt), _money(pos.entry_price), _money(pos.isolated_wallet), pos.update_time)
+
+
 def upsert_position(tx: Tx, account_id: int, pos: PositionRow) -> None:
-    tx.run(
-        _UPSERT_POSITION,
-        (
-            account_id,
-            pos.symbol,
-            pos.position_side,
-            _money(pos.position_amt),
-            _money(pos.entry_price),
-            _money(pos.isolated_wallet),
-            pos.update_time,
-        ),
-    )
+    """Write the position row, whether or not it exists yet.
+
+    An UPDATE first: every change but a first fill finds its row (positionMargin always does),
+    and an UPDATE is cheaper than ``INSERT … ON CONFLICT DO UPDATE`` (SQLite builds the row to
+    insert and probes the key before it updates; docs/BENCHMARKS.md, 2026-12-02). No row
+    updated: the INSERT, still an upsert, so a row that appeared meanwhile is written all the
+    same (it cannot, under the account's lock, which every write takes first).
+    """
+    params = (*_position_values(pos), account_id, pos.symbol, pos.position_side)
+    if tx.run(_UPDATE_POSITION, params) == 0:
+        tx.run(_INSERT_POSITION, params)
 
 
 def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
