@@ -35,11 +35,12 @@ A CROSSED position holds no isolated wallet: its PnL and fees go to the cross wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from enum import IntEnum, StrEnum
 
 from isomargin.domain.position import DECIMAL_CONTEXT, PositionSide
+from isomargin.domain.value import value
 
 #: Wallet amounts keep the margin asset's 8 decimals [BAL2]; prices are kept to the same places.
 PLACES = Decimal("0.00000001")
@@ -61,7 +62,7 @@ class DeltaType(StrEnum):
     FUNDING_FEE = "FUNDING_FEE"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Holding:
     """What is stored for one (account, symbol, side) slot, open or flat."""
 
@@ -80,7 +81,7 @@ class Holding:
         return self.position_amt != 0
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarginTransfer:
     """``POST /fapi/v1/positionMargin``: ``amount`` (> 0) into (``add``) or out of the isolated wallet."""
 
@@ -88,7 +89,7 @@ class MarginTransfer:
     add: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Fill:
     """A trade of ``quantity`` (signed: positive buys, negative sells) at ``price``.
 
@@ -107,7 +108,7 @@ class Fill:
     decree: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class WalletTransfer:
     """A deposit (``amount`` > 0) into or a withdrawal (< 0) from the cross wallet: no position moves."""
 
@@ -117,7 +118,7 @@ class WalletTransfer:
 Change = MarginTransfer | Fill | WalletTransfer
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class HistoryEntry:
     """One positionMargin/history row a change writes (amount signed as stored)."""
 
@@ -126,7 +127,7 @@ class HistoryEntry:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Outcome:
     """A change applied: the position after it and what moved (see the module's invariant)."""
 

@@ -14,9 +14,10 @@ call; docs/BENCHMARKS.md, 2026-12-02).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
+
+from isomargin.domain.value import value
 
 # 34 significant digits (IEEE decimal128): products of two 17-digit operands are exact, and a
 # quotient's relative error is ~1e-34, far below the 8 decimals Binance shows.
@@ -31,7 +32,7 @@ class PositionSide(StrEnum):
     SHORT = "SHORT"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class IsolatedPosition:
     """One isolated position (one-way ``BOTH`` row or one hedge leg).
 

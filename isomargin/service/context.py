@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from isomargin import errors
 from isomargin.auth.keystore import SecretBox
+from isomargin.domain.value import value
 from isomargin.symbols import SymbolSpec
 
 WALLET_ASSET = "USDT"
@@ -20,7 +20,7 @@ def find_symbol(symbols: Mapping[str, SymbolSpec], name: str) -> SymbolSpec:
     return spec
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ServiceContext:
     symbols: Mapping[str, SymbolSpec]
     now_ms: int

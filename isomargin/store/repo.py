@@ -10,11 +10,12 @@ source, ``schema.py``, and are checked against it when this module is imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from isomargin.domain.value import value
 from isomargin.store import schema
 from isomargin.store.base import Row, Tx
 from isomargin.store.money_sql import decode_money as _decimal
@@ -30,7 +31,7 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Account:
     id: int
     dual_side_position: bool
@@ -40,7 +41,7 @@ class Account:
     event_seq: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ApiKey:
     api_key: str
     account_id: int
@@ -54,14 +55,14 @@ class ApiKey:
     futures_enabled: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class SymbolConfig:
     symbol: str
     margin_type: str  # "ISOLATED" | "CROSSED", as /fapi/v1/marginType spells them
     leverage: int
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionRow:
     symbol: str
     position_side: str
@@ -71,7 +72,7 @@ class PositionRow:
     update_time: int
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class HistoryRow:
     symbol: str
     type: int
@@ -316,7 +317,7 @@ def get_position(tx: Tx, account_id: int, symbol: str, side: str, *, lock: bool 
     return _position(row) if row else None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionForChange:
     """A position with what a margin change reads beside it (None: not set, use the default)."""
 
