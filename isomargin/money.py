@@ -38,6 +38,17 @@ MAX_DECIMAL_CHARS = 64
 #: silently round. 200 digits hold every value a 64-character parameter or a product of two of
 #: them can carry, so these operations are exact.
 EXACT_CONTEXT = Context(prec=200, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+# The renderers below call these contexts' own methods with a cached quantum: half the cost of
+# ``value.quantize(Decimal(1).scaleb(-digits), rounding=…, context=…)``, and every balance, price
+# and history amount of every answer goes through them (docs/BENCHMARKS.md, 2026-12-02).
+_HALF_UP = Context(prec=200, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow])
+_DOWN = Context(prec=200, rounding=ROUND_DOWN, traps=[InvalidOperation, DivisionByZero, Overflow])
+#: ``10^-digits`` for 0 to 16 places, which cover every price, quantity and balance rendered
+_QUANTA = tuple(Decimal(1).scaleb(-digits) for digits in range(17))
+
+
+def _quantum(digits: int) -> Decimal:
+    return _QUANTA[digits] if 0 <= digits < len(_QUANTA) else Decimal(1).scaleb(-digits)
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -68,7 +79,7 @@ def decimal_string(value: Decimal) -> str:
     """Binance's plain decimal string with no trailing zeros: ``Decimal("100.00")`` → ``"100"``."""
     if value.is_zero():
         return "0"
-    return format(value.normalize(EXACT_CONTEXT), "f")
+    return format(EXACT_CONTEXT.normalize(value), "f")
 
 
 def fixed(value: Decimal, digits: int = ASSET_PLACES) -> str:
@@ -77,13 +88,22 @@ def fixed(value: Decimal, digits: int = ASSET_PLACES) -> str:
     A value that rounds to zero is shown without a sign: a PnL of -0.000000004 is "0.00000000",
     never "-0.00000000" (a client parsing it would get a negative zero).
     """
-    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=EXACT_CONTEXT)
-    return format(abs(rounded) if rounded.is_zero() else rounded, "f")
+    rounded = _HALF_UP.quantize(value, _quantum(digits))
+    if rounded.is_zero():
+        rounded = abs(rounded)
+    return _plain(rounded)
+
+
+def _plain(value: Decimal) -> str:
+    """``format(value, "f")`` for a value whose exponent is ≤ 0, at a third of its cost: ``str()``
+    writes such a value the same way unless it is below 10^-6, where it switches to an exponent."""
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
 
 
 def truncate(value: Decimal, digits: int = ASSET_PLACES) -> Decimal:
     """``value`` cut towards zero to ``digits`` places."""
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN, context=EXACT_CONTEXT)
+    return _DOWN.quantize(value, _quantum(digits))
 
 
 def significant_places(value: Decimal) -> int:

@@ -18,8 +18,9 @@ requests during a ban still count weight.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+from isomargin.domain.value import value
 
 log = logging.getLogger("isomargin.ratelimit")
 
@@ -39,7 +40,7 @@ def ban_duration_ms(offence: int) -> int:
     return min(FIRST_BAN_MS << min(max(offence - 1, 0), 20), MAX_BAN_MS)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Verdict:
     """What the limiter decided for one request."""
 

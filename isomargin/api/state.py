@@ -40,10 +40,8 @@ class KeyCache:
         self._token: object | None = None
         self._keys: dict[str, repo.ApiKey] = {}
 
-    async def get(self, store: Store, api_key: str) -> repo.ApiKey | None:
-        token = store.api_keys_token()
-        if token is None:
-            return await store.read(lambda tx: repo.get_api_key(tx, api_key))
+    async def get(self, store: Store, api_key: str, token: object) -> repo.ApiKey | None:
+        """The key, cached while ``token`` (the store's ``api_keys_token()``, not None) stands."""
         if token != self._token:
             self._keys.clear()
             self._token = token
@@ -114,12 +112,14 @@ class AppState:
     async def lookup_key(self, api_key: str) -> repo.ApiKey | None:
         """The API key, from the cache where the store can vouch for it (SQLite).
 
-        Without a state token (PostgreSQL) the key is read with the clock offset, which
-        :meth:`refresh_clock` left to this read.
+        Without a token (PostgreSQL) the key is read with the clock offset, which
+        :meth:`refresh_clock` left to this read. One token per lookup: it both tells the two
+        stores apart and validates the cache.
         """
-        if self.store.state_token() is None:
+        token = self.store.api_keys_token()
+        if token is None:
             key, values = await self.store.read(lambda tx: repo.get_api_key_and_state(tx, api_key, SHARED_KEYS))
             if key is not None:
                 self._learn(parse_shared(*values))
             return key
-        return await self.api_keys.get(self.store, api_key)
+        return await self.api_keys.get(self.store, api_key, token)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote_to_bytes
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+
+from isomargin.domain.value import value
 
 
 class KeyType(StrEnum):
@@ -31,7 +32,7 @@ class KeyType(StrEnum):
     ED25519 = "ED25519"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class SignedPayload:
     """What was signed, and the signature the client sent (percent-decoded), if any."""
 

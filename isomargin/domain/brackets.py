@@ -89,8 +89,8 @@ def maintenance_margin(brackets: Sequence[Bracket], notional: Decimal) -> Decima
     (https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93).
     """
     tier = bracket_for_notional(brackets, notional)
-    with localcontext(DECIMAL_CONTEXT):
-        return abs(notional) * tier.maint_margin_ratio - tier.cum
+    c = DECIMAL_CONTEXT  # its methods, not localcontext(): see domain/position.py
+    return c.subtract(c.multiply(c.abs(notional), tier.maint_margin_ratio), tier.cum)
 
 
 def max_notional_for_leverage(brackets: Sequence[Bracket], leverage: int) -> Decimal:

@@ -45,11 +45,12 @@ position's PnL goes to the cross wallet and the engine says what the fund takes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from enum import IntEnum, StrEnum
 
 from isomargin.domain.position import DECIMAL_CONTEXT, PositionSide
+from isomargin.domain.value import value
 
 #: Wallet amounts keep the margin asset's 8 decimals [BAL2]; prices are kept to the same places.
 PLACES = Decimal("0.00000001")
@@ -71,7 +72,7 @@ class DeltaType(StrEnum):
     FUNDING_FEE = "FUNDING_FEE"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Holding:
     """What is stored for one (account, symbol, side) slot, open or flat."""
 
@@ -90,7 +91,7 @@ class Holding:
         return self.position_amt != 0
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarginTransfer:
     """``POST /fapi/v1/positionMargin``: ``amount`` (> 0) into (``add``) or out of the isolated wallet."""
 
@@ -98,7 +99,7 @@ class MarginTransfer:
     add: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Fill:
     """A trade of ``quantity`` (signed: positive buys, negative sells) at ``price``.
 
@@ -120,14 +121,14 @@ class Fill:
     decree: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class WalletTransfer:
     """A deposit (``amount`` > 0) into or a withdrawal (< 0) from the cross wallet: no position moves."""
 
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Liquidation:
     """The engine closes the whole position at ``price`` (service/liquidation.py).
 
@@ -141,7 +142,7 @@ class Liquidation:
     cross_clearance: Decimal = _ZERO
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class FundingPayment:
     """What the position receives (> 0) or pays (< 0) at a funding time (service/funding.py)."""
 
@@ -152,7 +153,7 @@ class FundingPayment:
 Change = MarginTransfer | Fill | WalletTransfer | Liquidation | FundingPayment
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class HistoryEntry:
     """One positionMargin/history row a change writes (amount signed as stored)."""
 
@@ -161,7 +162,7 @@ class HistoryEntry:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Outcome:
     """A change applied: the position after it and what moved (see the module's invariant)."""
 

@@ -17,10 +17,12 @@ names read the same as the wire.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from isomargin.domain.value import value
 
 
 class AccountUpdateReason(StrEnum):
@@ -35,7 +37,7 @@ class AccountUpdateReason(StrEnum):
     MARGIN_TYPE_CHANGE = "MARGIN_TYPE_CHANGE"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class BalanceUpdate:
     """One ``B`` row: the asset's wallet balance (cross + isolated), cross wallet, and change."""
 
@@ -46,7 +48,7 @@ class BalanceUpdate:
     balance_change: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionUpdate:
     """One ``P`` row: a position as it stands after the change."""
 
@@ -62,7 +64,7 @@ class PositionUpdate:
     break_even_price: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class AccountUpdate:
     """``ACCOUNT_UPDATE``: balances and only the positions that changed [doc AU]."""
 
@@ -75,7 +77,7 @@ class AccountUpdate:
     type = "ACCOUNT_UPDATE"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class AccountConfigUpdate:
     """``ACCOUNT_CONFIG_UPDATE`` for a leverage change: ``{"ac": {"s": symbol, "l": leverage}}`` [doc ACU]."""
 
@@ -85,7 +87,7 @@ class AccountConfigUpdate:
     type = "ACCOUNT_CONFIG_UPDATE"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OrderTradeUpdate:
     """``ORDER_TRADE_UPDATE``: one step of an order — NEW, TRADE, CANCELED, EXPIRED [doc OU].
 
@@ -131,7 +133,7 @@ class OrderTradeUpdate:
     type = "ORDER_TRADE_UPDATE"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class TradeLite:
     """``TRADE_LITE``: the short fill notice sent before the fill's ORDER_TRADE_UPDATE [doc TL]."""
 
@@ -206,7 +208,7 @@ _FRAME_KEYS: dict[type, dict[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ListenKeyExpired:
     """``listenKeyExpired``: the account's listenKey was closed (DELETE); no more events on it [doc LKE]."""
 
@@ -215,7 +217,7 @@ class ListenKeyExpired:
     type = "listenKeyExpired"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarginCallPosition:
     """One ``p`` row of MARGIN_CALL [doc MC]: the position at the mark that called it."""
 
@@ -229,7 +231,7 @@ class MarginCallPosition:
     maint_margin: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarginCall:
     """``MARGIN_CALL``: a position's margin ratio reached the threshold (issue 12, reference §3.6).
 
@@ -256,21 +258,31 @@ _CALL_KEYS = {
 }
 
 
+def _plain(v: object) -> object:
+    return str(v) if isinstance(v, Decimal) else v
+
+
 def to_payload(event: Event) -> dict[str, Any]:
     """The event as a JSON-safe dict (decimals as exact strings, keys as in Binance's frames)."""
+    if isinstance(event, AccountUpdate):  # first: every change writes one
+        return _account_update_payload(event)
     if isinstance(event, AccountConfigUpdate):
         return {"s": event.symbol, "l": event.leverage}
-    if isinstance(event, OrderTradeUpdate | TradeLite):
-        keys = _FRAME_KEYS[type(event)]
-        return {keys[k]: str(v) if isinstance(v, Decimal) else v for k, v in asdict(event).items()}
     if isinstance(event, ListenKeyExpired):
         return {"listenKey": event.listen_key}
     if isinstance(event, MarginCall):
-        rows = [
-            {_CALL_KEYS[k]: str(v) if isinstance(v, Decimal) else v for k, v in asdict(p).items()}
-            for p in event.positions
-        ]
+        rows = [{key: _plain(getattr(p, name)) for name, key in _CALL_KEYS.items()} for p in event.positions]
         return {"cw": None if event.cross_wallet is None else str(event.cross_wallet), "p": rows}
+    # flat events: each field under its frame key (getattr, not asdict(), which deep-copies)
+    keys = _FRAME_KEYS[type(event)]
+    payload = {}
+    for name, key in keys.items():
+        v = getattr(event, name)
+        payload[key] = str(v) if isinstance(v, Decimal) else v
+    return payload
+
+
+def _account_update_payload(event: AccountUpdate) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "m": event.reason.value,
         "B": [

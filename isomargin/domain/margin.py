@@ -7,7 +7,7 @@ Formulas from "How to adjust margin balance in isolated margin mode" [FAQ-ADJ]
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from isomargin.domain.brackets import Bracket, maintenance_margin
 from isomargin.domain.position import DECIMAL_CONTEXT, IsolatedPosition, notional, unrealized_pnl
@@ -39,13 +39,12 @@ def max_removable(pos: IsolatedPosition, mark_price: Decimal, brackets: Sequence
     98000, 10x, iw 200 → MM = 980 × 0.004 = 3.92; 200 − 20 − 98 = 82 → 82.
     """
     mm = position_maintenance_margin(pos, mark_price, brackets)
-    with localcontext(DECIMAL_CONTEXT):
-        keep_maintenance = pos.isolated_wallet - mm
-        # Mark × abs(size) × IMR written as a division so 1/leverage is never rounded on its own.
-        keep_initial = (
-            pos.isolated_wallet + unrealized_pnl(pos, mark_price) - mark_price * abs(pos.position_amt) / pos.leverage
-        )
-        return max(_ZERO, min(keep_maintenance, keep_initial))
+    c = DECIMAL_CONTEXT  # its methods, not localcontext(): see domain/position.py
+    keep_maintenance = c.subtract(pos.isolated_wallet, mm)
+    # Mark × abs(size) × IMR written as a division so 1/leverage is never rounded on its own.
+    initial = c.divide(c.multiply(mark_price, c.abs(pos.position_amt)), pos.leverage)
+    keep_initial = c.subtract(c.add(pos.isolated_wallet, unrealized_pnl(pos, mark_price)), initial)
+    return max(_ZERO, min(keep_maintenance, keep_initial))
 
 
 def max_addable(
@@ -63,5 +62,6 @@ def max_addable(
     The FAQ does not define "Isolated Available for Order"; with no order book in the emulator it is
     not modelled, so only the first term is applied (floored at 0).
     """
-    with localcontext(DECIMAL_CONTEXT):
-        return max(_ZERO, cross_wallet_balance - isolated_open_order_initial_margin - cross_positions_maint_margin)
+    c = DECIMAL_CONTEXT
+    available = c.subtract(cross_wallet_balance, isolated_open_order_initial_margin)
+    return max(_ZERO, c.subtract(available, cross_positions_maint_margin))

@@ -199,6 +199,6 @@ def break_even_price(position_amt: Decimal, entry_price: Decimal, taker_rate: De
     short ``ep × (1 − taker)`` (assumed, open question 10); 0 when flat."""
     if position_amt == 0:
         return Decimal(0)
-    with localcontext(DECIMAL_CONTEXT):
-        factor = 1 + taker_rate if position_amt > 0 else 1 - taker_rate
-        return entry_price * factor
+    c = DECIMAL_CONTEXT  # its methods, not localcontext(): see domain/position.py
+    factor = c.add(1, taker_rate) if position_amt > 0 else c.subtract(1, taker_rate)
+    return c.multiply(entry_price, factor)

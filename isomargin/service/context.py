@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin import errors
 from isomargin.auth.keystore import SecretBox
+from isomargin.domain.value import value
 from isomargin.service.shared_settings import DEFAULT_MARGIN_CALL_RATIO
 from isomargin.symbols import SymbolSpec
 
@@ -22,7 +22,7 @@ def find_symbol(symbols: Mapping[str, SymbolSpec], name: str) -> SymbolSpec:
     return spec
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ServiceContext:
     symbols: Mapping[str, SymbolSpec]
     now_ms: int

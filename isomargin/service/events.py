@@ -7,7 +7,7 @@ a second read — by the time a subscriber sees it, the state may have moved on.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from isomargin.domain.changes import Holding
 from isomargin.domain.events import AccountUpdate, AccountUpdateReason, BalanceUpdate, PositionUpdate
@@ -31,8 +31,8 @@ def position_update(
     touched); the break-even price defaults to the entry price (a decree, which
     does not know the account's taker rate; assumed, docs/COVERAGE.md).
     """
-    with localcontext(DECIMAL_CONTEXT):
-        unrealized = holding.position_amt * (mark_price - holding.entry_price)
+    c = DECIMAL_CONTEXT  # its methods, not localcontext(): see domain/position.py
+    unrealized = c.multiply(holding.position_amt, c.subtract(mark_price, holding.entry_price))
     return PositionUpdate(
         symbol=holding.symbol,
         position_amt=holding.position_amt,

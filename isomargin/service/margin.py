@@ -7,7 +7,6 @@ and ``GET /fapi/v1/positionMargin/history`` [PMH]. Reference §1, §2.1, §6.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin import errors
@@ -16,6 +15,7 @@ from isomargin.domain.events import AccountUpdateReason
 from isomargin.domain.margin import max_addable, max_removable
 from isomargin.domain.orders import break_even_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
+from isomargin.domain.value import value
 from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.events import account_update, position_update
@@ -31,7 +31,7 @@ DAY_MS = 86_400_000
 HISTORY_WINDOW_MS = 30 * DAY_MS
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarginChange:
     symbol: str
     amount: Decimal
@@ -39,7 +39,7 @@ class MarginChange:
     position_side: PositionSide | None  # None: not sent
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarginTransferResult:
     """What a margin transfer did: the amount moved, the wallets after it, the events it recorded."""
 
@@ -50,9 +50,13 @@ class MarginTransferResult:
     events: tuple[OutboxEvent, ...]
 
 
+#: a stored side → its enum member, without the enum's call machinery (every transfer converts one)
+_SIDES = {side.value: side for side in PositionSide}
+
+
 def holding(row: repo.PositionRow) -> changes.Holding:
     return changes.Holding(
-        row.symbol, PositionSide(row.position_side), row.position_amt, row.entry_price, row.isolated_wallet
+        row.symbol, _SIDES[row.position_side], row.position_amt, row.entry_price, row.isolated_wallet
     )
 
 
@@ -157,7 +161,7 @@ def _no_position(change: MarginChange) -> errors.ApiError:
     return spec.error()
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class HistoryQuery:
     symbol: str
     type: int | None

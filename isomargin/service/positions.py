@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from isomargin.domain import position as pos_math
@@ -11,13 +11,14 @@ from isomargin.domain.brackets import maintenance_margin, max_notional_for_lever
 from isomargin.domain.liquidation import cross_margin_use, liquidation_price
 from isomargin.domain.orders import break_even_price
 from isomargin.domain.position import IsolatedPosition, PositionSide
+from isomargin.domain.value import value
 from isomargin.service.context import ServiceContext
 from isomargin.service.symbol_state import config_or_default, mark_price, mark_prices, symbol_config
 from isomargin.store import Tx, repo, trading
 from isomargin.symbols import SymbolSpec
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionView:
     spec: SymbolSpec
     position_side: PositionSide
@@ -144,14 +145,14 @@ def position_views(
 
     One-way accounts show BOTH rows; hedge accounts LONG and SHORT rows [PR2].
     """
-    account = repo.get_account(tx, account_id)
-    assert account is not None
+    read = trading.account_with_fee_rates(tx, account_id)
+    assert read is not None
+    account, rates = read
     # every symbol's rows and marks, even for one symbol's view: a cross position's liquidation
     # price nets the account's other cross positions
     rows = repo.list_positions(tx, account_id)
     specs = [ctx.symbol(symbol)] if symbol else [ctx.symbols[name] for name in sorted(ctx.symbols)]
     configs = {c.symbol: c for c in repo.list_symbol_configs(tx, account_id)}
-    rates = trading.fee_rates(tx, account_id)
     return views_of(
         ctx,
         account.dual_side_position,
@@ -160,7 +161,7 @@ def position_views(
         configs,
         mark_prices(tx, list(ctx.symbols.values())),
         include_empty=include_empty,
-        taker_rate=Decimal(0) if rates is None else rates.taker,
+        taker_rate=rates.taker,
         cross_wallet=account.cross_wallet,
     )
 

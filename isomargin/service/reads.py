@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.domain.brackets import max_notional_for_leverage
+from isomargin.domain.value import value
 from isomargin.service.account import WalletView, wallet_view
 from isomargin.service.context import ServiceContext
 from isomargin.service.positions import PositionView, position_views
@@ -28,7 +29,7 @@ class NoParams:
     """The request of an endpoint that reads no parameters of its own."""
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class SymbolQuery:
     """The request of an endpoint with an optional ``symbol``: None means every symbol."""
 

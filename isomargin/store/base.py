@@ -12,15 +12,16 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
+
+from isomargin.domain.value import value
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
 log = logging.getLogger("isomargin.store")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OutboxEvent:
     """One committed event as the outbox table holds it (``store.outbox`` writes it).
 

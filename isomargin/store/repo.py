@@ -11,11 +11,12 @@ source, ``schema.py``, and are checked against it when this module is imported.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from isomargin.domain.value import value
 from isomargin.store import schema
 from isomargin.store.base import Row, Tx
 from isomargin.store.money_sql import decode_money as _decimal
@@ -31,7 +32,7 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Account:
     id: int
     dual_side_position: bool
@@ -41,7 +42,7 @@ class Account:
     event_seq: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ApiKey:
     api_key: str
     account_id: int
@@ -55,14 +56,14 @@ class ApiKey:
     futures_enabled: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class SymbolConfig:
     symbol: str
     margin_type: str  # "ISOLATED" | "CROSSED", as /fapi/v1/marginType spells them
     leverage: int
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionRow:
     symbol: str
     position_side: str
@@ -75,10 +76,9 @@ class PositionRow:
 
 
 #: the columns a position change writes: every field but the stored ADL quantile
-_POS_WRITE_FIELDS = tuple(f.name for f in fields(PositionRow) if f.name != "adl_quantile")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class HistoryRow:
     symbol: str
     type: int
@@ -262,17 +262,30 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 
 _POS_COLS = _columns(schema.positions, PositionRow)
 _POS_FIELD_COUNT = len(fields(PositionRow))
-_TRIGGER_COLS = schema.column_list(schema.positions, "liquidation_key", "margin_call_key", "margin_called")
-# A new row starts un-called; an existing one stays margin-called only while its ratio is still
-# at the threshold after the change (the last parameter), so a change that brings it back below
-# re-arms the margin call (issue 12). The ADL quantile is not written here (service/adl.py ranks).
-_UPSERT_POSITION = (
-    f"INSERT INTO positions (account_id, {schema.column_list(schema.positions, *_POS_WRITE_FIELDS)},"
-    f" {_TRIGGER_COLS}) VALUES ({_placeholders(1 + len(_POS_WRITE_FIELDS) + 2)}, ?)"
-    " ON CONFLICT (account_id, symbol, position_side) DO UPDATE SET position_amt = excluded.position_amt,"
-    " entry_price = excluded.entry_price, isolated_wallet = excluded.isolated_wallet,"
-    " update_time = excluded.update_time, liquidation_key = excluded.liquidation_key,"
-    " margin_call_key = excluded.margin_call_key, margin_called = positions.margin_called AND ?"
+#: what a position change writes (besides the key), in the order of :func:`_position_values`;
+#: the ADL quantile is not written here (service/adl.py ranks)
+_POS_WRITTEN = (
+    "position_amt",
+    "entry_price",
+    "isolated_wallet",
+    "update_time",
+    "liquidation_key",
+    "margin_call_key",
+)
+_POS_KEY = ("account_id", "symbol", "position_side")
+# A new row starts un-called; an existing one stays margin-called only while its ratio is still at
+# the threshold after the change (``still_called``), so a change that brings it back below re-arms
+# the margin call (issue 12). UPDATE parameters: the written values, the latch, then the key.
+_UPDATE_POSITION = (
+    f"UPDATE positions SET {', '.join(f'{c} = ?' for c in _POS_WRITTEN)}, margin_called = margin_called AND ?"
+    f" WHERE {' AND '.join(f'{c} = ?' for c in _POS_KEY)}"
+)
+# INSERT parameters: the written values, FALSE for the latch, the key, then the latch again.
+_INSERT_POSITION = (
+    f"INSERT INTO positions ({schema.column_list(schema.positions, *_POS_WRITTEN, 'margin_called', *_POS_KEY)})"
+    f" VALUES ({_placeholders(len(_POS_WRITTEN) + 1 + len(_POS_KEY))})"
+    f" ON CONFLICT ({', '.join(_POS_KEY)}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _POS_WRITTEN)},"
+    " margin_called = positions.margin_called AND ?"
 )
 #: what a margin change reads with a position: its symbol settings and the mark price
 _CHANGE_COLS = (
@@ -323,7 +336,7 @@ def get_position(tx: Tx, account_id: int, symbol: str, side: str, *, lock: bool 
     return _position(row) if row else None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionForChange:
     """A position with what a margin change reads beside it (None: not set, use the default)."""
 
@@ -397,6 +410,20 @@ def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[P
     return [_position(r) for r in rows]
 
 
+def _position_values(
+    pos: PositionRow, liquidation_key: Decimal | None, margin_call_key: Decimal | None
+) -> tuple[object, ...]:
+    """The stored form of what :data:`_POS_WRITTEN` names, in its order."""
+    return (
+        _money(pos.position_amt),
+        _money(pos.entry_price),
+        _money(pos.isolated_wallet),
+        pos.update_time,
+        None if liquidation_key is None else _money(liquidation_key),
+        None if margin_call_key is None else _money(margin_call_key),
+    )
+
+
 def upsert_position(
     tx: Tx,
     account_id: int,
@@ -406,23 +433,19 @@ def upsert_position(
     margin_call_key: Decimal | None,
     still_called: bool,
 ) -> None:
-    """Write a position with its trigger keys (only ``store.changes.write_change`` calls this)."""
-    tx.run(
-        _UPSERT_POSITION,
-        (
-            account_id,
-            pos.symbol,
-            pos.position_side,
-            _money(pos.position_amt),
-            _money(pos.entry_price),
-            _money(pos.isolated_wallet),
-            pos.update_time,
-            None if liquidation_key is None else _money(liquidation_key),
-            None if margin_call_key is None else _money(margin_call_key),
-            False,
-            still_called,
-        ),
-    )
+    """Write the position row with its trigger keys, whether or not it exists yet (only
+    ``store.changes.write_change`` calls this).
+
+    An UPDATE first: every change but a first fill finds its row (positionMargin always does),
+    and an UPDATE is cheaper than ``INSERT … ON CONFLICT DO UPDATE`` (SQLite builds the row to
+    insert and probes the key before it updates; docs/BENCHMARKS.md, 2026-12-02). No row
+    updated: the INSERT, still an upsert, so a row that appeared meanwhile is written all the
+    same (it cannot, under the account's lock, which every write takes first).
+    """
+    values = _position_values(pos, liquidation_key, margin_call_key)
+    key = (account_id, pos.symbol, pos.position_side)
+    if tx.run(_UPDATE_POSITION, (*values, still_called, *key)) == 0:
+        tx.run(_INSERT_POSITION, (*values, False, *key, still_called))
 
 
 def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:

@@ -43,6 +43,18 @@ class _WroteThenFailed(Exception):
 _Outcome = tuple["asyncio.Future[Any]", bool, Any, list[OutboxEvent]]
 
 
+_WRITES, _TOUCHES_KEYS, _TOUCHES_STATE = 1, 2, 4
+_KINDS_MAX = 4096
+
+
+def _kind(sql: str) -> int:
+    """What a statement may do, as :meth:`SqliteTx._note` counts it: 0 for a SELECT, else a write
+    (flagged when it may touch ``api_keys`` or ``server_state``)."""
+    if sql.startswith("SELECT"):
+        return 0
+    return _WRITES | (_TOUCHES_KEYS if "api_keys" in sql else 0) | (_TOUCHES_STATE if "server_state" in sql else 0)
+
+
 class SqliteTx:
     dialect = "sqlite"
     for_update = ""
@@ -57,13 +69,21 @@ class SqliteTx:
         self.writes = 0
         #: events the running transaction function appended (reset before each one)
         self.outbox: list[OutboxEvent] = []
+        #: :func:`_kind` of each statement text seen: looked up, not scanned, on every statement
+        self._kinds: dict[str, int] = {}
 
     def _note(self, sql: str) -> None:
-        if not sql.startswith("SELECT"):
+        kind = self._kinds.get(sql)
+        if kind is None:
+            kind = _kind(sql)
+            if len(self._kinds) >= _KINDS_MAX:  # statements built with IN lists: keep it bounded
+                self._kinds.clear()
+            self._kinds[sql] = kind
+        if kind:
             self.writes += 1
-            if "api_keys" in sql:
+            if kind & _TOUCHES_KEYS:
                 self.api_keys_epoch += 1
-            if "server_state" in sql:
+            if kind & _TOUCHES_STATE:
                 self.state_epoch += 1
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from isomargin.domain.value import value
 from isomargin.store import repo
 from isomargin.store.base import Tx
 from isomargin.store.money_sql import decode_money as _decimal
@@ -25,7 +26,7 @@ class StoredBook:
     ask: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class FeeRates:
     maker: Decimal
     taker: Decimal
@@ -71,7 +72,13 @@ _ACCOUNT_FOR_ORDER = (
 
 def lock_account_for_order(tx: Tx, account_id: int) -> tuple[repo.Account, FeeRates] | None:
     """The account row locked until commit (before any position: the lock order), with its rates."""
-    row = tx.one(_ACCOUNT_FOR_ORDER + tx.for_update, (account_id,))
+    return account_with_fee_rates(tx, account_id, lock=True)
+
+
+def account_with_fee_rates(tx: Tx, account_id: int, *, lock: bool = False) -> tuple[repo.Account, FeeRates] | None:
+    """The account and its commission rates in one statement (a read of positions needs both:
+    one round trip less on PostgreSQL for positionRisk and account)."""
+    row = tx.one(_ACCOUNT_FOR_ORDER + (tx.for_update if lock else ""), (account_id,))
     if row is None:
         return None
     account = repo.Account(int(row[0]), bool(row[1]), _decimal(row[2]), int(row[3]), int(row[4]))

@@ -1,9 +1,9 @@
 """A margin transfer keeps its statement count: neither the schema source nor the outbox adds a read.
 
 SQLite: one SELECT (account with its last event number, position, settings, mark price and
-Σ isolated wallets joined); one UPDATE of the account (cross wallet and event number); the position
-(an upsert: the one change path writes opens and transfers alike), the history row and the event
-are INSERTs.
+Σ isolated wallets joined); one UPDATE of the account (cross wallet and event number); one UPDATE of
+the position (the row exists: no INSERT … ON CONFLICT, which costs more); the history row and the
+event are INSERTs.
 PostgreSQL: the account and the position are read and locked in that order (two SELECTs).
 """
 
@@ -29,22 +29,27 @@ class CountingTx:
         self.dialect = tx.dialect
         self.for_update = tx.for_update
         self.statements: list[str] = []
+        self.texts: list[str] = []
         self.outbox = tx.outbox
 
-    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+    def _record(self, sql: str) -> None:
         self.statements.append(sql.split()[0])
+        self.texts.append(sql)
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        self._record(sql)
         return self._tx.one(sql, params)
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        self.statements.append(sql.split()[0])
+        self._record(sql)
         return self._tx.all(sql, params)
 
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
-        self.statements.append(sql.split()[0])
+        self._record(sql)
         return self._tx.run(sql, params)
 
     def insert(self, sql: str, params: Sequence[object] = ()) -> int:
-        self.statements.append(sql.split()[0])
+        self._record(sql)
         return self._tx.insert(sql, params)
 
 
@@ -68,4 +73,30 @@ def test_a_transfer_runs_one_read_and_one_write_per_row_it_changes(db_url: str) 
     finally:
         store.close()
     reads = ["SELECT"] if store.dialect == "sqlite" else ["SELECT", "SELECT"]
-    assert counted[0].statements == [*reads, "UPDATE", "INSERT", "INSERT", "INSERT"]
+    assert counted[0].statements == [*reads, "UPDATE", "UPDATE", "INSERT", "INSERT"]
+
+
+def test_a_first_fill_inserts_the_position_it_opens(db_url: str) -> None:
+    """The UPDATE finds no row for a position never held: the INSERT writes it, once."""
+    store = open_store(db_url)
+    ctx = ServiceContext(dict(DEFAULT_SYMBOLS), 1_000_000)
+    try:
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=True, now_ms=1)
+        )
+        position = admin.OpenPosition(account_id, "BTCUSDT", PositionSide.SHORT, Decimal("-0.01"), Decimal(50_000), 10)
+        counted: list[CountingTx] = []
+
+        def open_short(tx: Tx) -> None:
+            counted.append(CountingTx(tx))
+            admin.open_position(counted[-1], ctx, position)
+
+        store.write_sync(open_short)
+        rows = store.read_sync(lambda tx: repo.list_positions(tx, account_id, "BTCUSDT"))
+    finally:
+        store.close()
+    position_writes = [t for t in counted[0].texts if t.startswith(("UPDATE positions", "INSERT INTO positions"))]
+    assert [" ".join(t.split()[:3]) for t in position_writes] == ["UPDATE positions SET", "INSERT INTO positions"]
+    assert [(r.position_side, r.position_amt, r.entry_price) for r in rows] == [
+        ("SHORT", Decimal("-0.01"), Decimal(50_000))
+    ]
