@@ -32,6 +32,7 @@ VOLATILE_KEYS = frozenset(
         "publicKey",
         "database",
         "listenKey",
+        "fundingTime",
     }
 )
 #: Response headers worth pinning (the rest is server noise).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests import snapshot
 from tests.liquidation.test_liquidation_story import long_at_20x, move, signed_get
 from tests.support import CONTROL, Api
 from tests.trading.support import book, market, position_risk
@@ -70,11 +71,15 @@ async def test_funding_is_charged_at_its_time_and_moves_the_liquidation_price(ap
     # the cross short receives it into the wallet: 999.75 + 0.05
     assert (await api.summary(shorts))["crossWalletBalance"] == "999.80000000"
 
-    rates = (await api.http.get("/fapi/v1/fundingRate", params={"symbol": "BTCUSDT"})).json()
+    r = await api.http.get("/fapi/v1/fundingRate", params={"symbol": "BTCUSDT"})
+    snapshot.check("fundingRate-BTCUSDT", r)
+    rates = r.json()
     assert rates == [
         {"symbol": "BTCUSDT", "fundingRate": "0.00010000", "fundingTime": next_time, "markPrice": "50000.00000000"}
     ]
-    info = (await api.http.get("/fapi/v1/fundingInfo")).json()
+    r = await api.http.get("/fapi/v1/fundingInfo")
+    snapshot.check("fundingInfo", r)
+    info = r.json()
     assert [(i["symbol"], i["fundingIntervalHours"]) for i in info] == [("BTCUSDT", 8)]
     index = (await api.http.get("/fapi/v1/premiumIndex", params={"symbol": "BTCUSDT"})).json()
     assert index["nextFundingTime"] == next_time + 8 * HOUR_MS
