@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from tests.parity.case import Case
 from tests.parity.cases_adl import ADL
-from tests.parity.cases_market import MARKET
 from tests.parity.cases_general import GENERAL
+from tests.parity.cases_market import MARKET
 from tests.parity.cases_orders import ORDERS
 from tests.parity.cases_read import READ
 from tests.parity.cases_trade import TRADE
