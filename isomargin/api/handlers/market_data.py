@@ -218,6 +218,7 @@ def parse_depth(params: Params) -> DepthQuery:
 
 
 def depth_weight(params: Params) -> int:
+    """By ``limit``: 5/10/20/50 2, 100 5, 500 10, 1000 20 [doc OB]; default 500."""
     raw = params.raw("limit")
     limit = DEPTH_DEFAULT_LIMIT if raw is None or not raw.isdigit() else int(raw)
     return next((weight for top, weight in DEPTH_WEIGHTS if limit <= top), DEPTH_WEIGHTS[-1][1])
