@@ -306,3 +306,29 @@ async def test_pruning_keeps_each_symbols_last_price_before_the_cutoff(tmp_path:
         assert await prune_price_history(store, FixedClock(10_000), 5_000) == 0
     finally:
         store.close()
+
+
+async def test_a_path_played_by_a_frozen_clock_is_what_the_klines_show(api: Api) -> None:
+    """Freeze at 00:00:30, schedule marks 49000 at +60 s and 47700 at +120 s (book 47690/47710),
+    advance 3 minutes: minute 0 is empty (nothing known yet), minute 1 holds 49000, minute 2 opens
+    at 49000 and ends at 47700, minute 3 (open now) is flat at 47700."""
+    await at(api, T0 + 30_000)
+    r = await api.http.put(f"{CONTROL}/clock", json={"frozen": True})
+    assert r.status_code == 200, r.text
+    points = [
+        {"afterMs": 60_000, "markPrice": "49000"},
+        {"afterMs": 120_000, "markPrice": "47700", "bidPrice": "47690", "askPrice": "47710"},
+    ]
+    assert (await api.http.put(f"{CONTROL}/markPrices/BTCUSDT/path", json={"points": points})).status_code == 200
+    assert (await api.http.post(f"{CONTROL}/clock/advance", json={"ms": 180_000})).status_code == 200
+    bars = await get(api, "/fapi/v1/markPriceKlines", symbol="BTCUSDT", interval="1m", startTime=T0)
+    assert [[*bar[:5], bar[8]] for bar in bars] == [
+        [T0 + MIN, "49000.00000000", "49000.00000000", "49000.00000000", "49000.00000000", 1],
+        [T0 + 2 * MIN, "49000.00000000", "49000.00000000", "47700.00000000", "47700.00000000", 1],
+        [T0 + 3 * MIN, "47700.00000000", "47700.00000000", "47700.00000000", "47700.00000000", 0],
+    ]
+    # the book around its mark: no premium; the ticker's last price is the path's last mark
+    premiums = await get(api, "/fapi/v1/premiumIndexKlines", symbol="BTCUSDT", interval="1h")
+    assert [bar[1:5] for bar in premiums] == [["0.00000000"] * 4]
+    assert (await get(api, "/fapi/v1/ticker/price", symbol="BTCUSDT"))["price"] == "47700.00"
+    assert (await get(api, "/fapi/v1/ticker/bookTicker", symbol="BTCUSDT"))["bidPrice"] == "47690.00"
