@@ -4,8 +4,8 @@
 the mark-price and premium-index klines and the tickers; ``trades`` gains a (symbol, time) index so
 klines and the 24hr ticker read every account's fills of a symbol in one range.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
