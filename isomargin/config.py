@@ -192,6 +192,14 @@ class Settings:
         "(also /ws/<listenKey> and /stream, as its testnet).",
         flag="--user-stream-urls",
     )
+    #: how long price moves are kept for mark and premium-index klines (housekeeping prunes older ones)
+    price_history_days: int = setting(
+        30,
+        "ISOMARGIN_PRICE_HISTORY_DAYS",
+        "Days of price moves kept for mark-price klines and tickers.",
+        flag="--price-history-days",
+        minimum=1,
+    )
     log_level: str = setting("info", "ISOMARGIN_LOG_LEVEL", "uvicorn's log level.", flag="--log-level")
     access_log: bool = setting(
         False, "ISOMARGIN_ACCESS_LOG", "Log every request (off: it costs throughput).", flag="--access-log"

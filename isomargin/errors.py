@@ -174,6 +174,9 @@ BAD_PRECISION = _spec(-1111, "BAD_PRECISION", "Precision is over the maximum def
 INVALID_TIME_IN_FORCE = _spec(-1115, "INVALID_TIMEINFORCE", "Invalid timeInForce.")
 INVALID_ORDER_TYPE = _spec(-1116, "INVALID_ORDER_TYPE", "Invalid orderType.")
 INVALID_SIDE = _spec(-1117, "INVALID_SIDE", "Invalid side.")
+# a kline interval not in Binance's list: the error page's -1120, as a futures bot met it
+# (github.com/Hephyrius/binance_futures_bot/issues/31, "-1120: Invalid interval.")
+BAD_INTERVAL = _spec(-1120, "BAD_INTERVAL", "Invalid interval.", 400, "observed")
 BAD_SYMBOL = _spec(-1121, "BAD_SYMBOL", "Invalid symbol.")
 #: observed on fapi via the official connector, 2026-01 (trading reference §4.1 [obs ICT-73]); the doc
 #: page adds "Please use POST /fapi/v1/listenKey to recreate listenKey", the wire did not

@@ -33,6 +33,12 @@ VOLATILE_KEYS = frozenset(
         "database",
         "listenKey",
         "fundingTime",
+        # market data (issue 13): the 24hr window's bounds, the book's times and update id
+        "openTime",
+        "closeTime",
+        "E",
+        "T",
+        "lastUpdateId",
     }
 )
 #: Response headers worth pinning (the rest is server noise).

@@ -19,6 +19,7 @@ from isomargin.api.context import Security
 from isomargin.api.params import MAX_VALUE_CHARS, SYMBOL_RANGE
 from isomargin.api.route import Endpoint
 from isomargin.api.routes import ROUTES
+from isomargin.domain.candles import Interval
 from isomargin.service.overview import DEFAULT_PAGE, MAX_PAGE
 
 
@@ -48,6 +49,27 @@ PARAMETERS: dict[tuple[str, str], tuple[Param, ...]] = {
         Param("endTime", "integer"),
         Param("limit", "integer", doc="default 500"),
     ),
+}
+# market data (issue 13), from each page [doc KL][doc OB][doc TP][doc BT][doc 24H]
+_KLINE_PARAMS = (
+    SYMBOL,
+    Param("interval", "enum", True, tuple(i.value for i in Interval)),
+    Param("startTime", "integer"),
+    Param("endTime", "integer"),
+    Param("limit", "integer", doc="default 500, max 1500"),
+)
+PARAMETERS |= {
+    ("GET", "/fapi/v1/klines"): _KLINE_PARAMS,
+    ("GET", "/fapi/v1/markPriceKlines"): _KLINE_PARAMS,
+    ("GET", "/fapi/v1/premiumIndexKlines"): _KLINE_PARAMS,
+    ("GET", "/fapi/v1/depth"): (
+        SYMBOL,
+        Param("limit", "integer", values=("5", "10", "20", "50", "100", "500", "1000"), doc="default 500"),
+    ),
+    ("GET", "/fapi/v1/ticker/price"): (Param("symbol", "symbol"),),
+    ("GET", "/fapi/v2/ticker/price"): (Param("symbol", "symbol"),),
+    ("GET", "/fapi/v1/ticker/bookTicker"): (Param("symbol", "symbol"),),
+    ("GET", "/fapi/v1/ticker/24hr"): (Param("symbol", "symbol"),),
 }
 SIGNED_PARAMS = (
     Param("recvWindow", "integer", doc="default 5000, at most 60000"),

@@ -67,7 +67,13 @@ class IsomarginApp:
                 # it was the p99 of positionMargin (docs/BENCHMARKS.md).
                 gc.freeze()
                 await self._refresh_trigger_keys()
-                housekeeping = asyncio.create_task(run_housekeeping(self.state.store, self.state.clock))
+                housekeeping = asyncio.create_task(
+                    run_housekeeping(
+                        self.state.store,
+                        self.state.clock,
+                        price_history_days=self.state.settings.price_history_days,
+                    )
+                )
                 poller = asyncio.create_task(run_poller(self.state))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -16,6 +16,7 @@ from isomargin.api.handlers import (
     liquidation,
     margin,
     market,
+    market_data,
     order_reads,
     orders,
     positions,
@@ -26,6 +27,7 @@ from isomargin.service import account_settings, force_orders, insurance, listen_
 from isomargin.service import adl as adl_service
 from isomargin.service import funding as funding_service
 from isomargin.service import margin as margin_service
+from isomargin.service import market_data as market_data_service
 from isomargin.service import orders as order_service
 
 _DOCS = "https://developers.binance.com/docs/derivatives/usds-margined-futures"
@@ -79,6 +81,87 @@ ROUTES: tuple[Endpoint, ...] = (
         read_public(reads.market_prices),
         market.premium_index,
         f"{_DOCS}/market-data/rest-api/Mark-Price",
+    ),
+    # --- market data a bot reads (issue 13): built from isomargin's price moves and fills ---
+    route(
+        "GET",
+        "/fapi/v1/ticker/price",
+        market_data.price_ticker_weight,
+        Security.NONE,
+        market.optional_symbol,
+        read_public(market_data_service.last_prices),
+        market_data.price_tickers,
+        f"{_DOCS}/market-data/rest-api/Symbol-Price-Ticker",
+    ),
+    route(
+        "GET",
+        "/fapi/v2/ticker/price",
+        market_data.price_ticker_weight,
+        Security.NONE,
+        market.optional_symbol,
+        read_public(market_data_service.last_prices),
+        market_data.price_tickers,
+        f"{_DOCS}/market-data/rest-api/Symbol-Price-Ticker-v2",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/ticker/bookTicker",
+        market_data.book_ticker_weight,
+        Security.NONE,
+        market.optional_symbol,
+        read_public(market_data_service.book_tops),
+        market_data.book_tickers,
+        f"{_DOCS}/market-data/rest-api/Symbol-Order-Book-Ticker",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/ticker/24hr",
+        market_data.day_ticker_weight,
+        Security.NONE,
+        market.optional_symbol,
+        read_public(market_data_service.day_tickers),
+        market_data.day_tickers,
+        f"{_DOCS}/market-data/rest-api/24hr-Ticker-Price-Change-Statistics",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/depth",
+        market_data.depth_weight,
+        Security.NONE,
+        market_data.parse_depth,
+        read_public(market_data_service.depth),
+        market_data.order_book,
+        f"{_DOCS}/market-data/rest-api/Order-Book",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/klines",
+        market_data.klines_weight,
+        Security.NONE,
+        market_data.parse_klines,
+        read_public(market_data_service.trade_klines),
+        market_data.klines,
+        f"{_DOCS}/market-data/rest-api/Kline-Candlestick-Data",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/markPriceKlines",
+        market_data.klines_weight,
+        Security.NONE,
+        market_data.parse_klines,
+        read_public(market_data_service.mark_klines),
+        market_data.index_klines,
+        f"{_DOCS}/market-data/rest-api/Mark-Price-Kline-Candlestick-Data",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/premiumIndexKlines",
+        market_data.klines_weight,
+        Security.NONE,
+        market_data.parse_klines,
+        read_public(market_data_service.premium_klines),
+        market_data.index_klines,
+        f"{_DOCS}/market-data/rest-api/Premium-Index-Kline-Data",
     ),
     route(
         "GET",

@@ -215,6 +215,8 @@ trades = sa.Table(
     sa.Column("maker", sa.Boolean, nullable=False),
     sa.Column("time", sa.BigInteger, nullable=False),
     sa.Index("ix_trades_account_symbol_time", "account_id", "symbol", "time"),
+    # the market's trades by time (klines, 24hr ticker): every account's fills of one symbol
+    sa.Index("ix_trades_symbol_time", "symbol", "time"),
 )
 
 #: ``GET /fapi/v1/income`` rows; ``id`` is ``tranId``; ``symbol``/``trade_id`` "" when none.
@@ -297,6 +299,22 @@ price_path_points = sa.Table(
     sa.Column("ask_price", Money, nullable=True),
     sa.Index("ix_price_path_points_due", "at_ms", "id"),
     sa.Index("ix_price_path_points_symbol", "symbol", "at_ms"),
+)
+
+#: Every price move (issue 13): the mark and book top a symbol had from ``time`` (server ms) on,
+#: written by ``store.trading.set_book`` in the move's transaction. Mark and premium-index klines
+#: and the ticker's last price are read from it by (symbol, time); housekeeping prunes it to a
+#: configurable window (``price_history_days``).
+price_history = sa.Table(
+    "price_history",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("time", sa.BigInteger, nullable=False),
+    sa.Column("mark_price", Money, nullable=False),
+    sa.Column("bid_price", Money, nullable=False),
+    sa.Column("ask_price", Money, nullable=False),
+    sa.Index("ix_price_history_symbol_time", "symbol", "time"),
 )
 
 server_state = sa.Table(

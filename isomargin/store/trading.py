@@ -55,13 +55,17 @@ def all_books(tx: Tx) -> dict[str, tuple[StoredBook, int]]:
 
 
 def set_book(tx: Tx, symbol: str, mark: Decimal, bid: Decimal, ask: Decimal, now_ms: int) -> None:
-    """The mark price and the book top, together (a mark without a book would leave it stale)."""
+    """The mark price and the book top, together (a mark without a book would leave it stale),
+    and the move's row in ``price_history`` in the same transaction (klines and tickers read it;
+    a dry run rolls both back)."""
+    values = (symbol, _money(mark), now_ms, _money(bid), _money(ask))
     tx.run(
         "INSERT INTO mark_prices (symbol, mark_price, update_time, bid_price, ask_price) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (symbol) DO UPDATE SET mark_price = excluded.mark_price, update_time = excluded.update_time,"
         " bid_price = excluded.bid_price, ask_price = excluded.ask_price",
-        (symbol, _money(mark), now_ms, _money(bid), _money(ask)),
+        values,
     )
+    tx.run("INSERT INTO price_history (symbol, mark_price, time, bid_price, ask_price) VALUES (?, ?, ?, ?, ?)", values)
 
 
 _ACCOUNT_FOR_ORDER = (

@@ -8,6 +8,7 @@ types) must also equal the doc example's — reference §1 [PM], §4.1 [PMH], §
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,21 @@ DOC_PREMIUM_INDEX = {
     "time": 1597370495002,
 }
 DOC_TIME = {"serverTime": 1499827319559}
+# the kline doc example's bar (Kline-Candlestick-Data page); mark and premium bars share its types
+DOC_KLINE = [
+    1499040000000,
+    "0.01634790",
+    "0.80000000",
+    "0.01575800",
+    "0.01577100",
+    "148976.11427815",
+    1499644799999,
+    "2434.19055334",
+    308,
+    "1756.87402397",
+    "28.46694368",
+    "17928899.62484339",
+]
 DOC_PING: dict[str, Any] = {}
 
 #: What ccxt's parseMarket reads from each exchangeInfo symbol, with Binance's JSON types [CCXT][EI].
@@ -173,6 +189,13 @@ async def test_error_shape(api: Api, funded: Creds) -> None:
 #: compare the new tests/golden/<name>.json with Binance's doc example, commit it.
 SIMPLE: list[tuple[str, str, str, dict[str, str], bool]] = [
     ("premiumIndex-ETHUSDT", "GET", "/fapi/v1/premiumIndex", {"symbol": "ETHUSDT"}, False),
+    # market data (issue 13); klines are in test_klines_golden below (their times are inside arrays)
+    ("ticker-price-one", "GET", "/fapi/v1/ticker/price", {"symbol": "BTCUSDT"}, False),
+    ("ticker-price-v2-all", "GET", "/fapi/v2/ticker/price", {}, False),
+    ("ticker-bookTicker-one", "GET", "/fapi/v1/ticker/bookTicker", {"symbol": "BTCUSDT"}, False),
+    ("ticker-24hr-one", "GET", "/fapi/v1/ticker/24hr", {"symbol": "BTCUSDT"}, False),
+    ("depth", "GET", "/fapi/v1/depth", {"symbol": "BTCUSDT", "limit": "5"}, False),
+    ("error-bad-interval", "GET", "/fapi/v1/klines", {"symbol": "BTCUSDT", "interval": "2m"}, False),
     (
         "error-crossed-symbol",
         "POST",
@@ -193,6 +216,25 @@ async def test_simple_golden(
         r = await api.http.request(method, path, params=params)
     assert r.status_code < 500, r.text
     snapshot.check(name, r)
+
+
+#: A Monday 00:00 UTC: with the server's clock put 30 s after it, every bar's open and close time
+#: is known, so the kline goldens need no masking.
+KLINE_DAY = 1767571200000  # 2026-01-05T00:00:00Z
+
+
+@pytest.mark.parametrize("path", ["/fapi/v1/klines", "/fapi/v1/markPriceKlines", "/fapi/v1/premiumIndexKlines"])
+async def test_klines_golden(api: Api, path: str) -> None:
+    offset = KLINE_DAY + 30_000 - time.time_ns() // 1_000_000
+    assert (await api.http.put("/_isomargin/v1/clock", json={"offsetMs": offset})).status_code == 200
+    r = await api.http.put("/_isomargin/v1/markPrices/BTCUSDT", json={"markPrice": "51000.5", "bidPrice": "51000.6",
+                                                                      "askPrice": "51000.7"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    r = await api.http.get(path, params={"symbol": "BTCUSDT", "interval": "1d"})
+    snapshot.check(path.rsplit("/", 1)[1], r)
+    (bar,) = r.json()
+    # Binance's 12-element bar, its JSON types as the doc example prints them [doc KL]
+    assert [snapshot.json_type(v) for v in bar] == [snapshot.json_type(v) for v in DOC_KLINE]
 
 
 def test_every_route_has_a_golden_response() -> None:

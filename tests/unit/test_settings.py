@@ -76,6 +76,7 @@ SAMPLES: dict[str, tuple[str, object, object]] = {
     "log_level": ("debug", "debug", "warning"),
     "access_log": ("true", True, False),
     "order_response": ("2024", "2024", "2026"),
+    "price_history_days": ("7", 7, 90),
 }
 
 
