@@ -114,7 +114,11 @@ def _liquidate_if_reached(
     fill_price = max(mark, bankrupt) if long else min(mark, bankrupt)
     with localcontext(DECIMAL_CONTEXT):
         gap = (abs(fill_price - mark) * quantity).quantize(ASSET_QUANTUM)
-    _expire_open_orders(tx, ctx, account_id, spec.symbol, side.value)
+    if _expire_open_orders(tx, ctx, account_id, spec.symbol, side.value):
+        # their events took outbox numbers: read the account's sequence again before the change's
+        relocked = trading.lock_account_for_order(tx, account_id)
+        assert relocked is not None
+        account = relocked[0]
 
     order = _record_order(tx, ctx, account_id, row, bankrupt, fill_price, quantity)
     outcome = changes.apply(held, changes.Liquidation(fill_price, isolated))
@@ -182,9 +186,11 @@ def _cross_wallet(tx: Tx, ctx: ServiceContext, account: repo.Account, symbol: st
     return cross_wallet_for(account.cross_wallet, cross_uses(ctx, rows, configs, marks), symbol, side)
 
 
-def _expire_open_orders(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: str) -> None:
-    """The position's open orders expire first (reference §3.2 step 1; that symbol and side only, assumed)."""
-    for order in orders.open_orders_of(tx, account_id, symbol, side):
+def _expire_open_orders(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: str) -> int:
+    """The position's open orders expire first (reference §3.2 step 1; that symbol and side only,
+    assumed); how many."""
+    open_orders = orders.open_orders_of(tx, account_id, symbol, side)
+    for order in open_orders:
         expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=ctx.now_ms)
         orders.update_order(
             tx,
@@ -196,6 +202,7 @@ def _expire_open_orders(tx: Tx, ctx: ServiceContext, account_id: int, symbol: st
             now_ms=ctx.now_ms,
         )
         outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+    return len(open_orders)
 
 
 def _record_order(

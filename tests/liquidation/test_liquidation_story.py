@@ -13,7 +13,7 @@ from typing import Any
 
 from tests import snapshot
 from tests.support import CONTROL, Api, Creds
-from tests.trading.support import book, isolated, market, position_risk
+from tests.trading.support import book, isolated, market, order, position_risk
 
 
 async def move(api: Api, symbol: str, mark: str, *, dry_run: bool = False) -> dict[str, Any]:
@@ -205,3 +205,19 @@ async def test_force_orders_golden(api: Api) -> None:
     await move(api, "BTCUSDT", "45000")
     r = await api.signed("GET", "/fapi/v1/forceOrders", creds, {"autoCloseType": "LIQUIDATION"})
     snapshot.check("forceOrders-liquidation", r)
+
+
+async def test_a_liquidation_expires_the_position_open_orders_first(api: Api) -> None:
+    """Their EXPIRED events take outbox numbers before the liquidation's own (a UNIQUE (account,
+    seq) violation once, found by hypothesis): the change reads the sequence after them."""
+    creds = await long_at_20x(api)
+    r = await order(
+        api, creds, symbol="BTCUSDT", side="SELL", type="LIMIT", timeInForce="GTC", quantity="0.01",
+        price="52000", reduceOnly="true",
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    resting = r.json()["orderId"]
+    (liq,) = (await move(api, "BTCUSDT", "47000"))["liquidations"]
+    assert liq["accountId"] == creds.account_id
+    r = await api.signed("GET", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(resting)})
+    assert r.json()["status"] == "EXPIRED"
