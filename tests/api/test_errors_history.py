@@ -36,7 +36,7 @@ async def app(settings: Settings) -> AsyncIterator[IsomarginApp]:
 async def set_clock(api: Api, offset_ms: int) -> None:
     r = await api.http.put(f"{CONTROL}/clock", json={"offsetMs": offset_ms})
     assert r.status_code == 200, r.text
-    assert r.json() == {"offsetMs": offset_ms, "serverTime": NOW + offset_ms}
+    assert r.json() == {"offsetMs": offset_ms, "serverTime": NOW + offset_ms, "frozen": False}
 
 
 @pytest.fixture
