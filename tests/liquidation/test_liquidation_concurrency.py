@@ -50,11 +50,16 @@ async def test_transfers_racing_moves_never_deadlock_nor_leave_a_position_below_
                     out.append(await http.put(f"{CONTROL}/markPrices/BTCUSDT", json={"markPrice": str(mark)}))
                 return out
 
+            # each transfer is signed only when a connection is free for it: signed early and left
+            # waiting for the pool, it would outlive its recvWindow on a loaded machine (-1021)
+            slots = asyncio.Semaphore(40)
+
+            async def one_transfer() -> httpx.Response:
+                async with slots:
+                    return await api.margin(rng.choice(accounts), rng.choice(["3", "8"]), rng.choice([1, 2, 2]))
+
             async def transfers() -> list[httpx.Response]:
-                calls = [
-                    api.margin(rng.choice(accounts), rng.choice(["3", "8"]), rng.choice([1, 2, 2])) for _ in range(240)
-                ]
-                return list(await asyncio.gather(*calls))
+                return list(await asyncio.gather(*(one_transfer() for _ in range(240))))
 
             moved, transferred = await asyncio.gather(moves(), transfers())
             assert all(r.status_code == 200 for r in moved), [r.text for r in moved if r.status_code != 200]
