@@ -30,7 +30,7 @@ test: $(STAMP) lint typecheck
 	    export ISOMARGIN_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; \
 	  else echo "PostgreSQL at $(TEST_POSTGRES_URL) does not answer: its test variants will be skipped"; fi; \
 	fi; \
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check isomargin tests
