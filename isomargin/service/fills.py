@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from isomargin.domain import changes
 from isomargin.domain.events import AccountUpdateReason, Event, OrderTradeUpdate, TradeLite
-from isomargin.domain.orders import OrderSide, break_even_price, quote
+from isomargin.domain.orders import OrderSide, OrderStatus, break_even_price, quote
 from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.events import account_update, position_update
-from isomargin.store import Tx, orders, repo
+from isomargin.store import Tx, orders, outbox, repo
 from isomargin.store.changes import RiskTerms, write_change
 from isomargin.symbols import SymbolSpec
 
@@ -98,6 +98,23 @@ def step(tx: Tx, account_id: int, order: orders.OrderRow, execution: str, *, now
     a cancelled one no more (``"b":"5"`` while resting, ``"0"`` after cancel [obs MAXT])."""
     notional = orders.open_notional(tx, account_id, order.symbol)
     return order_step(order, execution, now_ms=now_ms, open_notional=notional)
+
+
+def expire(tx: Tx, account_id: int, order: orders.OrderRow, *, now_ms: int) -> orders.OrderRow:
+    """Expire an open order: EXPIRED, its reserved margin released, an ORDER_TRADE_UPDATE EXPIRED
+    (a reduce-only order with nothing left to reduce, a GTD order's end, a liquidated position's)."""
+    expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=now_ms)
+    orders.update_order(
+        tx,
+        order.id,
+        status=expired.status,
+        executed_qty=expired.executed_qty,
+        cum_quote=expired.cum_quote,
+        reserved=_ZERO,
+        now_ms=now_ms,
+    )
+    outbox.append(tx, account_id, [step(tx, account_id, expired, "EXPIRED", now_ms=now_ms)], now_ms)
+    return expired
 
 
 def average_price(order: orders.OrderRow) -> Decimal:

@@ -41,7 +41,7 @@ from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.service.positions import cross_uses, cross_wallet_for
 from isomargin.service.symbol_state import DEFAULT_MARGIN_TYPE, mark_prices, symbol_config
-from isomargin.store import Tx, insurance, orders, outbox, repo, risk, trading
+from isomargin.store import Tx, insurance, orders, repo, risk, trading
 from isomargin.store.changes import RiskTerms, write_change
 from isomargin.symbols import SymbolSpec
 
@@ -191,17 +191,7 @@ def _expire_open_orders(tx: Tx, ctx: ServiceContext, account_id: int, symbol: st
     assumed); how many."""
     open_orders = orders.open_orders_of(tx, account_id, symbol, side)
     for order in open_orders:
-        expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=ctx.now_ms)
-        orders.update_order(
-            tx,
-            order.id,
-            status=expired.status,
-            executed_qty=expired.executed_qty,
-            cum_quote=expired.cum_quote,
-            reserved=_ZERO,
-            now_ms=ctx.now_ms,
-        )
-        outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+        fills.expire(tx, account_id, order, now_ms=ctx.now_ms)
     return len(open_orders)
 
 

@@ -22,7 +22,7 @@ from isomargin.service.context import ServiceContext
 from isomargin.service.margin import holding as holding_of
 from isomargin.service.order_checks import closes_hedge_leg
 from isomargin.service.symbol_state import symbol_config
-from isomargin.store import Tx, orders, outbox, repo, trading
+from isomargin.store import Tx, orders, repo, trading
 
 _ZERO = Decimal(0)
 
@@ -68,9 +68,7 @@ def _fill_resting(
         )
         remaining = min(remaining, abs(held.position_amt)) if reduces else _ZERO
     if remaining == 0:
-        expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=_ZERO, update_time=ctx.now_ms)
-        _save(tx, expired, ctx.now_ms)
-        outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+        fills.expire(tx, account_id, order, now_ms=ctx.now_ms)
         return None
     config = symbol_config(tx, ctx, account_id, order.symbol)
     fee = commission(remaining, order.price, rates.maker)

@@ -19,13 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from isomargin.domain.orders import OrderStatus
 from isomargin.service import fills, funding, price_moves
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
-from isomargin.store import Store, Tx, orders, outbox, schedule, trading
+from isomargin.store import Store, Tx, orders, schedule, trading
 
 #: at most this many points per path (one PUT)
 MAX_PATH_POINTS = 10_000
@@ -85,17 +84,7 @@ def _expire_gtd(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.Orde
     """ "GTD: Good Till Date" — the order expires at ``goodTillDate`` [doc NO]: EXPIRED, the margin
     it reserved released, an ORDER_TRADE_UPDATE EXPIRED."""
     trading.lock_account_for_order(tx, account_id)
-    expired = replace(order, status=OrderStatus.EXPIRED.value, reserved_margin=Decimal(0), update_time=ctx.now_ms)
-    orders.update_order(
-        tx,
-        order.id,
-        status=expired.status,
-        executed_qty=expired.executed_qty,
-        cum_quote=expired.cum_quote,
-        reserved=Decimal(0),
-        now_ms=ctx.now_ms,
-    )
-    outbox.append(tx, account_id, [fills.step(tx, account_id, expired, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+    fills.expire(tx, account_id, order, now_ms=ctx.now_ms)
     return GtdExpiry(account_id, order.symbol, order.id, order.client_order_id)
 
 
