@@ -1,12 +1,13 @@
 """Scheduled market events, applied in time order through the engine (issue 13).
 
-Three kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``),
-funding times (``PUT /_isomargin/v1/funding/{symbol}``) and the end of GTD orders (``goodTillDate``).
+Four kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``),
+funding times (``PUT /_isomargin/v1/funding/{symbol}``), the end of GTD orders (``goodTillDate``)
+and the end of listen keys (60 minutes after their last keepalive).
 :func:`apply_next_due` applies the earliest one due, in one transaction, at its own time: a path
 point is a price move (``service.price_moves``: fills, liquidations, margin calls), a funding time
-a settlement (``service.funding``), a GTD end the order's expiry (EXPIRED, its margin released).
-At the same millisecond: path points, then funding (charged at the new mark), then GTD ends
-(assumed).
+a settlement (``service.funding``), a GTD end the order's expiry (EXPIRED, its margin released),
+a key's end its ``listenKeyExpired``. At the same millisecond: keys' ends, path points, funding
+(charged at the new mark), then GTD ends (assumed).
 
 Two callers: ``POST /_isomargin/v1/clock/advance`` (every event the advance passes, one by one),
 and each worker's poller while the clock runs (events whose time wall time has reached). The
@@ -19,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from isomargin.domain.events import ListenKeyExpired
 from isomargin.service import fills, funding, price_moves
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
-from isomargin.store import Store, Tx, orders, schedule, trading
+from isomargin.store import Store, Tx, listen_keys, orders, outbox, repo, schedule, trading
 
 #: at most this many points per path (one PUT)
 MAX_PATH_POINTS = 10_000
@@ -41,11 +43,19 @@ class GtdExpiry:
 
 
 @dataclass(frozen=True, slots=True)
+class ListenKeyEnd:
+    """A user-data stream key that ran out by the server clock: ended, ``listenKeyExpired`` sent."""
+
+    account_id: int
+    listen_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Applied:
     """One scheduled event applied, and what it caused."""
 
     time: int
-    report: price_moves.MoveReport | funding.Settlement | GtdExpiry
+    report: price_moves.MoveReport | funding.Settlement | GtdExpiry | ListenKeyEnd
 
 
 def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_event: bool = False) -> Applied | None:
@@ -54,30 +64,66 @@ def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_even
     ``freeze_at_event``: a frozen clock is moved to the event's time in the same transaction, so an
     advance interrupted half way leaves the clock where its last applied event happened.
     """
-    point = schedule.next_point_due(tx, until_ms)
-    due = schedule.next_funding_due(tx, until_ms)
-    if point is not None and (due is None or point.at_ms <= due.next_time):
-        schedule.remove_point(tx, point.id)
-        at = replace(ctx, now_ms=point.at_ms)
+    while True:
+        key = listen_keys.next_expiry_due(tx, until_ms)
+        point = schedule.next_point_due(tx, until_ms)
+        due = schedule.next_funding_due(tx, until_ms)
+        gtd = orders.next_gtd_due(tx, until_ms)
+        # (time, rank): at the same millisecond a key's end comes first — it is invalid from its
+        # expiry on (``ListenKey.valid_at``), so what that millisecond causes is not sent on it —
+        # then path points, funding (charged at the new mark), GTD ends (assumed)
+        candidates = [
+            (key.expires_at, 0) if key else None,
+            (point.at_ms, 1) if point else None,
+            (due.next_time, 2) if due else None,
+            (gtd[1].good_till_date, 3) if gtd else None,
+        ]
+        present = [c for c in candidates if c is not None]
+        if not present:
+            return None
+        time, kind = min(present)
+        at = replace(ctx, now_ms=time)
+        if kind == 0:
+            assert key is not None
+            ended = _end_listen_key(tx, at, key)
+            if ended is None:
+                continue  # kept alive or ended by another worker since it was read: look again
+            report: price_moves.MoveReport | funding.Settlement | GtdExpiry | ListenKeyEnd = ended
+        elif kind == 1:
+            assert point is not None
+            schedule.remove_point(tx, point.id)
+            book = Book(
+                point.mark,
+                point.mark if point.bid is None else point.bid,
+                point.mark if point.ask is None else point.ask,
+            )
+            report = price_moves.move_price(tx, at, point.symbol, book)
+        elif kind == 2:
+            assert due is not None
+            report = funding.settle(tx, at, due)
+        else:
+            assert gtd is not None
+            report = _expire_gtd(tx, at, *gtd)
         if freeze_at_event:
-            set_frozen(tx, point.at_ms)
-        book = Book(
-            point.mark, point.mark if point.bid is None else point.bid, point.mark if point.ask is None else point.ask
-        )
-        return Applied(point.at_ms, price_moves.move_price(tx, at, point.symbol, book))
-    gtd = orders.next_gtd_due(tx, until_ms)
-    if due is not None and (gtd is None or due.next_time <= gtd[1].good_till_date):
-        if freeze_at_event:
-            set_frozen(tx, due.next_time)
-        return Applied(due.next_time, funding.settle(tx, replace(ctx, now_ms=due.next_time), due))
-    if gtd is not None:
-        account_id, order = gtd
-        if freeze_at_event:
-            set_frozen(tx, order.good_till_date)
-        return Applied(
-            order.good_till_date, _expire_gtd(tx, replace(ctx, now_ms=order.good_till_date), account_id, order)
-        )
-    return None
+            set_frozen(tx, time)
+        return Applied(time, report)
+
+
+def _end_listen_key(tx: Tx, ctx: ServiceContext, due: listen_keys.ListenKey) -> ListenKeyEnd | None:
+    """A listen key runs out 60 minutes after its last keepalive [doc LK]: ended like a DELETE —
+    ``listenKeyExpired`` through the outbox, in order with the account's other events, so every
+    worker's connections on it get the frame and then nothing more [doc LKE].
+
+    The account is locked first and the key read again, the lock order of ``service.listen_keys``
+    (a keepalive racing this must not deadlock with it); None when the key changed meanwhile.
+    """
+    repo.get_account(tx, due.account_id, lock=True)
+    current = listen_keys.of_account(tx, due.account_id)
+    if current is None or current != due:
+        return None
+    listen_keys.close(tx, due.account_id)
+    outbox.append(tx, due.account_id, [ListenKeyExpired(due.listen_key)], ctx.now_ms)
+    return ListenKeyEnd(due.account_id, due.listen_key)
 
 
 def _expire_gtd(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow) -> GtdExpiry:

@@ -56,9 +56,22 @@ def extend(tx: Tx, account_id: int, expires_at: int) -> None:
     tx.run("UPDATE listen_keys SET expires_at = ? WHERE account_id = ?", (expires_at, account_id))
 
 
-#: ``expires_at`` of a key closed by DELETE: kept, so a stream can tell "closed" (its
-#: listenKeyExpired is in the outbox) from "ran out" or "replaced" (none is)
+#: ``expires_at`` of a key that has ended — closed by DELETE, or run out and applied by the
+#: scheduler: kept, so a stream can tell "ended" (its listenKeyExpired is in the outbox) from "ran
+#: out but not applied yet" or "replaced" (none is)
 CLOSED = 0
+
+
+def next_expiry_due(tx: Tx, until_ms: int) -> ListenKey | None:
+    """The live key that runs out first at or before ``until_ms`` (``ix_listen_keys_expires_at``
+    makes it a range read). Not locked: the caller locks the account first and reads it again —
+    the lock order of every listen-key write."""
+    row = tx.one(
+        "SELECT account_id, listen_key, expires_at FROM listen_keys WHERE expires_at > ? AND expires_at <= ?"
+        " ORDER BY expires_at, account_id LIMIT 1",
+        (CLOSED, until_ms),
+    )
+    return None if row is None else ListenKey(int(row[0]), str(row[1]), int(row[2]))
 
 
 def close(tx: Tx, account_id: int) -> None:

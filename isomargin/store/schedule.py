@@ -174,13 +174,14 @@ def remove_point(tx: Tx, point_id: int) -> None:
 
 
 def anything_due(tx: Tx, until_ms: int) -> bool:
-    """Whether a path point, a funding time or a GTD order's end is due (a cheap read before a
-    claiming write; each an index range)."""
+    """Whether a path point, a funding time, a GTD order's end or a listen key's end is due (a
+    cheap read before a claiming write; each an index range)."""
     row = tx.one(
         "SELECT EXISTS (SELECT 1 FROM price_path_points WHERE at_ms <= ?)"
         " OR EXISTS (SELECT 1 FROM funding_schedules WHERE next_time <= ?)"
         " OR EXISTS (SELECT 1 FROM orders WHERE status IN ('NEW', 'PARTIALLY_FILLED')"
-        " AND good_till_date > 0 AND good_till_date <= ?)",
-        (until_ms, until_ms, until_ms),
+        " AND good_till_date > 0 AND good_till_date <= ?)"
+        " OR EXISTS (SELECT 1 FROM listen_keys WHERE expires_at > 0 AND expires_at <= ?)",
+        (until_ms, until_ms, until_ms, until_ms),
     )
     return bool(row and row[0])

@@ -236,7 +236,7 @@ income = sa.Table(
 )
 
 #: User-data stream keys (service.listen_keys): one per account, as on Binance; a key is valid
-#: until ``expires_at`` (server clock ms, 60 minutes after its last keepalive).
+#: until ``expires_at`` (server clock ms, 60 minutes after its last keepalive); 0 once it has ended.
 listen_keys = sa.Table(
     "listen_keys",
     metadata,
@@ -244,6 +244,8 @@ listen_keys = sa.Table(
     sa.Column("listen_key", sa.String(64), nullable=False, unique=True),
     sa.Column("expires_at", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    # the scheduler's "which key runs out next" (store.listen_keys.next_expiry_due)
+    sa.Index("ix_listen_keys_expires_at", "expires_at"),
 )
 
 #: The insurance fund (issue 12): an append-only ledger, summed on read (no hot balance row).

@@ -118,6 +118,30 @@ async def test_clock_offsets_beyond_a_century_are_refused(api: Api, offset: int)
     assert (await api.http.get(f"{CONTROL}/clock")).json()["offsetMs"] == 0
 
 
+@pytest.mark.parametrize("server_time", [0, -1, 10**30, 2**63])
+async def test_absolute_clock_times_outside_a_century_are_refused(api: Api, server_time: int) -> None:
+    r = await api.http.put(f"{CONTROL}/clock", json={"serverTime": server_time, "frozen": True})
+    assert (r.status_code, r.json()) == (400, {"error": "serverTime must be a positive ms time within 100 years of now"})
+    assert (await api.http.get(f"{CONTROL}/clock")).json()["frozen"] is False
+
+
+async def test_a_clock_takes_an_offset_or_an_absolute_time_not_both(api: Api) -> None:
+    r = await api.http.put(f"{CONTROL}/clock", json={"serverTime": 1_767_225_600_000, "offsetMs": 0})
+    assert (r.status_code, r.json()) == (400, {"error": "send offsetMs or serverTime, not both"})
+
+
+async def test_a_clock_set_to_an_absolute_time(api: Api) -> None:
+    new_year = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+    r = await api.http.put(f"{CONTROL}/clock", json={"serverTime": new_year, "frozen": True})
+    assert r.status_code == 200, r.text
+    assert (r.json()["serverTime"], r.json()["frozen"]) == (new_year, True)
+    assert (await api.http.get("/fapi/v1/time")).json() == {"serverTime": new_year}
+    r = await api.http.put(f"{CONTROL}/clock", json={"frozen": False})  # runs on from there
+    assert new_year <= r.json()["serverTime"] < new_year + 60_000
+    r = await api.http.put(f"{CONTROL}/clock", json={"serverTime": new_year})  # running, from there
+    assert (r.json()["frozen"], new_year <= r.json()["serverTime"] < new_year + 60_000) == (False, True)
+
+
 async def test_a_symbol_that_is_not_a_string(api: Api) -> None:
     creds = await api.account("10000")
     body = {"accountId": creds.account_id, "symbol": ["BTCUSDT"], "positionAmt": "0.01", "entryPrice": "50000"}

@@ -1,10 +1,12 @@
 """``/_isomargin/v1/clock`` and ``/_isomargin/v1/reset``: the server's time, and a clean slate.
 
-``PUT /clock`` ``{"offsetMs": N}`` shifts the clock; ``{"frozen": true}`` stops it where it is
-(``offsetMs`` optional); ``{"frozen": false}`` lets it run again from there. ``POST
+``PUT /clock`` ``{"offsetMs": N}`` shifts the clock, ``{"serverTime": T}`` sets it to an absolute
+time (a suite that freezes at the same ``T`` every run gets the same times in every answer);
+``{"frozen": true}`` stops it where it is (or at the ``offsetMs``/``serverTime`` sent);
+``{"frozen": false}`` lets it run again from there. ``POST
 /clock/advance`` ``{"ms": N}`` moves it forward and applies, in time order, every scheduled event
-it passes (issue 13: path points and funding times, each through the engine), answering with what
-each caused.
+it passes (issue 13: path points, funding times, GTD ends and listen keys' ends, each through the
+engine), answering with what each caused.
 """
 
 from __future__ import annotations
@@ -41,23 +43,32 @@ def _clock_body(state: AppState) -> dict[str, Any]:
 async def set_clock(request: Request) -> Response:
     state = common.app_state(request)
     data = await common.json_object(request)
-    common.only(data, {"offsetMs", "frozen"})
+    common.only(data, {"offsetMs", "serverTime", "frozen"})
     if not data:
-        raise AdminError("send offsetMs, frozen or both")
+        raise AdminError("send offsetMs or serverTime, frozen, or both")
+    if "offsetMs" in data and "serverTime" in data:
+        raise AdminError("send offsetMs or serverTime, not both")
     await state.refresh_clock()
     clock = state.clock
-    offset = common.integer(data, "offsetMs") if "offsetMs" in data else clock.offset_ms
-    if abs(offset) > MAX_CLOCK_OFFSET_MS:
-        raise AdminError(f"offsetMs must be within ±{MAX_CLOCK_OFFSET_MS} (100 years)")
+    wall = wall_ms()
+    moved = "offsetMs" in data or "serverTime" in data
+    if "serverTime" in data:
+        server_time = common.integer(data, "serverTime")
+        offset = server_time - wall
+        if server_time <= 0 or abs(offset) > MAX_CLOCK_OFFSET_MS:
+            raise AdminError("serverTime must be a positive ms time within 100 years of now")
+    else:
+        offset = common.integer(data, "offsetMs") if "offsetMs" in data else clock.offset_ms
+        if abs(offset) > MAX_CLOCK_OFFSET_MS:
+            raise AdminError(f"offsetMs must be within ±{MAX_CLOCK_OFFSET_MS} (100 years)")
     was_frozen = clock.frozen_at_ms is not None
     frozen = common.boolean(data, "frozen", was_frozen)
-    wall = wall_ms()
     if frozen:
-        # frozen where it is — or, with a new offset, where that offset puts it
-        frozen_at = wall + offset if "offsetMs" in data or not was_frozen else clock.frozen_at_ms
+        # frozen where it is — or, with a new offset or time, where that puts it
+        frozen_at = wall + offset if moved or not was_frozen else clock.frozen_at_ms
     else:
         frozen_at = None
-        if was_frozen and "offsetMs" not in data:
+        if was_frozen and not moved:
             assert clock.frozen_at_ms is not None
             offset = clock.frozen_at_ms - wall  # runs again from where it stood
 
@@ -115,6 +126,15 @@ def _event(applied: scheduler.Applied) -> dict[str, Any]:
             "symbol": report.symbol,
             "orderId": report.order_id,
             "clientOrderId": report.client_order_id,
+            "liquidations": [],
+            "marginCalls": [],
+        }
+    if isinstance(report, scheduler.ListenKeyEnd):
+        return {
+            "type": "LISTEN_KEY_EXPIRED",
+            "time": applied.time,
+            "accountId": report.account_id,
+            "listenKey": report.listen_key,
             "liquidations": [],
             "marginCalls": [],
         }
