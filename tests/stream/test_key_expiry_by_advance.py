@@ -15,7 +15,7 @@ MINUTE_MS = 60_000
 
 
 async def test_an_advance_ends_a_key_between_the_moves_it_passes(live_server: LiveServer, live_api: Api) -> None:
-    creds = await long_at_20x(live_api)  # liquidation price 47739.95983936 (tests/liquidation)
+    creds = await long_at_20x(live_api)  # liquidation price (500 − 24.75) / 0.00996 = 47715.86
     now = await freeze(live_api)
     key = await listen_key(live_api, creds)  # valid 60 minutes from now [doc LK]
     points = [{"afterMs": 30 * MINUTE_MS, "markPrice": "49000"}, {"afterMs": 90 * MINUTE_MS, "markPrice": "47700"}]
