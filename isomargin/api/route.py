@@ -141,7 +141,9 @@ class Route(Generic[Req, Res]):
         account_id = None
         if key is not None:
             if self.security.signed:
-                auth.check_timestamp(ctx, state.settings.recv_window_max_ms)
+                auth.check_timestamp(
+                    ctx, state.settings.recv_window_max_ms, frozen=state.clock.frozen_at_ms is not None
+                )
                 auth.check_signature(ctx, key, state.secrets)
             auth.check_permissions(ctx, key, self.security)
             account_id = ctx.account_id = key.account_id

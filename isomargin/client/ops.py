@@ -31,6 +31,8 @@ from isomargin.domain.position import IsolatedPosition, PositionSide
 DAY_MS = 86_400_000
 #: "The time between startTime and endTime can't be more than 30 days"; nothing older is kept [PMH].
 HISTORY_WINDOW_MS = 30 * DAY_MS
+#: how far past its estimate of the server's now the client reads a history by default
+ESTIMATE_SLACK_MS = 5_000
 HISTORY_PAGE_LIMIT = 500  # Binance's documented default [PMH]
 ASSET_QUANTUM = Decimal("0.00000001")  # USDT amounts carry 8 decimals [BAL2]
 
@@ -86,8 +88,8 @@ def margin_history(
     hold more, so it is split in two halves by time and each half read the same way. Splitting
     does not depend on *which* rows a server puts in a full page (oldest or newest first: [PMH]
     does not say), so nothing is skipped or read twice. Defaults: ``end_time`` = the server's
-    now, ``start_time`` = 30 days before it; nothing older than 30 days is asked for, as Binance
-    keeps only 30 days.
+    now (as estimated, plus :data:`ESTIMATE_SLACK_MS`), ``start_time`` = 30 days before it;
+    nothing older than 30 days is asked for, as Binance keeps only 30 days.
     """
     if page_limit < 1:
         raise ValueError("page_limit must be at least 1")
@@ -95,11 +97,14 @@ def margin_history(
     # 500): a short page would then look complete. Never ask for more than 500.
     limit = min(page_limit, HISTORY_PAGE_LIMIT)
     now = yield SERVER_NOW
-    end = now if end_time is None else end_time
+    # "now" is an estimate of the server's clock, off by up to half the round trip it was measured
+    # with: a change the server stamped a moment ago may lie just past it. No row is stamped in
+    # the future, so reading a little beyond loses nothing and misses nothing.
+    end = now + ESTIMATE_SLACK_MS if end_time is None else end_time
     start = end - HISTORY_WINDOW_MS if start_time is None else start_time
     if start > end:
         raise ValueError("start_time is after end_time")
-    start = max(start, now - HISTORY_WINDOW_MS)
+    start = max(start, now + ESTIMATE_SLACK_MS - HISTORY_WINDOW_MS)
     rows: list[MarginHistoryEntry] = []
     window_start = start
     while window_start <= end:

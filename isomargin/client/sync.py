@@ -239,6 +239,26 @@ class Client(BaseClient[httpx.Client]):
         """``GET /fapi/v1/income`` of the last 7 days, oldest first (weight 30) [doc INC]."""
         return self._run(trading.income(symbol, income_type, limit))
 
+    def all_user_trades(
+        self, symbol: str, *, from_id: int = 0, page_limit: int = trading.HISTORY_MAX_LIMIT
+    ) -> list[Trade]:
+        """Every trade of ``symbol`` from ``from_id`` on, oldest first, paged by ``fromId`` (weight 5
+        per page) [doc ATL]: complete even when many trades share one millisecond."""
+        return self._run(trading.every_user_trade(symbol, from_id, page_limit))
+
+    def all_income(
+        self,
+        symbol: str | None = None,
+        income_type: str | None = None,
+        *,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        page_limit: int = trading.HISTORY_MAX_LIMIT,
+    ) -> list[Income]:
+        """Every ``GET /fapi/v1/income`` row of the window (the last 7 days by default), oldest
+        first, paged by ``page`` (weight 30 per page) [doc INC]."""
+        return self._run(trading.every_income(symbol, income_type, start_time, end_time, page_limit))
+
     def force_orders(
         self,
         symbol: str | None = None,

@@ -179,6 +179,72 @@ def income(symbol: str | None, income_type: str | None, limit: int | None) -> Op
     return [Income.parse(row) for row in as_list(data)]
 
 
+#: the most rows one ``userTrades`` or ``income`` request may ask for [doc ATL][doc INC]
+HISTORY_MAX_LIMIT = 1000
+
+
+def every_user_trade(symbol: str, from_id: int, page_limit: int) -> Op[list[Trade]]:
+    """Every trade of ``symbol`` from ``from_id`` on, oldest first, however many requests it takes.
+
+    Paged by ``fromId`` rather than by time: trade ids grow with every fill, so they also order the
+    rows of one millisecond — with a frozen clock a whole session of fills can share one — where a
+    time window could never split them.
+    """
+    limit = _page_limit(page_limit)
+    rows: list[Trade] = []
+    next_id = from_id
+    while True:
+        data = yield Call(
+            "GET",
+            "/fapi/v1/userTrades",
+            params(("symbol", symbol.upper()), ("fromId", next_id), ("limit", limit)),
+            signed=True,
+        )
+        page = [Trade.parse(row) for row in as_list(data)]
+        rows.extend(page)
+        if len(page) < limit:
+            return rows
+        next_id = page[-1].id + 1
+
+
+def every_income(
+    symbol: str | None, income_type: str | None, start_time: int | None, end_time: int | None, page_limit: int
+) -> Op[list[Income]]:
+    """Every income row in the window (the server's: the last 7 days without times), oldest first.
+
+    Paged by Binance's ``page`` parameter [doc INC], which numbers the window's rows in the server's
+    order, so many rows in one millisecond are read page by page like any others.
+    """
+    limit = _page_limit(page_limit)
+    rows: list[Income] = []
+    page_number = 1
+    while True:
+        data = yield Call(
+            "GET",
+            "/fapi/v1/income",
+            params(
+                ("symbol", symbol.upper() if symbol else None),
+                ("incomeType", income_type),
+                ("startTime", start_time),
+                ("endTime", end_time),
+                ("page", page_number),
+                ("limit", limit),
+            ),
+            signed=True,
+        )
+        page = [Income.parse(row) for row in as_list(data)]
+        rows.extend(page)
+        if len(page) < limit:
+            return rows
+        page_number += 1
+
+
+def _page_limit(page_limit: int) -> int:
+    if not 1 <= page_limit <= HISTORY_MAX_LIMIT:
+        raise ValueError(f"page_limit must be from 1 to {HISTORY_MAX_LIMIT}")
+    return page_limit
+
+
 def force_orders(
     symbol: str | None,
     auto_close_type: str | None,

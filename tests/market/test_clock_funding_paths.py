@@ -164,3 +164,20 @@ async def test_a_gtd_order_expires_at_its_time(api: Api) -> None:
     r = await api.signed("GET", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(order_id)}, timestamp=end)
     assert r.json()["status"] == "EXPIRED"
     assert (await api.summary(creds))["positions"] == []
+
+
+async def test_a_frozen_clock_does_not_hold_clients_to_the_recv_window(api: Api) -> None:
+    """A client signs with its own clock, which keeps running: while the server's stands still the
+    window is not checked (assumed, isomargin.api.auth.check_timestamp); running, it is again."""
+    creds = await api.account()
+    now = await freeze(api)
+    await advance(api, 8 * HOUR_MS)
+    hours_behind = await api.signed("GET", "/fapi/v2/balance", creds, timestamp=now)
+    assert hours_behind.status_code == 200, hours_behind.text
+    seconds_ahead = await api.signed("GET", "/fapi/v2/balance", creds, timestamp=now + 8 * HOUR_MS + 5000)
+    assert seconds_ahead.status_code == 200, seconds_ahead.text
+    malformed = await api.raw("GET", "/fapi/v2/balance", creds, "timestamp=soon")
+    assert (malformed.status_code, malformed.json()["code"]) == (400, -1102)  # still checked
+    await api.http.put(f"{CONTROL}/clock", json={"frozen": False})
+    r = await api.signed("GET", "/fapi/v2/balance", creds, timestamp=now)
+    assert (r.status_code, r.json()["code"]) == (400, -1021)
