@@ -1,10 +1,13 @@
 """``POST /fapi/v1/order`` and ``POST /fapi/v1/order/test`` [doc NO][doc NOT].
 
 A new order is checked (``service.order_checks``, in Binance's order), then either fills at once
-against the symbol's book top as taker — a MARKET order always, in full, at the ask (BUY) or the
-bid (SELL); a LIMIT order whose price crosses the book, at the book's price — or, a LIMIT order
-that does not cross, rests on the book reserving its initial margin (GTC, GTX, GTD), expires (IOC)
-or is refused (FOK -5021). A crossing GTX is refused (-5022). Everything one order does is one
+against the symbol's book as taker — a MARKET order always, at the ask (BUY) or the bid (SELL); a
+LIMIT order whose price crosses the book, at the book's prices — or, a LIMIT order that does not
+cross, rests on the book reserving its initial margin (GTC, GTX, GTD), expires (IOC) or is refused
+(FOK -5021). A crossing GTX is refused (-5022). The book top has unlimited size unless a ladder is
+configured (domain/depth.py): then a taker order walks its levels, one trade per level, and a
+LIMIT order's rest beyond its price rests (GTC, GTD), expires (IOC) or is refused with the whole
+order (FOK). Everything one order does is one
 transaction. ``order/test`` runs every check and writes nothing.
 """
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 
 from isomargin import errors
-from isomargin.domain import changes
+from isomargin.domain import changes, depth
 from isomargin.domain.brackets import max_notional_for_leverage
 from isomargin.domain.orders import (
     OrderSide,
@@ -180,34 +183,15 @@ def _check(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> _Chec
 
 def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test: bool) -> PlacedOrder | TestedOrder:
     checked = _check(tx, ctx, account_id, req)
-    best = checked.book.best_for(req.side)
-    crosses = req.price is None or (req.price >= best if req.side is OrderSide.BUY else req.price <= best)
-    if req.time_in_force is TimeInForce.GTX and crosses:
+    slices = depth.walk(req.side, checked.book.best_for(req.side), checked.book.ladder, checked.quantity, req.price)
+    taken = sum((s.quantity for s in slices), _ZERO)
+    if req.time_in_force is TimeInForce.GTX and slices:
         raise errors.GTX_ORDER_REJECT.error()
-    if req.time_in_force is TimeInForce.FOK and not crosses:
+    if req.time_in_force is TimeInForce.FOK and taken < checked.quantity:
         raise errors.FOK_ORDER_REJECT.error()
-    if crosses:
-        fee = commission(checked.quantity, best, checked.rates.taker)
-        isolated_wallets = _check_margin(tx, ctx, account_id, checked, req.side, best, fee)
-        if test:
-            return TestedOrder()
-        order = _store_order(
-            tx, ctx, account_id, req, checked, OrderStatus.FILLED, executed=checked.quantity, price=best
-        )
-        fill_context = _with_wallets(checked.fill, isolated_wallets)
-        fills.apply_fill(
-            tx,
-            ctx,
-            account_id,
-            order,
-            fill_context,
-            quantity=checked.quantity,
-            price=best,
-            commission=fee,
-            maker=False,
-            announce_new=True,
-        )
-        return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
+    if slices:
+        return _take(tx, ctx, account_id, req, checked, slices, test=test)
+    best = checked.book.best_for(req.side)
     if req.time_in_force is TimeInForce.IOC:
         if test:
             return TestedOrder()
@@ -217,9 +201,8 @@ def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test:
         outbox.append(tx, account_id, steps, ctx.now_ms)
         return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
     assert req.price is not None
-    if orders.open_order_count(tx, account_id, checked.spec.symbol) >= checked.spec.max_num_orders:
-        raise errors.MAX_OPEN_ORDER_EXCEEDED.error()  # MAX_NUM_ORDERS of exchangeInfo, counted per symbol
-    reserve = _ZERO if checked.reduce_only else _initial_margin(checked.quantity, req.price, checked.fill.leverage)
+    _check_open_order_count(tx, account_id, checked.spec)
+    reserve = _reserve(checked, checked.quantity, req.price)
     _check_reserve(tx, ctx, account_id, reserve)
     if test:
         return TestedOrder()
@@ -228,6 +211,101 @@ def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test:
     )
     outbox.append(tx, account_id, [fills.step(tx, account_id, order, "NEW", now_ms=ctx.now_ms)], ctx.now_ms)
     return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
+
+
+def _take(
+    tx: Tx,
+    ctx: ServiceContext,
+    account_id: int,
+    req: NewOrder,
+    checked: _Checked,
+    slices: list[depth.Slice],
+    *,
+    test: bool,
+) -> PlacedOrder | TestedOrder:
+    """Fill what the book offers as taker, one trade per level (domain/depth.py); what is left
+    rests (a GTC or GTD LIMIT order, PARTIALLY_FILLED) or expires (IOC, or a MARKET order the
+    ladder could not fill)."""
+    taken = sum((s.quantity for s in slices), _ZERO)
+    cum_quote = sum((quote(s.quantity, s.price) for s in slices), _ZERO)
+    fees = [commission(s.quantity, s.price, checked.rates.taker) for s in slices]
+    with localcontext(DECIMAL_CONTEXT):
+        average = cum_quote / taken
+    isolated_wallets = _check_margin(tx, ctx, account_id, checked, req.side, taken, average, sum(fees, _ZERO))
+    left = checked.quantity - taken
+    rests = left > 0 and req.type is OrderType.LIMIT and req.time_in_force in (TimeInForce.GTC, TimeInForce.GTD)
+    reserve = _ZERO
+    if rests:
+        assert req.price is not None
+        _check_open_order_count(tx, account_id, checked.spec)
+        reserve = _reserve(checked, left, req.price)
+        _check_reserve(tx, ctx, account_id, reserve)
+    if test:
+        return TestedOrder()
+    status = OrderStatus.FILLED if left == 0 else OrderStatus.PARTIALLY_FILLED if rests else OrderStatus.EXPIRED
+    order = _store_order(
+        tx,
+        ctx,
+        account_id,
+        req,
+        checked,
+        status,
+        executed=taken,
+        price=slices[0].price,
+        cum_quote=cum_quote,
+        reserved=reserve,
+    )
+    fill_context = _with_wallets(checked.fill, isolated_wallets)
+    executed = quoted = _ZERO
+    for n, (piece, fee) in enumerate(zip(slices, fees, strict=True)):
+        executed += piece.quantity
+        quoted += quote(piece.quantity, piece.price)
+        last = n == len(slices) - 1
+        state = (
+            order
+            if last and left == 0
+            else replace(order, status=OrderStatus.PARTIALLY_FILLED.value, executed_qty=executed, cum_quote=quoted)
+        )
+        result = fills.apply_fill(
+            tx,
+            ctx,
+            account_id,
+            state,
+            fill_context,
+            quantity=piece.quantity,
+            price=piece.price,
+            commission=fee,
+            maker=False,
+            announce_new=n == 0,
+        )
+        if not last:  # the next level trades against the position and wallets this one left
+            fill_context = _after(tx, account_id, fill_context, result)
+    if status is OrderStatus.EXPIRED:  # the rest of an IOC or MARKET order: no more on the book
+        outbox.append(tx, account_id, [fills.step(tx, account_id, order, "EXPIRED", now_ms=ctx.now_ms)], ctx.now_ms)
+    return PlacedOrder(checked.spec, order, req.response_type, ctx.order_response_2024)
+
+
+def _after(tx: Tx, account_id: int, before: fills.FillContext, result: fills.FillResult) -> fills.FillContext:
+    """The fill context after ``result``: the account as written (its event sequence moved on)."""
+    account = repo.get_account(tx, account_id)
+    assert account is not None
+    return replace(
+        before,
+        account=account,
+        holding=result.outcome.after,
+        accumulated_realized=before.accumulated_realized + result.outcome.realized_pnl,
+        isolated_wallets=before.isolated_wallets + result.outcome.isolated_wallet_delta,
+    )
+
+
+def _check_open_order_count(tx: Tx, account_id: int, spec: SymbolSpec) -> None:
+    if orders.open_order_count(tx, account_id, spec.symbol) >= spec.max_num_orders:
+        raise errors.MAX_OPEN_ORDER_EXCEEDED.error()  # MAX_NUM_ORDERS of exchangeInfo, counted per symbol
+
+
+def _reserve(checked: _Checked, quantity: Decimal, price: Decimal) -> Decimal:
+    """A resting order's reserved initial margin (none for a reduce-only one)."""
+    return _ZERO if checked.reduce_only else _initial_margin(quantity, price, checked.fill.leverage)
 
 
 def _with_wallets(fc: fills.FillContext, isolated_wallets: Decimal) -> fills.FillContext:
@@ -244,6 +322,7 @@ def _store_order(
     *,
     executed: Decimal,
     price: Decimal,
+    cum_quote: Decimal | None = None,
     reserved: Decimal = _ZERO,
 ) -> OrderRow:
     row = OrderRow(
@@ -257,7 +336,7 @@ def _store_order(
         orig_qty=checked.quantity,
         price=_ZERO if req.price is None else req.price,
         executed_qty=executed,
-        cum_quote=quote(executed, price) if executed else _ZERO,
+        cum_quote=cum_quote if cum_quote is not None else quote(executed, price) if executed else _ZERO,
         # a hedge leg's closing order (sent without reduceOnly, which hedge mode refuses) is shown
         # reduce-only: "reduceOnly":true on a SELL/LONG LIMIT placement [obs dapi 2022-02, index
         # ids 37442845902, 36997752111], on a SELL/LONG fill (ALICEUSDT 2021, id 1852233754)
@@ -286,9 +365,17 @@ def _check_reserve(tx: Tx, ctx: ServiceContext, account_id: int, reserve: Decima
 
 
 def _check_margin(
-    tx: Tx, ctx: ServiceContext, account_id: int, checked: _Checked, side: OrderSide, price: Decimal, fee: Decimal
+    tx: Tx,
+    ctx: ServiceContext,
+    account_id: int,
+    checked: _Checked,
+    side: OrderSide,
+    quantity: Decimal,
+    price: Decimal,
+    fee: Decimal,
 ) -> Decimal:
-    """-2027 / -2019 for the part of a fill that opens exposure; Σ isolated wallets as read.
+    """-2027 / -2019 for the part of a fill of ``quantity`` at (on average) ``price`` that opens
+    exposure; Σ isolated wallets as read.
 
     Required (reference §1.6, assumed): the opened quantity's initial margin at the fill price,
     its loss against the mark (a BUY above the mark starts in loss), and the commission; available:
@@ -297,7 +384,6 @@ def _check_margin(
     """
     fc = checked.fill
     held = fc.holding.position_amt
-    quantity = checked.quantity
     signed = quantity if side is OrderSide.BUY else -quantity
     if held != 0 and (held > 0) != (signed > 0) and quantity <= abs(held):
         return repo.sum_isolated_wallets(tx, account_id)  # a pure reduce opens nothing

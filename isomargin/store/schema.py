@@ -128,6 +128,9 @@ mark_prices = sa.Table(
     # the book top MARKET orders fill at (issue 11); NULL = at the mark price
     sa.Column("bid_price", Money, nullable=True),
     sa.Column("ask_price", Money, nullable=True),
+    # a configured ladder behind the top (domain/depth.py, issue 13); NULL = the top alone, unlimited
+    sa.Column("depth_step", Money, nullable=True),
+    sa.Column("depth_quantity", Money, nullable=True),
 )
 
 margin_history = sa.Table(

@@ -10,20 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from isomargin.domain.depth import Ladder
 from isomargin.domain.value import value
 from isomargin.store import repo
-from isomargin.store.base import Tx
+from isomargin.store.base import Row, Tx
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
 
 
 @dataclass(frozen=True, slots=True)
 class StoredBook:
-    """A symbol's stored prices; ``bid``/``ask`` None mean "at the mark"."""
+    """A symbol's stored prices; ``bid``/``ask`` None mean "at the mark"; ``ladder`` None: the top
+    alone, of unlimited size (domain/depth.py)."""
 
     mark: Decimal
     bid: Decimal | None
     ask: Decimal | None
+    ladder: Ladder | None = None
 
 
 @value
@@ -32,26 +35,41 @@ class FeeRates:
     taker: Decimal
 
 
-def get_book(tx: Tx, symbol: str) -> StoredBook | None:
-    row = tx.one("SELECT mark_price, bid_price, ask_price FROM mark_prices WHERE symbol = ?", (symbol,))
-    if row is None:
-        return None
+_BOOK_COLS = "mark_price, bid_price, ask_price, depth_step, depth_quantity"
+
+
+def _book(row: Row) -> StoredBook:
+    step, quantity = row[3], row[4]
     return StoredBook(
-        _decimal(row[0]), None if row[1] is None else _decimal(row[1]), None if row[2] is None else _decimal(row[2])
+        _decimal(row[0]),
+        None if row[1] is None else _decimal(row[1]),
+        None if row[2] is None else _decimal(row[2]),
+        None if step is None or quantity is None else Ladder(_decimal(step), _decimal(quantity)),
     )
+
+
+def get_book(tx: Tx, symbol: str) -> StoredBook | None:
+    row = tx.one(f"SELECT {_BOOK_COLS} FROM mark_prices WHERE symbol = ?", (symbol,))
+    return None if row is None else _book(row)
 
 
 def all_books(tx: Tx) -> dict[str, tuple[StoredBook, int]]:
     """Every stored book top with its ``update_time``, in one statement (the bookTicker stream's read)."""
-    return {
-        str(r[0]): (
-            StoredBook(
-                _decimal(r[1]), None if r[2] is None else _decimal(r[2]), None if r[3] is None else _decimal(r[3])
-            ),
-            int(r[4]),
-        )
-        for r in tx.all("SELECT symbol, mark_price, bid_price, ask_price, update_time FROM mark_prices")
-    }
+    rows = tx.all(f"SELECT {_BOOK_COLS}, update_time, symbol FROM mark_prices")
+    return {str(r[6]): (_book(r), int(r[5])) for r in rows}
+
+
+def set_ladder(tx: Tx, symbol: str, ladder: Ladder | None, default_mark: Decimal, now_ms: int) -> None:
+    """Set (or, with None, drop) ``symbol``'s ladder; a symbol never priced gets its row at its
+    default mark (the book top stays at the mark)."""
+    step = None if ladder is None else _money(ladder.step)
+    quantity = None if ladder is None else _money(ladder.quantity)
+    tx.run(
+        "INSERT INTO mark_prices (symbol, mark_price, update_time, depth_step, depth_quantity) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (symbol) DO UPDATE SET depth_step = excluded.depth_step,"
+        " depth_quantity = excluded.depth_quantity",
+        (symbol, _money(default_mark), now_ms, step, quantity),
+    )
 
 
 def set_book(tx: Tx, symbol: str, mark: Decimal, bid: Decimal, ask: Decimal, now_ms: int) -> None:

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from isomargin.api.control import accounts, clock, common, keys, market, positions, schedule, trading
+from isomargin.api.control import accounts, clock, common, depth, keys, market, positions, schedule, trading
 from isomargin.api.openapi import openapi_document
 from isomargin.api.state import AppState
 
@@ -62,6 +62,9 @@ ROUTES = [
     Route(f"{PREFIX}/markPrices/{{symbol}}/path", guarded(schedule.put_path), methods=["PUT"]),
     Route(f"{PREFIX}/markPrices/{{symbol}}/path", guarded(schedule.get_path), methods=["GET"]),
     Route(f"{PREFIX}/markPrices/{{symbol}}/path", guarded(schedule.delete_path), methods=["DELETE"]),
+    Route(f"{PREFIX}/depth/{{symbol}}", guarded(depth.put_depth), methods=["PUT"]),
+    Route(f"{PREFIX}/depth/{{symbol}}", guarded(depth.get_depth), methods=["GET"]),
+    Route(f"{PREFIX}/depth/{{symbol}}", guarded(depth.delete_depth), methods=["DELETE"]),
     Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.put_funding), methods=["PUT"]),
     Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.get_funding), methods=["GET"]),
     Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.delete_funding), methods=["DELETE"]),

@@ -29,7 +29,9 @@ from decimal import Decimal
 from isomargin import errors
 from isomargin.api.params import Params
 from isomargin.domain.candles import Candle, Interval
+from isomargin.domain.depth import level_prices
 from isomargin.money import fixed, places
+from isomargin.service.book import Book, level_quantity
 from isomargin.service.market_data import (
     BookTop,
     DayTicker,
@@ -158,11 +160,9 @@ def price_tickers(req: SymbolQuery, prices: list[LastPrice]) -> object:
     return _one_or_all(req, rows)
 
 
-def book_quantity(spec: SymbolSpec) -> str:
-    """The book top has no size (one bid and one ask of unlimited size, service/book.py): shown as
-    the symbol's LOT_SIZE ``maxQty``, the most one order can take (assumed; the bookTicker stream
-    shows the same, api/stream/book_ticker.py)."""
-    return fixed(spec.max_qty, spec.quantity_precision)
+def book_quantity(spec: SymbolSpec, top: Book) -> str:
+    """The size at a level of the book (``service.book.level_quantity``)."""
+    return fixed(level_quantity(top, spec), spec.quantity_precision)
 
 
 def book_tickers(req: SymbolQuery, tops: list[BookTop]) -> object:
@@ -170,9 +170,9 @@ def book_tickers(req: SymbolQuery, tops: list[BookTop]) -> object:
         {
             "symbol": t.spec.symbol,
             "bidPrice": _price(t.book.bid, t.spec),
-            "bidQty": book_quantity(t.spec),
+            "bidQty": book_quantity(t.spec, t.book),
             "askPrice": _price(t.book.ask, t.spec),
-            "askQty": book_quantity(t.spec),
+            "askQty": book_quantity(t.spec, t.book),
             "time": t.time,
         }
         for t in tops
@@ -230,6 +230,14 @@ def order_book(req: DepthQuery, result: Depth) -> object:
         "lastUpdateId": result.update_id,
         "E": result.output_time,
         "T": result.time,
-        "bids": [[_price(book.bid, spec), book_quantity(spec)]],
-        "asks": [[_price(book.ask, spec), book_quantity(spec)]],
+        "bids": _levels(book, spec, req.limit, bids=True),
+        "asks": _levels(book, spec, req.limit, bids=False),
     }
+
+
+def _levels(book: Book, spec: SymbolSpec, limit: int, *, bids: bool) -> list[list[str]]:
+    """One side of the book: its top alone, or ``limit`` levels of a configured ladder (domain/depth.py)."""
+    top = book.bid if bids else book.ask
+    prices = [top] if book.ladder is None else level_prices(top, book.ladder, bids=bids, count=limit)
+    size = book_quantity(spec, book)
+    return [[_price(p, spec), size] for p in prices]

@@ -21,7 +21,7 @@ from typing import Any
 
 from isomargin.api.stream.connection import Connection
 from isomargin.money import fixed, places
-from isomargin.service.book import Book, book_or_default
+from isomargin.service.book import Book, book_or_default, level_quantity
 from isomargin.service.context import ServiceContext
 from isomargin.store import Tx, trading
 from isomargin.symbols import SymbolSpec
@@ -59,12 +59,9 @@ def tops(tx: Tx, ctx: ServiceContext) -> list[Top]:
     return result
 
 
-def quantity(spec: SymbolSpec) -> str:
-    """``B``/``A``: the book top has no size (one bid and one ask of unlimited size, service/book.py).
-    Shown as the symbol's LOT_SIZE ``maxQty`` at its quantity precision — the most one order can
-    take at that price, so no order a client sizes from the frame is refused for lack of depth
-    (assumed)."""
-    return fixed(spec.max_qty, spec.quantity_precision)
+def quantity(spec: SymbolSpec, top: Book) -> str:
+    """``B``/``A``: the size at the top (``service.book.level_quantity``)."""
+    return fixed(level_quantity(top, spec), spec.quantity_precision)
 
 
 def _price(value: Decimal, spec: SymbolSpec) -> str:
@@ -79,9 +76,9 @@ def frame(top: Top, update_id: int, now_ms: int) -> dict[str, Any]:
         "u": update_id,
         "s": spec.symbol,
         "b": _price(book.bid, spec),
-        "B": quantity(spec),
+        "B": quantity(spec, book),
         "a": _price(book.ask, spec),
-        "A": quantity(spec),
+        "A": quantity(spec, book),
         "T": now_ms if top.update_time is None else top.update_time,
         "E": now_ms,
     }
