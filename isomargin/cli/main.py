@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from isomargin.cli import bench, control, db, liquidation, margin, market, serve, trading, watch
+from isomargin.cli import bench, control, db, depth, liquidation, margin, market, serve, trading, watch
 
 app = typer.Typer(
     name="isomargin",
@@ -30,6 +30,7 @@ app.command("liquidations", epilog=margin.CONNECTION_HELP)(liquidation.liquidati
 app.command("watch")(watch.watch)
 app.add_typer(market.path_app, name="path")
 app.add_typer(market.clock_app, name="clock")
+app.command("depth")(depth.depth)
 
 
 if __name__ == "__main__":

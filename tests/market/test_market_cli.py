@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,19 @@ async def test_clock_freeze_advance_and_run(live_server: LiveServer, live_api: A
     assert advanced.exit_code == 0, advanced.output
     assert "MARK_PRICE" in advanced.stdout and "48000" in advanced.stdout
     assert "running" in runner.invoke(app, ["clock", "run", *url]).stdout
+
+
+async def test_depth_configures_and_shows_the_book(live_server: LiveServer, live_api: Api) -> None:
+    await live_api.mark("BTCUSDT", "50000")
+    url = ["--url", live_server.base_url]
+    result = CliRunner().invoke(app, ["depth", "btcusdt", "--step", "0.5", "--quantity", "0.25", "--json", *url])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["bids"][:2] == [["50000.00", "0.250"], ["49999.50", "0.250"]]
+    assert len(shown["asks"]) == 5
+    table = CliRunner().invoke(app, ["depth", "BTCUSDT", *url])
+    assert "49998.00" in table.stdout and "50002.00" in table.stdout  # the fifth level each side
+    result = CliRunner().invoke(app, ["depth", "BTCUSDT", "--off", "--json", *url])
+    assert json.loads(result.stdout)["bids"] == [["50000.00", "1000.000"]]
+    result = CliRunner().invoke(app, ["depth", "BTCUSDT", "--step", "0.05", "--quantity", "1", *url])
+    assert result.exit_code == 1 and "tickSize 0.10" in result.output
