@@ -218,6 +218,10 @@ MARGIN_INSUFFICIENT = _spec(
     -2019, "MARGIN_NOT_SUFFICIEN", "Margin is insufficient.", 400, "observed"
 )  # [obs CCXT-7542]
 REDUCE_ONLY_REJECT = _spec(-2022, "REDUCE_ONLY_REJECT", "ReduceOnly Order is rejected.", 400, "observed")
+# TRAILING_STOP_MARKET callbackRate outside 0.1–10 or off its 0.1 step: the code and text bots met
+# on the wire ("APIError(code=-2007): Invalid callBack rate", python-binance's e.message compared
+# to 'Invalid callBack rate.'; code-index ids 45770338559, 6204468441); not on the error page
+INVALID_CALLBACK_RATE = _spec(-2007, "INVALID_CALLBACK_RATE", "Invalid callBack rate.", 400, "observed")
 # a conditional (algo) order whose trigger the working price has already reached [doc NOT]
 ORDER_WOULD_IMMEDIATELY_TRIGGER = _spec(-2021, "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.")
 MAX_LEVERAGE_RATIO = _spec(

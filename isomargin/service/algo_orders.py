@@ -4,18 +4,31 @@
 reserved and nothing trades until a price move reaches its trigger price. Then, inside the move's
 transaction — after resting fills, before liquidations (``service.price_moves``) — the order it
 stands for is placed through the one trading path (``service.orders.place_order``): a MARKET
-order for STOP_MARKET / TAKE_PROFIT_MARKET, a LIMIT order at ``price`` for STOP / TAKE_PROFIT;
-``closePosition`` closes the whole position as a reduce-only order. Statuses and ALGO_UPDATE steps
-as the doc lists them [doc Event-Algo-Order-Update]: NEW on placement; TRIGGERED when the order
-was placed, then FINISHED once it is final (a MARKET order at once); REJECTED when the trading
-path refuses it (margin, reduce-only); CANCELED by the user; EXPIRED by the system (the position
-was liquidated, or closed under a closePosition order).
+order for STOP_MARKET / TAKE_PROFIT_MARKET / TRAILING_STOP_MARKET, a LIMIT order at ``price`` for
+STOP / TAKE_PROFIT; ``closePosition`` closes the whole position as a reduce-only order. Statuses
+and ALGO_UPDATE steps as the doc lists them [doc Event-Algo-Order-Update]: NEW on placement;
+TRIGGERED when the order was placed, then FINISHED once it is final (a MARKET order at once);
+REJECTED when the trading path refuses it (margin, reduce-only); CANCELED by the user; EXPIRED by
+the system (the position was liquidated, or closed under a closePosition order).
+
+A TRAILING_STOP_MARKET order (``domain.algo``) is active from the first working price at or past
+its ``activatePrice`` (at once when none was sent: "default as the latest price"); from then on
+each move that betters its best price moves its trigger with it, in the move's transaction
+(:func:`trail_crossed`, after the triggers), and a move back by ``callbackRate`` percent fires it.
+
+``priceProtect`` [doc New-Algo-Order]: "when price reaches the triggerPrice, the difference rate
+between MARK_PRICE and CONTRACT_PRICE cannot be larger than the triggerProtect of the symbol"
+(exchangeInfo ``triggerProtect``). An order with it whose trigger is reached while the two
+differ by more stays NEW and is looked at again on the next move (:func:`protected`).
 
 Assumed (docs/COVERAGE.md): CONTRACT_PRICE is the book price the triggered order would trade at
-(:func:`working_price`), isomargin keeping no last-trade price; ``triggerPrice`` is checked for
-being positive and within pricePrecision only (a price off the tick was accepted on testnet
-[obs TR-GATE0]); MIN_NOTIONAL and margin are checked when the order is placed at the trigger, not
-at the algo placement.
+(:func:`working_price`), isomargin keeping no last-trade price of others; ``triggerPrice`` is
+checked for being positive and within pricePrecision only (a price off the tick was accepted on
+testnet [obs TR-GATE0]); MIN_NOTIONAL and margin are checked when the order is placed at the
+trigger, not at the algo placement; a trailing stop's ``triggerPrice`` shows the trigger its best
+price puts it at (0 before it is active), its ``activatePrice`` the working price at placement
+when none was sent; priceProtect holds back every conditional type that carries it, the
+difference rate being |mark − contract price| / mark.
 """
 
 from __future__ import annotations
@@ -55,7 +68,7 @@ class NewAlgoOrder:
     symbol: str
     side: OrderSide
     order_type: AlgoOrderType
-    trigger_price: Decimal
+    trigger_price: Decimal | None  # None for TRAILING_STOP_MARKET
     quantity: Decimal | None  # None: not sent (closePosition)
     price: Decimal | None  # STOP / TAKE_PROFIT only
     time_in_force: TimeInForce
@@ -65,6 +78,9 @@ class NewAlgoOrder:
     close_position: bool
     price_protect: bool
     client_algo_id: str | None
+    #: TRAILING_STOP_MARKET only
+    activate_price: Decimal | None = None
+    callback_rate: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,17 +175,17 @@ def place_algo_order(tx: Tx, ctx: ServiceContext, account_id: int, req: NewAlgoO
         quantity = req.quantity
     if req.price is not None:
         refuse(check_price(req.price, filters), spec)
-    if req.trigger_price <= 0:
-        raise errors.PRICE_LESS_THAN_ZERO.error()
-    exponent = req.trigger_price.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > spec.price_precision:
-        raise errors.BAD_PRECISION.error()  # -1111 as for a price (assumed; the tick is not enforced)
+    for given in (req.trigger_price, req.activate_price):
+        if given is not None:
+            _check_trigger_price(given, spec)
     if req.close_position and algo_orders.open_close_position_exists(
         tx, account_id, spec.symbol, slot.value, req.side.value, req.order_type.value
     ):
         raise errors.CLOSE_POSITION_ORDER_EXISTS.error()  # [obs TR-GATE0]
     top = book(tx, spec)
-    if algo.reached(req.order_type, req.side, req.trigger_price, working_price(top, req.working_type, req.side)):
+    now = working_price(top, req.working_type, req.side)
+    trailing = _trailing_start(req, now) if req.order_type.is_trailing else None
+    if trailing is None and algo.reached(req.order_type, req.side, _given(req.trigger_price), now):
         raise errors.ORDER_WOULD_IMMEDIATELY_TRIGGER.error()
     row = AlgoRow(
         id=0,
@@ -181,7 +197,7 @@ def place_algo_order(tx: Tx, ctx: ServiceContext, account_id: int, req: NewAlgoO
         time_in_force=GTE_GTC if req.close_position else req.time_in_force.value,
         quantity=quantity,
         price=_ZERO if req.price is None else req.price,
-        trigger_price=req.trigger_price,
+        trigger_price=_ZERO if req.trigger_price is None else req.trigger_price,
         working_type=req.working_type.value,
         close_position=req.close_position,
         # a closePosition order is reduce-only by nature and shows it ("R": true on the stream [obs TR-GATE0])
@@ -193,11 +209,69 @@ def place_algo_order(tx: Tx, ctx: ServiceContext, account_id: int, req: NewAlgoO
         create_time=ctx.now_ms,
         update_time=ctx.now_ms,
         trigger_time=0,
-        trigger_key=algo.trigger_key(req.order_type, req.side, req.trigger_price),
+        trigger_key=None if trailing else algo.trigger_key(req.order_type, req.side, _given(req.trigger_price)),
     )
+    if trailing is not None:
+        activate, moving = trailing
+        row = moving.on(replace(row, activate_price=activate, callback_rate=req.callback_rate))
     row = replace(row, id=algo_orders.insert(tx, account_id, row))
     outbox.append(tx, account_id, [update_event(row)], ctx.now_ms)
     return AlgoView(spec, row)
+
+
+def _given(value: Decimal | None) -> Decimal:
+    assert value is not None
+    return value
+
+
+def _check_trigger_price(price: Decimal, spec: SymbolSpec) -> None:
+    if price <= 0:
+        raise errors.PRICE_LESS_THAN_ZERO.error()
+    exponent = price.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > spec.price_precision:
+        raise errors.BAD_PRECISION.error()  # -1111 as for a price (assumed; the tick is not enforced)
+
+
+@dataclass(frozen=True, slots=True)
+class _Trail:
+    """A trailing stop's moving parts (the columns ``store.algo_orders.retrail`` writes)."""
+
+    best_price: Decimal | None
+    trigger_price: Decimal
+    trigger_key: Decimal | None
+    trail_key: Decimal
+
+    def on(self, row: AlgoRow) -> AlgoRow:
+        return replace(
+            row,
+            best_price=self.best_price,
+            trigger_price=self.trigger_price,
+            trigger_key=self.trigger_key,
+            trail_key=self.trail_key,
+        )
+
+
+def _trailing_start(req: NewAlgoOrder, now: Decimal) -> tuple[Decimal, _Trail]:
+    """A new trailing stop's activation price and moving parts: waiting for ``activatePrice``
+    (-2021 when the working price is already at or past it), or active at once from the working
+    price when none was sent."""
+    rate = _given(req.callback_rate)
+    if req.activate_price is None:
+        return now, _trailed(req.side, now, rate)
+    if algo.activation_would_trigger(req.side, req.activate_price, now):
+        raise errors.ORDER_WOULD_IMMEDIATELY_TRIGGER.error()  # [doc New-Algo-Order]
+    return req.activate_price, _Trail(None, _ZERO, None, algo.trail_key(req.side, req.activate_price, strictly=False))
+
+
+def _trailed(side: OrderSide, best: Decimal, rate: Decimal) -> _Trail:
+    """Active from ``best``: the trigger ``callbackRate`` percent back from it, and a watch for a better one."""
+    level = algo.trailing_trigger(side, best, rate)
+    return _Trail(
+        best,
+        level,
+        algo.trigger_key(AlgoOrderType.TRAILING_STOP_MARKET, side, level),
+        algo.trail_key(side, best, strictly=True),
+    )
 
 
 def _find(tx: Tx, ctx: ServiceContext, account_id: int, ref: AlgoRef) -> AlgoRow | None:
@@ -214,7 +288,7 @@ def query_algo_order(tx: Tx, ctx: ServiceContext, account_id: int, ref: AlgoRef)
 
 
 def _end(tx: Tx, ctx: ServiceContext, account_id: int, row: AlgoRow, status: AlgoStatus) -> AlgoRow:
-    done = replace(row, status=status.value, update_time=ctx.now_ms, trigger_key=None)
+    done = replace(row, status=status.value, update_time=ctx.now_ms, trigger_key=None, trail_key=None)
     algo_orders.finish(tx, row.id, status=status.value, now_ms=ctx.now_ms)
     outbox.append(tx, account_id, [update_event(done)], ctx.now_ms)
     return done
@@ -289,17 +363,56 @@ def trigger_crossed(tx: Tx, ctx: ServiceContext, spec: SymbolSpec, top: Book) ->
             found += algo_orders.reached(tx, spec.symbol, working.value, side.value, price)
     done = []
     for account_id, row in sorted(found, key=lambda item: (item[0], item[1].id)):
-        current = algo_orders.find(tx, account_id, row.id, None)
-        if current is None or current.status != AlgoStatus.NEW:
-            continue  # expired by an earlier trigger of this move (a closePosition sibling)
-        done.append(_trigger(tx, ctx, account_id, current))
+        if row.price_protect and protected(spec, top, row.side):
+            continue  # stays NEW: the next move looks at it again
+        fired = _trigger(tx, ctx, account_id, row.id)
+        if fired is not None:
+            done.append(fired)
     return done
 
 
-def _trigger(tx: Tx, ctx: ServiceContext, account_id: int, row: AlgoRow) -> Triggered:
+def protected(spec: SymbolSpec, top: Book, side: str) -> bool:
+    """Whether priceProtect holds an order back: mark and contract price differ by more than the
+    symbol's ``triggerProtect`` (the rate taken on the mark, assumed)."""
+    contract = working_price(top, WorkingType.CONTRACT_PRICE, side)
+    return abs(top.mark - contract) > spec.trigger_protect * top.mark
+
+
+def trail_crossed(tx: Tx, ctx: ServiceContext, spec: SymbolSpec, top: Book) -> int:
+    """Activate, or move the trigger of, every open trailing stop whose working price ``top``
+    reaches its activation price or betters its best price; how many moved. No event: Binance
+    sends none while a trailing stop follows the price (assumed: none is documented)."""
+    moved = 0
+    for working in WorkingType:
+        for side in OrderSide:
+            price = working_price(top, working.value, side.value)
+            for _account_id, row in algo_orders.trail_reached(tx, spec.symbol, working.value, side.value, price):
+                activate, rate = _given(row.activate_price), _given(row.callback_rate)
+                if not algo.trailing_moves(side, activate, row.best_price, price):
+                    continue  # a key written before a change of grid (never, today); exact check first
+                trailed = _trailed(side, price, rate)
+                algo_orders.retrail(
+                    tx,
+                    row.id,
+                    best=price,
+                    trigger_price=trailed.trigger_price,
+                    trigger_key=_given(trailed.trigger_key),
+                    trail_key=trailed.trail_key,
+                    now_ms=ctx.now_ms,
+                )
+                moved += 1
+    return moved
+
+
+def _trigger(tx: Tx, ctx: ServiceContext, account_id: int, algo_id: int) -> Triggered | None:
     locked = trading.lock_account_for_order(tx, account_id)
     assert locked is not None, "an algo order's account exists (algo orders cascade with it)"
     account, _rates = locked
+    # read under the account's lock: a cancel (which takes it first) or an earlier trigger of this
+    # move (a closePosition sibling it expired) may have ended it since the index was read
+    row = algo_orders.find(tx, account_id, algo_id, None)
+    if row is None or row.status != AlgoStatus.NEW:
+        return None
     hedge = account.dual_side_position
     quantity = row.quantity
     if row.close_position:
@@ -342,6 +455,7 @@ def _trigger(tx: Tx, ctx: ServiceContext, account_id: int, row: AlgoRow) -> Trig
         update_time=ctx.now_ms,
         trigger_time=ctx.now_ms,
         trigger_key=None,
+        trail_key=None,
     )
     steps = [update_event(fired, order=order)]
     if final:

@@ -60,6 +60,7 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
     trading.set_book(tx, symbol, book.mark, book.bid, book.ask, ctx.now_ms)
     filled = matching.fill_crossed(tx, ctx, symbol, book)
     triggered = algo_orders.trigger_crossed(tx, ctx, spec, book)
+    algo_orders.trail_crossed(tx, ctx, spec, book)  # trailing stops the move did not fire follow it
     liquidated, called = consequences(tx, ctx, spec, book.mark)
     report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), liquidated, called, tuple(triggered))
     if dry_run:

@@ -6,6 +6,12 @@ price for one that fires as the price rises to it (a BUY stop, a SELL take-profi
 ``store.risk``'s liquidation keys. A price ``p`` reaches the first kind when ``key >= p`` and the
 second when ``-p <= key < 0``: one range of the ``(symbol, working_type, side, trigger_key)`` index
 each, so a move costs O(log n + k) for the k orders it triggers. Final orders have no key.
+
+A TRAILING_STOP_MARKET order keeps a second key of the same shape, ``trail_key``, on its own index:
+the price at which it next moves — its activation price, then any price past its best one. Its
+``trigger_key`` is NULL until it is active, then the level its best price puts it at. A move reads
+one range of each index per side, so trailing orders cost the k the move reaches (those that fire
+and those whose best price it improves), never a walk over the symbol's orders.
 """
 
 from __future__ import annotations
@@ -44,6 +50,13 @@ class AlgoRow:
     update_time: int
     trigger_time: int
     trigger_key: Decimal | None
+    #: TRAILING_STOP_MARKET only (None for the other types): as sent, or the working price at placement
+    activate_price: Decimal | None = None
+    #: the percentage, 0.1 to 10
+    callback_rate: Decimal | None = None
+    #: the best working price since activation (highest for a SELL, lowest for a BUY); None before
+    best_price: Decimal | None = None
+    trail_key: Decimal | None = None
 
 
 _NAMES = [f.name for f in fields(AlgoRow)]
@@ -76,6 +89,7 @@ def _row(r: Row) -> AlgoRow:
         int(r[18]),
         int(r[19]),
         None if r[20] is None else _decimal(r[20]),
+        *(None if v is None else _decimal(v) for v in r[21:25]),
     )
 
 
@@ -90,7 +104,7 @@ def insert(tx: Tx, account_id: int, row: AlgoRow) -> int:
 def finish(tx: Tx, algo_id: int, *, status: str, now_ms: int) -> None:
     """Leave NEW without an order (cancelled, expired, rejected): its key goes, no move finds it again."""
     tx.run(
-        "UPDATE algo_orders SET status = ?, update_time = ?, trigger_key = NULL WHERE id = ?",
+        "UPDATE algo_orders SET status = ?, update_time = ?, trigger_key = NULL, trail_key = NULL WHERE id = ?",
         (status, now_ms, algo_id),
     )
 
@@ -99,7 +113,7 @@ def triggered(tx: Tx, algo_id: int, *, status: str, now_ms: int, order_id: int, 
     """Leave NEW by the trigger, which placed order ``order_id`` (filled at ``avg_price``, 0 if not)."""
     tx.run(
         "UPDATE algo_orders SET status = ?, update_time = ?, trigger_time = ?, actual_order_id = ?,"
-        " actual_price = ?, trigger_key = NULL WHERE id = ?",
+        " actual_price = ?, trigger_key = NULL, trail_key = NULL WHERE id = ?",
         (status, now_ms, now_ms, order_id, _money(avg_price), algo_id),
     )
 
@@ -168,11 +182,42 @@ def open_of_position(tx: Tx, account_id: int, symbol: str, position_side: str) -
     return [_row(r) for r in rows]
 
 
+def _keys_reached(
+    tx: Tx, column: str, symbol: str, working_type: str, side: str, price: Decimal
+) -> list[tuple[int, AlgoRow]]:
+    scaled = _money(price)
+    head = f"SELECT account_id, {_COLS} FROM algo_orders WHERE symbol = ? AND working_type = ? AND side = ?"
+    falling = tx.all(head + f" AND {column} >= ?", (symbol, working_type, side, scaled))
+    rising = tx.all(head + f" AND {column} >= ? AND {column} < 0", (symbol, working_type, side, -scaled))
+    return [(int(r[0]), _row(r[1:])) for r in falling + rising]
+
+
 def reached(tx: Tx, symbol: str, working_type: str, side: str, price: Decimal) -> list[tuple[int, AlgoRow]]:
     """Open orders of ``symbol`` on ``side`` working on ``working_type`` that ``price`` reaches,
     with their accounts: two ranges of the trigger index (falling-kind, then rising-kind keys)."""
-    scaled = _money(price)
-    head = f"SELECT account_id, {_COLS} FROM algo_orders WHERE symbol = ? AND working_type = ? AND side = ?"
-    falling = tx.all(head + " AND trigger_key >= ?", (symbol, working_type, side, scaled))
-    rising = tx.all(head + " AND trigger_key >= ? AND trigger_key < 0", (symbol, working_type, side, -scaled))
-    return [(int(r[0]), _row(r[1:])) for r in falling + rising]
+    return _keys_reached(tx, "trigger_key", symbol, working_type, side, price)
+
+
+def trail_reached(tx: Tx, symbol: str, working_type: str, side: str, price: Decimal) -> list[tuple[int, AlgoRow]]:
+    """Open trailing stops that ``price`` activates or gives a better best price: two ranges of
+    the trail index, as :func:`reached`."""
+    return _keys_reached(tx, "trail_key", symbol, working_type, side, price)
+
+
+def retrail(
+    tx: Tx,
+    algo_id: int,
+    *,
+    best: Decimal,
+    trigger_price: Decimal,
+    trigger_key: Decimal,
+    trail_key: Decimal,
+    now_ms: int,
+) -> None:
+    """A trailing stop's new best price, the trigger it puts it at and the keys of both (only
+    while it is open: a cancel that got there first keeps its final status)."""
+    tx.run(
+        "UPDATE algo_orders SET best_price = ?, trigger_price = ?, trigger_key = ?, trail_key = ?, update_time = ?"
+        " WHERE id = ? AND status = ?",
+        (_money(best), _money(trigger_price), _money(trigger_key), _money(trail_key), now_ms, algo_id, OPEN_STATUS),
+    )

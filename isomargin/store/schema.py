@@ -347,8 +347,15 @@ algo_orders = sa.Table(
     sa.Column("update_time", sa.BigInteger, nullable=False),
     sa.Column("trigger_time", sa.BigInteger, nullable=False),
     sa.Column("trigger_key", Money, nullable=True),
+    # TRAILING_STOP_MARKET: activatePrice, callbackRate (percent), the best price since activation,
+    # and the signed key of the price that next moves it (``store.algo_orders``)
+    sa.Column("activate_price", Money, nullable=True),
+    sa.Column("callback_rate", Money, nullable=True),
+    sa.Column("best_price", Money, nullable=True),
+    sa.Column("trail_key", Money, nullable=True),
     sa.Index("ix_algo_orders_account_symbol", "account_id", "symbol", "id"),
     sa.Index("ix_algo_orders_trigger", "symbol", "working_type", "side", "trigger_key"),
+    sa.Index("ix_algo_orders_trail", "symbol", "working_type", "side", "trail_key"),
 )
 
 server_state = sa.Table(

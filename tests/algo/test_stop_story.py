@@ -153,7 +153,7 @@ async def test_placement_errors(api: Api) -> None:
     }
     r = await algo(api, creds, side="SELL", type="STOP", triggerPrice="47900", quantity="0.01")
     assert r.json()["code"] == -1102 and "'price'" in r.json()["msg"]
-    r = await algo(api, creds, side="SELL", type="TRAILING_STOP_MARKET", triggerPrice="47900", quantity="0.01")
+    r = await algo(api, creds, side="SELL", type="LIMIT", triggerPrice="47900", quantity="0.01")
     assert r.json() == {"code": -1116, "msg": "Invalid orderType."}
     r = await algo(api, creds, algoType="VP", side="SELL", type="STOP_MARKET", triggerPrice="47900", quantity="0.01")
     assert r.json()["code"] == -1130

@@ -16,7 +16,7 @@ from decimal import Decimal
 from isomargin import errors
 from isomargin.api.handlers.orders import CLIENT_ORDER_ID_RANGE, CLIENT_ORDER_ID_RE, MAX_CLIENT_ORDER_ID, coded_enum
 from isomargin.api.params import Params
-from isomargin.domain.algo import AlgoOrderType, WorkingType
+from isomargin.domain.algo import AlgoOrderType, WorkingType, valid_callback_rate
 from isomargin.domain.orders import OrderSide, TimeInForce
 from isomargin.domain.position import PositionSide
 from isomargin.money import fixed
@@ -39,7 +39,6 @@ def parse_new_algo_order(params: Params) -> NewAlgoOrder:
         raise errors.INVALID_PARAMETER.error("algoType")  # an algoType but CONDITIONAL: -1130 (assumed)
     symbol = params.symbol()
     side = coded_enum(params, "side", OrderSide, errors.INVALID_SIDE)
-    # TRAILING_STOP_MARKET is not emulated yet (docs/COVERAGE.md): refused as an unknown type
     order_type = coded_enum(params, "type", AlgoOrderType, errors.INVALID_ORDER_TYPE)
     assert symbol is not None and side is not None and order_type is not None
     position_side = params.enum("positionSide", PositionSide, mandatory=False)
@@ -48,16 +47,15 @@ def parse_new_algo_order(params: Params) -> NewAlgoOrder:
         raise errors.INVALID_TIME_IN_FORCE.error()
     close_position = bool(params.boolean("closePosition", mandatory=False))
     if close_position:
-        # "Cannot be sent with closePosition=true"; closePosition is for the MARKET kinds [doc New-Algo-Order]
-        if not order_type.is_market:
+        # "Cannot be sent with closePosition=true"; for STOP_MARKET / TAKE_PROFIT_MARKET [doc New-Algo-Order]
+        if not order_type.may_close_position:
             raise errors.PARAM_NOT_REQUIRED.error("closePosition")
         _not_required(params, "quantity")
         _not_required(params, "reduceOnly")
     quantity = None if close_position else params.decimal("quantity")
     # a STOP / TAKE_PROFIT needs its limit price; the MARKET kinds ignore one (as /order does, assumed)
     price = None if order_type.is_market else params.decimal("price")
-    trigger_price = params.decimal("triggerPrice")
-    assert trigger_price is not None
+    trigger_price, activate_price, callback_rate = _trigger_params(params, order_type)
     working_type = params.enum("workingType", WorkingType, mandatory=False) or WorkingType.CONTRACT_PRICE
     price_protect = bool(params.boolean("priceProtect", mandatory=False))
     reduce_only = params.boolean("reduceOnly", mandatory=False)
@@ -81,7 +79,25 @@ def parse_new_algo_order(params: Params) -> NewAlgoOrder:
         close_position=close_position,
         price_protect=price_protect,
         client_algo_id=client_algo_id,
+        activate_price=activate_price,
+        callback_rate=callback_rate,
     )
+
+
+def _trigger_params(params: Params, order_type: AlgoOrderType) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """``triggerPrice`` for the fixed-trigger types; ``callbackRate`` (mandatory) and
+    ``activatePrice`` (optional) for TRAILING_STOP_MARKET [doc New-Algo-Order]. The parameters of
+    the other kind are refused as not required (-1106, assumed)."""
+    if not order_type.is_trailing:
+        _not_required(params, "activatePrice")
+        _not_required(params, "callbackRate")
+        return params.decimal("triggerPrice"), None, None
+    _not_required(params, "triggerPrice")
+    callback_rate = params.decimal("callbackRate")
+    assert callback_rate is not None
+    if not valid_callback_rate(callback_rate):
+        raise errors.INVALID_CALLBACK_RATE.error()
+    return None, params.decimal("activatePrice", mandatory=False), callback_rate
 
 
 def parse_algo_ref(params: Params) -> AlgoRef:
@@ -156,8 +172,9 @@ def new_algo_order(req: NewAlgoOrder, view: AlgoView) -> object:
             "closePosition": o.close_position,
             "priceProtect": o.price_protect,
             "reduceOnly": o.reduce_only,
-            "activatePrice": "",
-            "callbackRate": "",
+            "activatePrice": "" if o.activate_price is None else _price(view, o.activate_price),
+            # one decimal, as ORDER_TRADE_UPDATE's "cr" ("5.0") showed it [doc OU] (assumed here)
+            "callbackRate": "" if o.callback_rate is None else fixed(o.callback_rate, 1),
             "createTime": o.create_time,
             "updateTime": o.update_time,
             "triggerTime": o.trigger_time,

@@ -1,4 +1,4 @@
-"""Conditional (algo) orders (issue 13): stop and take-profit orders the engine triggers.
+"""Conditional (algo) orders (issue 13): stop, take-profit and trailing-stop orders the engine triggers.
 
 Revision ID: 0012
 Revises: 0011
@@ -41,16 +41,22 @@ def upgrade() -> None:
         sa.Column("update_time", sa.BigInteger(), nullable=False),
         sa.Column("trigger_time", sa.BigInteger(), nullable=False),
         sa.Column("trigger_key", sa.BigInteger(), nullable=True),
+        sa.Column("activate_price", sa.BigInteger(), nullable=True),
+        sa.Column("callback_rate", sa.BigInteger(), nullable=True),
+        sa.Column("best_price", sa.BigInteger(), nullable=True),
+        sa.Column("trail_key", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("algo_orders", schema=None) as batch_op:
         batch_op.create_index("ix_algo_orders_account_symbol", ["account_id", "symbol", "id"], unique=False)
         batch_op.create_index("ix_algo_orders_trigger", ["symbol", "working_type", "side", "trigger_key"], unique=False)
+        batch_op.create_index("ix_algo_orders_trail", ["symbol", "working_type", "side", "trail_key"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("algo_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_algo_orders_trail")
         batch_op.drop_index("ix_algo_orders_trigger")
         batch_op.drop_index("ix_algo_orders_account_symbol")
     op.drop_table("algo_orders")
