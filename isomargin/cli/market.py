@@ -151,6 +151,7 @@ def clock_advance(
             "type": e["type"],
             "symbol": e["symbol"],
             "markPrice": e.get("markPrice", ""),
+            "triggers": len(e.get("triggers", [])),
             "liquidations": len(e["liquidations"]),
             "marginCalls": len(e["marginCalls"]),
         }
