@@ -68,3 +68,15 @@ async def test_cancels(api: Api, guarded: Creds) -> None:
 async def test_would_trigger(api: Api, guarded: Creds) -> None:
     r = await algo(api, guarded, side="SELL", type="TAKE_PROFIT_MARKET", triggerPrice="49000", quantity="0.001")
     snapshot.check("error-algoOrder-would-trigger", r)
+
+
+async def test_trailing_stop(api: Api) -> None:
+    creds = await long_at_20x(api)
+    r = await algo(
+        api, creds, side="SELL", type="TRAILING_STOP_MARKET", activatePrice="51000", callbackRate="2.5",
+        quantity="0.01", reduceOnly="true", workingType="MARK_PRICE", clientAlgoId="g-trail",
+    )  # fmt: skip
+    snapshot.check("algoOrder-new-trailing-stop", r)
+    assert list(r.json()) == NEW_KEYS
+    r = await algo(api, creds, side="SELL", type="TRAILING_STOP_MARKET", callbackRate="12", quantity="0.01")
+    snapshot.check("error-algoOrder-callback-rate", r)
