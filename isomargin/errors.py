@@ -164,6 +164,14 @@ ORDER_ID_MISSING = _spec(
     400,
     "assumed",
 )
+# GET/DELETE algoOrder with neither id; worded as -1102 for orders (assumed)
+ALGO_ID_MISSING = _spec(
+    -1102,
+    "MANDATORY_PARAM_EMPTY_OR_MALFORMED",
+    "Param 'clientAlgoId' or 'algoId' must be sent, but both were empty/null!",
+    400,
+    "assumed",
+)
 # reduceOnly sent by a hedge-mode account [obs PB-947], lower-cased as the real server spells it:
 # "Parameter 'reduceonly' sent when not required." (live-tested notes 2026, index ids 66449248460,
 # 70110676557; audit #8).
@@ -210,6 +218,12 @@ MARGIN_INSUFFICIENT = _spec(
     -2019, "MARGIN_NOT_SUFFICIEN", "Margin is insufficient.", 400, "observed"
 )  # [obs CCXT-7542]
 REDUCE_ONLY_REJECT = _spec(-2022, "REDUCE_ONLY_REJECT", "ReduceOnly Order is rejected.", 400, "observed")
+# TRAILING_STOP_MARKET callbackRate outside 0.1–10 or off its 0.1 step: the code and text bots met
+# on the wire ("APIError(code=-2007): Invalid callBack rate", python-binance's e.message compared
+# to 'Invalid callBack rate.'; code-index ids 45770338559, 6204468441); not on the error page
+INVALID_CALLBACK_RATE = _spec(-2007, "INVALID_CALLBACK_RATE", "Invalid callBack rate.", 400, "observed")
+# a conditional (algo) order whose trigger the working price has already reached [doc NOT]
+ORDER_WOULD_IMMEDIATELY_TRIGGER = _spec(-2021, "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.")
 MAX_LEVERAGE_RATIO = _spec(
     -2027, "MAX_LEVERAGE_RATIO", "Exceeded the maximum allowable position at current leverage.", 400, "assumed"
 )
@@ -294,6 +308,15 @@ STOP_ORDER_SWITCH_ALGO = _spec(
     400,
     "observed",
 )  # since 2025-12-09 [obs QC-59]
+# a second open closePosition order of the same type on the same side, testnet 2026 [obs TR-GATE0];
+# the NAME is not known (assumed)
+CLOSE_POSITION_ORDER_EXISTS = _spec(
+    -4130,
+    "CLOSE_POSITION_ORDER_EXISTS",
+    "An open stop or take profit order with GTE and closePosition in the direction is existing.",
+    400,
+    "observed",
+)
 # trailing period as observed [obs CCXT-21792] (the error page has none)
 MARKET_ORDER_REJECT = _spec(
     -4131,

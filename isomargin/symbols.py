@@ -44,6 +44,9 @@ class SymbolSpec:
     #: exchangeInfo ``liquidationFee`` (doc example "0.010000"; Binance lists 0.0125 for BTCUSDT/ETHUSDT):
     #: the clearance fee rate of a CROSSED position's liquidation (service/liquidation.py)
     liquidation_fee: Decimal = Decimal("0.012500")
+    #: exchangeInfo ``triggerProtect``: the mark/contract price difference rate past which an algo
+    #: order with priceProtect does not trigger (``service.algo_orders.protected``)
+    trigger_protect: Decimal = Decimal("0.0500")
     onboard_date: int = 1569398400000
     extra: Mapping[str, Any] = field(default_factory=dict)
 

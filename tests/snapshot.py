@@ -39,6 +39,8 @@ VOLATILE_KEYS = frozenset(
         "E",
         "T",
         "lastUpdateId",
+        "createTime",
+        "triggerTime",
     }
 )
 #: Response headers worth pinning (the rest is server noise).

@@ -12,6 +12,7 @@ from isomargin.api.context import Security
 from isomargin.api.handlers import (
     account,
     adl,
+    algo_orders,
     funding,
     liquidation,
     margin,
@@ -25,6 +26,7 @@ from isomargin.api.handlers import (
 from isomargin.api.route import Endpoint, local, read, read_public, route, write
 from isomargin.service import account_settings, force_orders, insurance, listen_keys, order_queries, reads
 from isomargin.service import adl as adl_service
+from isomargin.service import algo_orders as algo_service
 from isomargin.service import funding as funding_service
 from isomargin.service import margin as margin_service
 from isomargin.service import market_data as market_data_service
@@ -364,6 +366,67 @@ ROUTES: tuple[Endpoint, ...] = (
         write(order_service.place_batch),
         orders.batch_orders,
         f"{_DOCS}/trade/rest-api/Place-Multiple-Orders",
+    ),
+    # --- conditional orders: Binance's algo order API since 2025-12-09 [doc CL] (issue 13) ---
+    route(
+        "POST",
+        "/fapi/v1/algoOrder",
+        0,  # "0 on IP rate limit(x-mbx-used-weight-1m)" [doc New-Algo-Order]
+        Security.TRADE,
+        algo_orders.parse_new_algo_order,
+        write(algo_service.place_algo_order),
+        algo_orders.new_algo_order,
+        f"{_DOCS}/trade/rest-api/New-Algo-Order",
+    ),
+    route(
+        "DELETE",
+        "/fapi/v1/algoOrder",
+        1,
+        Security.TRADE,
+        algo_orders.parse_algo_ref,
+        write(algo_service.cancel_algo_order),
+        algo_orders.cancelled,
+        f"{_DOCS}/trade/rest-api/Cancel-Algo-Order",
+    ),
+    route(
+        "DELETE",
+        "/fapi/v1/algoOpenOrders",
+        1,
+        Security.TRADE,
+        algo_orders.parse_required_symbol,
+        write(algo_service.cancel_all_algo_orders),
+        algo_orders.all_cancelled,
+        f"{_DOCS}/trade/rest-api/Cancel-All-Algo-Open-Orders",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/algoOrder",
+        1,
+        Security.USER_DATA,
+        algo_orders.parse_algo_ref,
+        read(algo_service.query_algo_order),
+        algo_orders.algo_order,
+        f"{_DOCS}/trade/rest-api/Query-Algo-Order",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/openAlgoOrders",
+        algo_orders.open_algo_orders_weight,
+        Security.USER_DATA,
+        algo_orders.parse_open_algo_orders,
+        read(algo_service.open_algo_orders),
+        algo_orders.algo_orders_list,
+        f"{_DOCS}/trade/rest-api/Current-All-Algo-Open-Orders",
+    ),
+    route(
+        "GET",
+        "/fapi/v1/allAlgoOrders",
+        5,
+        Security.USER_DATA,
+        algo_orders.parse_all_algo_orders,
+        read(algo_service.all_algo_orders),
+        algo_orders.algo_orders_list,
+        f"{_DOCS}/trade/rest-api/Query-All-Algo-Orders",
     ),
     route(
         "GET",

@@ -70,6 +70,20 @@ def _fills(rows: Sequence[Row]) -> Table:
     return table
 
 
+def _triggers(rows: Sequence[Row]) -> Table:
+    # the algo orders the move reached, in the engine's order (after fills, before liquidations);
+    # "status" is the algo order's (FINISHED: its order filled; TRIGGERED: a limit order resting)
+    columns = ("account", "position", "algo id", "type", "side", "trigger", "status", "order id", "quantity")
+    table = _table("stop and take-profit orders triggered", columns)
+    for t in rows:
+        table.add_row(
+            str(t["accountId"]), _position(t), str(t["algoId"]), str(t["orderType"]), str(t["side"]),
+            _exact(t["triggerPrice"]), str(t["algoStatus"]), "" if t["orderId"] is None else str(t["orderId"]),
+            str(t["quantity"]),
+        )  # fmt: skip
+    return table
+
+
 def _liquidations(rows: Sequence[Row]) -> Table:
     # "order price" is the bankruptcy price the liquidation order is placed at; it fills at the mark
     # ("fill price") unless the mark is past it. "clearance fee" is what was left of the isolated
@@ -101,11 +115,13 @@ def print_move(console: Console, data: Row) -> None:
     else:
         console.print(f"{data['symbol']} mark price is now [bold]{data['markPrice']}[/bold]{book}")
     fills, liquidations, calls = data.get("fills", []), data.get("liquidations", []), data.get("marginCalls", [])
-    if not (fills or liquidations or calls):
+    triggers = data.get("triggers", [])
+    if not (fills or triggers or liquidations or calls):
         verb = "would happen" if dry_run else "happened"
         console.print(f"nothing {verb}: no order filled, no position liquidated or margin-called")
         return
-    for rows, render in ((fills, _fills), (liquidations, _liquidations), (calls, _margin_calls)):
+    steps = ((fills, _fills), (triggers, _triggers), (liquidations, _liquidations), (calls, _margin_calls))
+    for rows, render in steps:
         if rows:
             console.print(render(rows))
 

@@ -145,12 +145,16 @@ def clock_advance(
         typer.echo(json.dumps(data))
         return
     _print_clock(data)
+    # the stops and take-profits a point fired: a column only when one did, so the usual table
+    # still fits an 80-column terminal
+    fired = any(e.get("triggers") for e in data["events"])
     rows = [
         {
             "time": e["time"],
             "type": e["type"],
             "symbol": e["symbol"],
             "markPrice": e.get("markPrice", ""),
+            **({"triggers": len(e.get("triggers", []))} if fired else {}),
             "liquidations": len(e["liquidations"]),
             "marginCalls": len(e["marginCalls"]),
         }

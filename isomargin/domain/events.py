@@ -154,9 +154,40 @@ class TradeLite:
     type = "TRADE_LITE"
 
 
-_FLAT_EVENTS: dict[str, type[OrderTradeUpdate] | type[TradeLite]] = {
+@value
+class AlgoUpdate:
+    """``ALGO_UPDATE``: a conditional order's step — NEW, CANCELED, TRIGGERED, FINISHED, REJECTED,
+    EXPIRED [doc Event-Algo-Order-Update][obs TR-GATE0 for the NEW frame]. ``actual_order_id`` is ""
+    until the trigger places its order; the fill values are those of that order."""
+
+    client_algo_id: str
+    algo_id: int
+    order_type: str
+    symbol: str
+    side: str
+    position_side: str
+    time_in_force: str
+    quantity: Decimal
+    status: str
+    actual_order_id: str
+    avg_price: Decimal
+    executed_qty: Decimal
+    actual_type: str
+    trigger_price: Decimal
+    price: Decimal
+    working_type: str
+    close_position: bool
+    price_protect: bool
+    reduce_only: bool
+    trigger_time: int
+
+    type = "ALGO_UPDATE"
+
+
+_FLAT_EVENTS: dict[str, type[OrderTradeUpdate] | type[TradeLite] | type[AlgoUpdate]] = {
     OrderTradeUpdate.type: OrderTradeUpdate,
     TradeLite.type: TradeLite,
+    AlgoUpdate.type: AlgoUpdate,
 }
 #: each field's key in the frame (reference §4.3, §4.5), as the payloads of every event use them
 _FRAME_KEYS: dict[type, dict[str, str]] = {
@@ -190,6 +221,28 @@ _FRAME_KEYS: dict[type, dict[str, str]] = {
         "expire_reason": "er",
         "price_places": "_pp",  # not a frame key: how the frame pads (read by the stream)
         "quantity_places": "_qp",
+    },
+    AlgoUpdate: {
+        "client_algo_id": "caid",
+        "algo_id": "aid",
+        "order_type": "o",
+        "symbol": "s",
+        "side": "S",
+        "position_side": "ps",
+        "time_in_force": "f",
+        "quantity": "q",
+        "status": "X",
+        "actual_order_id": "ai",
+        "avg_price": "ap",
+        "executed_qty": "aq",
+        "actual_type": "act",
+        "trigger_price": "tp",
+        "price": "p",
+        "working_type": "wt",
+        "close_position": "cp",
+        "price_protect": "pP",
+        "reduce_only": "R",
+        "trigger_time": "tt",
     },
     TradeLite: {
         "symbol": "s",
@@ -244,7 +297,7 @@ class MarginCall:
     type = "MARGIN_CALL"
 
 
-Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite | ListenKeyExpired | MarginCall
+Event = AccountUpdate | AccountConfigUpdate | OrderTradeUpdate | TradeLite | ListenKeyExpired | MarginCall | AlgoUpdate
 
 _CALL_KEYS = {
     "symbol": "s",

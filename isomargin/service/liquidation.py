@@ -36,7 +36,7 @@ from isomargin.domain.liquidation import bankruptcy_price, crossed, liquidation_
 from isomargin.domain.orders import OrderSide, OrderStatus, quote
 from isomargin.domain.position import DECIMAL_CONTEXT, IsolatedPosition, PositionSide
 from isomargin.money import ASSET_QUANTUM
-from isomargin.service import fills
+from isomargin.service import algo_orders, fills
 from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.service.positions import cross_uses, cross_wallet_for
@@ -188,11 +188,11 @@ def _cross_wallet(tx: Tx, ctx: ServiceContext, account: repo.Account, symbol: st
 
 def _expire_open_orders(tx: Tx, ctx: ServiceContext, account_id: int, symbol: str, side: str) -> int:
     """The position's open orders expire first (reference §3.2 step 1; that symbol and side only,
-    assumed); how many."""
+    assumed), its conditional orders with them; how many expired."""
     open_orders = orders.open_orders_of(tx, account_id, symbol, side)
     for order in open_orders:
         fills.expire(tx, account_id, order, now_ms=ctx.now_ms)
-    return len(open_orders)
+    return len(open_orders) + algo_orders.expire_for_position(tx, ctx, account_id, symbol, side)
 
 
 def _record_order(

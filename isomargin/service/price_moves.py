@@ -7,9 +7,10 @@ fills, liquidations and margin calls, in the same order, on SQLite and PostgreSQ
 of workers.
 
 Order within one move: the book and mark are stored; resting LIMIT orders the new book crosses
-fill (``service.matching``); conditional-order triggers (issue 13) will come here; then
-liquidations (``service.liquidation``); then margin calls (``service.margin_calls``); then the
-symbol's ADL quantiles are ranked again (``service.adl``; O(n) in the symbol's positions).
+fill (``service.matching``); conditional orders the new prices reach trigger
+(``service.algo_orders``); then liquidations (``service.liquidation``); then margin calls
+(``service.margin_calls``); then the symbol's ADL quantiles are ranked again (``service.adl``;
+O(n) in the symbol's positions).
 
 Locks: price moves run one at a time, then the symbol exclusively, then accounts in id order
 within each step (``store.risk``); transfers and orders take the symbol shared before their one
@@ -22,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from isomargin.service import adl, liquidation, margin_calls, matching
+from isomargin.service import adl, algo_orders, liquidation, margin_calls, matching
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.store import Tx, risk, trading
@@ -39,6 +40,8 @@ class MoveReport:
     fills: tuple[matching.RestingFill, ...]
     liquidations: tuple[liquidation.Liquidated, ...]
     margin_calls: tuple[margin_calls.MarginCalled, ...]
+    #: conditional orders the move triggered (after fills, before liquidations)
+    triggers: tuple[algo_orders.Triggered, ...] = ()
 
 
 class DryRun(Exception):
@@ -56,8 +59,10 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
     risk.lock_symbol(tx, symbol, exclusive=True)
     trading.set_book(tx, symbol, book.mark, book.bid, book.ask, ctx.now_ms)
     filled = matching.fill_crossed(tx, ctx, symbol, book)
+    triggered = algo_orders.trigger_crossed(tx, ctx, spec, book)
+    algo_orders.trail_crossed(tx, ctx, spec, book)  # trailing stops the move did not fire follow it
     liquidated, called = consequences(tx, ctx, spec, book.mark)
-    report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), liquidated, called)
+    report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), liquidated, called, tuple(triggered))
     if dry_run:
         raise DryRun(report)
     return report

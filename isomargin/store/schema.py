@@ -322,6 +322,47 @@ price_history = sa.Table(
     sa.Index("ix_price_history_symbol_time", "symbol", "time"),
 )
 
+#: Conditional (algo) orders (issue 13): ``id`` is the Binance ``algoId``. An open one (NEW) keeps
+#: its ``trigger_key`` — the trigger price, negated for the orders that fire as the price rises — so
+#: a price move finds those it reaches as one index range per side (``store.algo_orders``), never a
+#: scan; a final one has NULL there and drops out of the index.
+algo_orders = sa.Table(
+    "algo_orders",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("client_algo_id", sa.String(36), nullable=False),
+    sa.Column("order_type", sa.String(24), nullable=False),
+    sa.Column("side", sa.String(4), nullable=False),
+    sa.Column("position_side", sa.String(8), nullable=False),
+    sa.Column("time_in_force", sa.String(8), nullable=False),
+    sa.Column("quantity", Money, nullable=False),
+    sa.Column("price", Money, nullable=False),
+    sa.Column("trigger_price", Money, nullable=False),
+    sa.Column("working_type", sa.String(16), nullable=False),
+    sa.Column("close_position", sa.Boolean, nullable=False),
+    sa.Column("reduce_only", sa.Boolean, nullable=False),
+    sa.Column("price_protect", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("actual_order_id", sa.BigInteger, nullable=True),
+    # the triggered order's average fill price (``actualPrice``); 0 until it fills
+    sa.Column("actual_price", Money, nullable=False),
+    sa.Column("create_time", sa.BigInteger, nullable=False),
+    sa.Column("update_time", sa.BigInteger, nullable=False),
+    sa.Column("trigger_time", sa.BigInteger, nullable=False),
+    sa.Column("trigger_key", Money, nullable=True),
+    # TRAILING_STOP_MARKET: activatePrice, callbackRate (percent), the best price since activation,
+    # and the signed key of the price that next moves it (``store.algo_orders``)
+    sa.Column("activate_price", Money, nullable=True),
+    sa.Column("callback_rate", Money, nullable=True),
+    sa.Column("best_price", Money, nullable=True),
+    sa.Column("trail_key", Money, nullable=True),
+    sa.Index("ix_algo_orders_account_symbol", "account_id", "symbol", "id"),
+    sa.Index("ix_algo_orders_trigger", "symbol", "working_type", "side", "trigger_key"),
+    sa.Index("ix_algo_orders_trail", "symbol", "working_type", "side", "trail_key"),
+)
+
 server_state = sa.Table(
     "server_state",
     metadata,

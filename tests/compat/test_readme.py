@@ -258,8 +258,9 @@ def run_in_one_shell(commands: list[str], env: dict[str, str]) -> list[str]:
     return outputs[1:]
 
 
-def liquidation_walkthrough(server: LiveServer) -> list[tuple[str, str, str]]:
-    """Run the README's Liquidation section against ``server``: ``(command, shown, printed)`` per step.
+def liquidation_walkthrough(server: LiveServer, name: str = "Liquidation") -> list[tuple[str, str, str]]:
+    """Run the README's Liquidation section (or another of its shape, ``name``) against ``server``:
+    ``(command, shown, printed)`` per step.
 
     Its blocks run in order: each terminal block in one bash (after the ``export`` lines of the
     blocks before it), the SDK block with Python. What a command prints names the README's URL.
@@ -273,7 +274,7 @@ def liquidation_walkthrough(server: LiveServer) -> list[tuple[str, str, str]]:
     }
     exports: list[str] = []
     steps: list[tuple[str, str, str]] = []
-    for info, body in fenced(section("Liquidation")):
+    for info, body in fenced(section(name)):
         if info == "python":
             assert body.count(README_URL) == 1, "the SDK block should name the server's URL exactly once"
             code = body.replace(README_URL, server.base_url)
@@ -281,7 +282,7 @@ def liquidation_walkthrough(server: LiveServer) -> list[tuple[str, str, str]]:
             assert done.returncode == 0, done.stderr
             continue
         shown = transcript_steps(body)
-        assert shown, f"a terminal block of the Liquidation section holds no $ command: {body!r}"
+        assert shown, f"a terminal block of the {name} section holds no $ command: {body!r}"
         outputs = run_in_one_shell(exports + [command for command, _ in shown], env)[len(exports) :]
         exports += [command for command, _ in shown if command.startswith("export ")]
         steps += [
@@ -322,3 +323,38 @@ def test_readme_liquidation_walkthrough_is_what_the_commands_print(fresh_demo: L
     # positionRisk shows it gone; the long topped up at the margin call survives the same move
     assert "positions liquidated" in steps[6][2] and steps[7][2].strip() == "no open positions"
     assert "nothing happened" in steps[-2][2] and "16.03%" in steps[-1][2]
+
+
+# --- "Stop-loss and take-profit" -------------------------------------------------------------------
+SERVER_MS = re.compile(r"\b1\d{12}\b")
+
+
+def test_readme_stop_loss_walkthrough_is_what_the_commands_print(fresh_demo: LiveServer) -> None:
+    """Issue 13's "done when": a frozen clock, a long with a stop-loss placed through the official
+    SDK, a falling path played with ``isomargin path play`` and an advance; the stop closes the
+    long at the first point at or below it, before the path reaches the liquidation price."""
+    steps = liquidation_walkthrough(fresh_demo, "Stop-loss and take-profit")
+
+    assert [command for command, _, _ in steps] == [
+        "isomargin account create --balance 1000 --api-key stop-demo-key --secret-key stop-demo-secret",
+        "isomargin mark BTCUSDT 50000",
+        "export ISOMARGIN_API_KEY=stop-demo-key ISOMARGIN_API_SECRET=stop-demo-secret",
+        "isomargin clock freeze",
+        "isomargin path play BTCUSDT examples/falling-path.csv --from-now --no-wait",
+        "isomargin clock advance 181000",
+        "isomargin positions",
+        "isomargin trades BTCUSDT",
+    ]
+    for command, shown, printed in steps:
+        # the variables: the server's time in ms (the clock is frozen where the run found it) and
+        # the fills' times
+        actual = SERVER_MS.sub("<ms>", CLOCK_TIME.sub("<time>", normalized(printed)))
+        expected = SERVER_MS.sub("<ms>", CLOCK_TIME.sub("<time>", normalized(shown)))
+        assert actual == expected, f"$ {command}\n{printed}"
+    # the times themselves: frozen at T, the points at T + 500 + one minute each, the advance to
+    # T + 181000, the last point 500 ms before it
+    (frozen,) = [int(t) for t in SERVER_MS.findall(steps[3][2])]
+    advanced, *points = [int(t) for t in SERVER_MS.findall(steps[5][2])]
+    assert advanced == frozen + 181_000
+    assert points == [frozen + 500 + n * 60_000 for n in range(4)]
+    assert httpx.get(f"{fresh_demo.base_url}{CONTROL}/clock").json()["frozen"] is True

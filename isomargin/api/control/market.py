@@ -61,6 +61,22 @@ def move_body(report: MoveReport, *, echo_book: bool, dry_run: bool) -> dict[str
         }
         for f in report.fills
     ]
+    body["triggers"] = [
+        {
+            "accountId": t.account_id,
+            "symbol": t.symbol,
+            "algoId": t.algo_id,
+            "clientAlgoId": t.client_algo_id,
+            "orderType": t.order_type,
+            "side": t.side,
+            "positionSide": t.position_side,
+            "triggerPrice": decimal_string(t.trigger_price),
+            "algoStatus": t.status,
+            "orderId": t.order_id,
+            "quantity": decimal_string(t.quantity),
+        }
+        for t in report.triggers
+    ]
     body["liquidations"] = [
         {
             "accountId": liq.account_id,

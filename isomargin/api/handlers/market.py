@@ -129,7 +129,7 @@ def _symbol_info(spec: SymbolSpec) -> dict[str, object]:
         "quotePrecision": 8,
         "underlyingType": "COIN",
         "underlyingSubType": UNDERLYING_SUB_TYPES.get(spec.symbol, ()),
-        "triggerProtect": "0.0500",
+        "triggerProtect": fixed(spec.trigger_protect, 4),
         "liquidationFee": f"{spec.liquidation_fee:.6f}",
         "marketTakeBound": "0.05",
         "maxMoveOrderLimit": 10000,

@@ -28,13 +28,13 @@ from isomargin.symbols import SymbolSpec
 
 #: "unique among open orders", 1 to 36 of these characters [doc NO]
 CLIENT_ORDER_ID_RANGE = "^[\\.A-Z\\:/a-z0-9_-]{1,36}$"
-_CLIENT_ORDER_ID_RE = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+CLIENT_ORDER_ID_RE = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
 MAX_CLIENT_ORDER_ID = 36
 E = TypeVar("E", bound=StrEnum)
 _ZERO = Decimal(0)
 
 
-def _coded_enum(
+def coded_enum(
     params: Params, name: str, enum: type[E], error: errors.ErrorSpec, *, mandatory: bool = True
 ) -> E | None:
     """An order enum whose bad value has its own documented code (side -1117, type -1116,
@@ -51,14 +51,14 @@ def _coded_enum(
 
 def parse_new_order(params: Params) -> NewOrder:
     symbol = params.symbol()
-    side = _coded_enum(params, "side", OrderSide, errors.INVALID_SIDE)
+    side = coded_enum(params, "side", OrderSide, errors.INVALID_SIDE)
     raw_type = params.raw("type")
     if raw_type in CONDITIONAL_TYPES:  # moved to the Algo Order API on 2025-12-09 [doc CL]
         raise errors.STOP_ORDER_SWITCH_ALGO.error()
-    order_type = _coded_enum(params, "type", OrderType, errors.INVALID_ORDER_TYPE)
+    order_type = coded_enum(params, "type", OrderType, errors.INVALID_ORDER_TYPE)
     limit = order_type is OrderType.LIMIT
     position_side = params.enum("positionSide", PositionSide, mandatory=False)
-    time_in_force = _coded_enum(params, "timeInForce", TimeInForce, errors.INVALID_TIME_IN_FORCE, mandatory=limit)
+    time_in_force = coded_enum(params, "timeInForce", TimeInForce, errors.INVALID_TIME_IN_FORCE, mandatory=limit)
     quantity = params.decimal("quantity")
     # MARKET ignores a price it is sent (assumed: the real answer is not recorded)
     price = params.decimal("price") if limit else None
@@ -67,9 +67,9 @@ def parse_new_order(params: Params) -> NewOrder:
     if client_order_id is not None:
         if len(client_order_id) > MAX_CLIENT_ORDER_ID:  # 36 accepted, 40 refused [obs TR-GATE0]
             raise errors.INVALID_CL_ORD_ID_LEN.error()
-        if not _CLIENT_ORDER_ID_RE.fullmatch(client_order_id):
+        if not CLIENT_ORDER_ID_RE.fullmatch(client_order_id):
             raise errors.ILLEGAL_CHARS.error("newClientOrderId", CLIENT_ORDER_ID_RANGE)
-    response_type = _coded_enum(
+    response_type = coded_enum(
         params, "newOrderRespType", ResponseType, errors.INVALID_NEW_ORDER_RESP_TYPE, mandatory=False
     )
     good_till_date = params.integer("goodTillDate", mandatory=False) if time_in_force is TimeInForce.GTD else None

@@ -37,6 +37,12 @@ STREAM_ITEMS: tuple[StreamItem, ...] = (
     StreamItem("event", "listenKeyExpired", True, "on DELETE and when a key runs out by the server clock"),
     StreamItem("event", "ORDER_TRADE_UPDATE, TRADE_LITE", True, "fills, resting orders, cancels, expiries"),
     StreamItem("event", "MARGIN_CALL", False, "with liquidation"),
+    StreamItem(
+        "event",
+        "ALGO_UPDATE",
+        True,
+        "NEW, TRIGGERED, FINISHED, REJECTED, CANCELED, EXPIRED (no TRIGGERING: the trigger places at once)",
+    ),
     StreamItem("event", "<symbol>@markPrice(@1s), !markPrice@arr(@1s)", True, "premiumIndex's values, every 3 s / 1 s"),
     StreamItem("event", "<symbol>@bookTicker", True, "the control plane's book top, on change; B/A assumed"),
     StreamItem("event", "<symbol>@forceOrder", False, "with liquidations"),

@@ -26,6 +26,7 @@ import orjson
 from isomargin.domain.events import (
     AccountConfigUpdate,
     AccountUpdate,
+    AlgoUpdate,
     BalanceUpdate,
     Event,
     ListenKeyExpired,
@@ -90,6 +91,8 @@ def frame(event: Event, time_ms: int) -> dict[str, Any]:
         return _trade_lite(event, time_ms)
     if isinstance(event, MarginCall):
         return _margin_call(event, time_ms)
+    if isinstance(event, AlgoUpdate):
+        return {"e": event.type, "T": time_ms, "E": time_ms, "o": _algo(event)}
     assert isinstance(event, ListenKeyExpired)
     return expired(event.listen_key, time_ms)
 
@@ -159,6 +162,46 @@ def _order(o: OrderTradeUpdate) -> dict[str, Any]:
         "gtd": o.good_till_date,
         "er": str(o.expire_reason),
     }
+
+
+def _algo(a: AlgoUpdate) -> dict[str, Any]:
+    """``o`` of ALGO_UPDATE in the captured order (reference §4.5) [obs TR-GATE0]: ``caid, aid, at, o,
+    s, S, ps, f, q, X, ai, tp, p, V, wt, pm, cp, pP, R, tt, gtd, ia``. Once the trigger has placed
+    its order, ``ap``, ``aq`` and ``act`` follow ``ai`` as the doc example places them (the doc:
+    "only display when order is triggered") [doc Event-Algo-Order-Update]."""
+    body: dict[str, Any] = {
+        "caid": a.client_algo_id,
+        "aid": a.algo_id,
+        "at": "CONDITIONAL",
+        "o": a.order_type,
+        "s": a.symbol,
+        "S": a.side,
+        "ps": a.position_side,
+        "f": a.time_in_force,
+        "q": _number(a.quantity),
+        "X": a.status,
+        "ai": a.actual_order_id,
+    }
+    if a.actual_order_id:
+        body["ap"] = fixed(a.avg_price, 5)
+        body["aq"] = _number(a.executed_qty)
+        body["act"] = a.actual_type
+    body.update(
+        {
+            "tp": _number(a.trigger_price),
+            "p": _number(a.price),
+            "V": "EXPIRE_MAKER",
+            "wt": a.working_type,
+            "pm": "NONE",
+            "cp": a.close_position,
+            "pP": a.price_protect,
+            "R": a.reduce_only,
+            "tt": a.trigger_time,
+            "gtd": 0,
+            "ia": False,
+        }
+    )
+    return body
 
 
 def _trade_lite(t: TradeLite, time_ms: int) -> dict[str, Any]:
