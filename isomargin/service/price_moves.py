@@ -9,7 +9,10 @@ of workers.
 Order within one move: the book and mark are stored; resting LIMIT orders the new book crosses
 fill (``service.matching``); conditional-order triggers (issue 13) will come here; then
 liquidations (``service.liquidation``); then margin calls (``service.margin_calls``); then the
-symbol's ADL quantiles are ranked again (``service.adl``; O(n) in the symbol's positions).
+symbol's ADL quantiles are ranked again if their refresh interval is up (``service.adl``: the
+ranking is O(n) in the symbol's positions, so it runs at most once per ``adlRefreshMs`` of server
+time, as Binance refreshes them every 30 s; a move within the interval costs one read and at most
+one small write for it).
 
 Locks: price moves run one at a time, then the symbol exclusively, then accounts in id order
 within each step (``store.risk``); transfers and orders take the symbol shared before their one
@@ -71,5 +74,5 @@ def consequences(
     The caller holds the price-move and symbol locks."""
     liquidated = liquidation.liquidate_reached(tx, ctx, spec, mark)
     called = margin_calls.call_reached(tx, ctx, spec, mark)
-    adl.rank_symbol(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left
+    adl.refresh(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left, when due
     return tuple(liquidated), tuple(called)
