@@ -79,10 +79,11 @@ def refresh_scheduled(tx: Tx, ctx: ServiceContext, due: adl_store.Refresh) -> Re
     """Rank ``due`` (claimed by the scheduler: pending, its interval up) at ``ctx.now_ms``, the end
     of its interval, at the symbol's standing mark. The scheduler holds the price-move lock."""
     risk.lock_symbol(tx, due.symbol, exclusive=True)
-    spec = ctx.symbol(due.symbol)
-    rank_symbol(tx, ctx, spec.symbol, symbol_state.mark_price(tx, spec))
-    adl_store.set_ranked(tx, spec.symbol, ctx.now_ms)
-    return Refreshed(spec.symbol, ctx.now_ms)
+    spec = ctx.symbols.get(due.symbol)
+    if spec is not None:  # a symbol since dropped from the symbols file is only marked done
+        rank_symbol(tx, ctx, spec.symbol, symbol_state.mark_price(tx, spec))
+    adl_store.set_ranked(tx, due.symbol, ctx.now_ms)
+    return Refreshed(due.symbol, ctx.now_ms)
 
 
 def rank_symbol(tx: Tx, ctx: ServiceContext, symbol: str, mark: Decimal) -> None:
