@@ -59,7 +59,8 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
     risk.lock_symbol(tx, symbol, exclusive=True)
     trading.set_book(tx, symbol, book.mark, book.bid, book.ask, ctx.now_ms)
     filled = matching.fill_crossed(tx, ctx, symbol, book)
-    liquidated, called = consequences(tx, ctx, spec, book.mark)
+    # a dry run rolls back: its ranking (O(n) when due) would show in nothing it answers
+    liquidated, called = consequences(tx, ctx, spec, book.mark, rank_adl=not dry_run)
     report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), liquidated, called)
     if dry_run:
         raise DryRun(report)
@@ -67,12 +68,13 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
 
 
 def consequences(
-    tx: Tx, ctx: ServiceContext, spec: SymbolSpec, mark: Decimal
+    tx: Tx, ctx: ServiceContext, spec: SymbolSpec, mark: Decimal, *, rank_adl: bool = True
 ) -> tuple[tuple[liquidation.Liquidated, ...], tuple[margin_calls.MarginCalled, ...]]:
     """The steps after fills and triggers, whatever moved the margin: liquidations, then margin
     calls. A price move runs them; so does a funding settlement (a wallet move at a standing mark).
     The caller holds the price-move and symbol locks."""
     liquidated = liquidation.liquidate_reached(tx, ctx, spec, mark)
     called = margin_calls.call_reached(tx, ctx, spec, mark)
-    adl.refresh(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left, when due
+    if rank_adl:
+        adl.refresh(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left, when due
     return tuple(liquidated), tuple(called)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from isomargin.domain.position import PositionSide
-from isomargin.service import admin
+from isomargin.service import admin, price_moves
 from isomargin.service.adl import rank_symbol, refresh
+from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.store import Tx, open_store, repo
 from isomargin.symbols import DEFAULT_SYMBOLS
@@ -88,5 +91,29 @@ def test_a_move_within_the_interval_costs_one_read_and_at_most_one_small_write(d
         assert refresh_at(1_029_999) == (False, ["SELECT"])  # already pending: nothing written
         assert refresh_at(1_030_000) == (True, ["SELECT", "SELECT", "INSERT"])  # 30 s: ranked, same 4
         assert refresh_at(1_000_000) == (True, ["SELECT", "SELECT", "INSERT"])  # the clock set back: due
+    finally:
+        store.close()
+
+
+def test_a_dry_run_move_does_not_rank(db_url: str) -> None:
+    """``?dryRun=true`` rolls back: a ranking (O(n) when due) would show in nothing it answers."""
+    store = open_store(db_url)
+    try:
+        ctx = ServiceContext(dict(DEFAULT_SYMBOLS), 1_000_000)
+        account_id = store.write_sync(
+            lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
+        )
+        request = admin.OpenPosition(account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50000), 10)
+        store.write_sync(lambda tx: admin.open_position(tx, ctx, request))
+        mark = Decimal(51000)
+        counted: list[CountingTx] = []
+
+        def run(tx: Tx) -> None:
+            counted.append(CountingTx(tx))
+            price_moves.move_price(counted[-1], ctx, "BTCUSDT", Book(mark, mark, mark), dry_run=True)
+
+        with pytest.raises(price_moves.DryRun):
+            store.write_sync(run)  # the symbol was never ranked: a real move would rank it
+        assert not [t for t in counted[-1].texts if "adl_" in t]
     finally:
         store.close()
