@@ -1,10 +1,11 @@
 """Each worker's due-event poller: scheduled events fire as wall time reaches them (issue 13).
 
-While the clock runs, every worker looks every :data:`POLL_INTERVAL_S` for path points and funding
-times that are due and applies them through ``service.scheduler.apply_next_due`` — the same code
-``POST /_isomargin/v1/clock/advance`` runs. Each event is claimed by the transaction that applies
-it, so with any number of workers and hosts it fires exactly once. While the clock is frozen the
-poller does nothing: only an advance moves time.
+While the clock runs, every worker looks every :data:`POLL_INTERVAL_S` for path points, funding
+times, GTD ends and ADL refreshes that are due and applies them through
+``service.scheduler.apply_next_due`` — the same code ``POST /_isomargin/v1/clock/advance`` runs.
+Each event is claimed by the transaction that applies it, so with any number of workers and hosts
+it fires exactly once. While the clock is frozen the poller does nothing: only an advance moves
+time.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ async def apply_due(state: AppState) -> int:
     if state.clock.frozen_at_ms is not None:
         return 0
     ctx = state.service_context()
-    if not await state.store.read(lambda tx: schedule.anything_due(tx, ctx.now_ms)):
+    if not await state.store.read(lambda tx: schedule.anything_due(tx, ctx.now_ms, ctx.adl_refresh_ms)):
         return 0
 
     def next_event(tx: Tx) -> Applied | None:

@@ -12,6 +12,7 @@ from isomargin.clock import Clock
 from isomargin.config import Settings
 from isomargin.service import ServiceContext
 from isomargin.service.shared_settings import (
+    DEFAULT_ADL_REFRESH_MS,
     DEFAULT_MARGIN_CALL_RATIO,
     SHARED_KEYS,
     SharedState,
@@ -69,6 +70,8 @@ class AppState:
     api_keys: KeyCache = field(default_factory=KeyCache)
     #: the margin-call ratio every worker applies (service.shared_settings), learnt with the clock
     margin_call_ratio: Decimal = DEFAULT_MARGIN_CALL_RATIO
+    #: the ADL refresh interval every worker applies (service.shared_settings), learnt likewise
+    adl_refresh_ms: int = DEFAULT_ADL_REFRESH_MS
     _clock_token: object = _UNREAD
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:
@@ -78,12 +81,14 @@ class AppState:
             secrets=self.secrets,
             order_response_2024=self.settings.order_response == "2024",
             margin_call_ratio=self.margin_call_ratio,
+            adl_refresh_ms=self.adl_refresh_ms,
         )
 
     def _learn(self, shared: SharedState) -> None:
         self.clock.offset_ms = shared.offset_ms
         self.clock.frozen_at_ms = shared.frozen_at_ms
         self.margin_call_ratio = shared.margin_call_ratio
+        self.adl_refresh_ms = shared.adl_refresh_ms
 
     async def refresh_clock(self, *, with_key: bool = False) -> None:
         """Learn the shared clock offset (and margin-call ratio) before this request reads the time.

@@ -160,6 +160,18 @@ def rank(positions: Iterable[AdlPosition], mark: Decimal, brackets: Sequence[Bra
     return result
 
 
+def refresh_due(ranked_at: int | None, now_ms: int, interval_ms: int) -> bool:
+    """Whether a symbol last ranked at ``ranked_at`` (server ms; None: never) is ranked again now.
+
+    Binance: the quantile "is updated every 30s" [doc ADLQ], not at every tick, and the ranking
+    walks every position of the symbol (O(n)), so a tick must not pay for it each time. A symbol
+    is ranked at most once per ``interval_ms`` of server time (``adlRefreshMs``; 0: at every
+    move). A clock set back before the last ranking (``PUT /_isomargin/v1/clock``) makes it due
+    at once rather than only after the clock has caught up again (assumed).
+    """
+    return ranked_at is None or now_ms < ranked_at or now_ms - ranked_at >= interval_ms
+
+
 #: ``symbolAdlRisk`` thresholds on the insurance fund's cover of the open interest (assumed).
 LOW_RISK_COVER = Decimal("0.01")
 MEDIUM_RISK_COVER = Decimal("0.001")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from isomargin import errors
 from isomargin.auth.keystore import SecretBox
 from isomargin.domain.value import value
-from isomargin.service.shared_settings import DEFAULT_MARGIN_CALL_RATIO
+from isomargin.service.shared_settings import DEFAULT_ADL_REFRESH_MS, DEFAULT_MARGIN_CALL_RATIO
 from isomargin.symbols import SymbolSpec
 
 WALLET_ASSET = "USDT"
@@ -32,6 +32,8 @@ class ServiceContext:
     order_response_2024: bool = False
     #: the margin ratio that triggers MARGIN_CALL (service.shared_settings; shared by every worker)
     margin_call_ratio: Decimal = DEFAULT_MARGIN_CALL_RATIO
+    #: ADL quantiles are ranked at most once per this many ms of server time (service.adl; shared)
+    adl_refresh_ms: int = DEFAULT_ADL_REFRESH_MS
 
     def symbol(self, name: str) -> SymbolSpec:
         """The symbol, or Binance's -1121 Invalid symbol."""

@@ -39,3 +39,16 @@ def force_orders(tx: Tx, ctx: ServiceContext, account_id: int, req: ForceOrderQu
         tx, account_id, symbol=symbol, auto_close_type=kind, start_ms=start, end_ms=end, limit=req.limit
     )
     return [OrderView(ctx.symbols[r.symbol], r) for r in rows if r.symbol in ctx.symbols]
+
+
+def stream_start(tx: Tx) -> int:
+    """Where a worker's forceOrder streams start reading: after the newest order there is."""
+    return orders.last_order_id(tx)
+
+
+def latest_liquidations(tx: Tx, ctx: ServiceContext, after_id: int) -> tuple[int, list[OrderView]]:
+    """Each symbol's latest liquidation order placed after ``after_id``, and the id to read after
+    next time (``api/stream/force_order.py``)."""
+    rows = orders.latest_liquidations(tx, after_id)
+    cursor = max((r.id for r in rows), default=after_id)
+    return cursor, [OrderView(ctx.symbols[r.symbol], r) for r in rows if r.symbol in ctx.symbols]

@@ -9,8 +9,10 @@ of workers.
 Order within one move: the book and mark are stored; resting LIMIT orders the new book crosses
 fill (``service.matching``); conditional orders the new prices reach trigger
 (``service.algo_orders``); then liquidations (``service.liquidation``); then margin calls
-(``service.margin_calls``); then the symbol's ADL quantiles are ranked again (``service.adl``;
-O(n) in the symbol's positions).
+(``service.margin_calls``); then the symbol's ADL quantiles are ranked again if their refresh
+interval is up (``service.adl``: the ranking is O(n) in the symbol's positions, so it runs at most
+once per ``adlRefreshMs`` of server time, as Binance refreshes them every 30 s; a move within the
+interval costs one read and at most one small write for it).
 
 Locks: price moves run one at a time, then the symbol exclusively, then accounts in id order
 within each step (``store.risk``); transfers and orders take the symbol shared before their one
@@ -61,7 +63,8 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
     filled = matching.fill_crossed(tx, ctx, symbol, book)
     triggered = algo_orders.trigger_crossed(tx, ctx, spec, book)
     algo_orders.trail_crossed(tx, ctx, spec, book)  # trailing stops the move did not fire follow it
-    liquidated, called = consequences(tx, ctx, spec, book.mark)
+    # a dry run rolls back: its ranking (O(n) when due) would show in nothing it answers
+    liquidated, called = consequences(tx, ctx, spec, book.mark, rank_adl=not dry_run)
     report = MoveReport(symbol, book, ctx.now_ms, tuple(filled), liquidated, called, tuple(triggered))
     if dry_run:
         raise DryRun(report)
@@ -69,12 +72,13 @@ def move_price(tx: Tx, ctx: ServiceContext, symbol: str, book: Book, *, dry_run:
 
 
 def consequences(
-    tx: Tx, ctx: ServiceContext, spec: SymbolSpec, mark: Decimal
+    tx: Tx, ctx: ServiceContext, spec: SymbolSpec, mark: Decimal, *, rank_adl: bool = True
 ) -> tuple[tuple[liquidation.Liquidated, ...], tuple[margin_calls.MarginCalled, ...]]:
     """The steps after fills and triggers, whatever moved the margin: liquidations, then margin
     calls. A price move runs them; so does a funding settlement (a wallet move at a standing mark).
     The caller holds the price-move and symbol locks."""
     liquidated = liquidation.liquidate_reached(tx, ctx, spec, mark)
     called = margin_calls.call_reached(tx, ctx, spec, mark)
-    adl.rank_symbol(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left
+    if rank_adl:
+        adl.refresh(tx, ctx, spec.symbol, mark)  # last: ranks the positions the move left, when due
     return tuple(liquidated), tuple(called)

@@ -1,13 +1,15 @@
 """Scheduled market events, applied in time order through the engine (issue 13).
 
-Four kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``),
-funding times (``PUT /_isomargin/v1/funding/{symbol}``), the end of GTD orders (``goodTillDate``)
-and the end of listen keys (60 minutes after their last keepalive).
-:func:`apply_next_due` applies the earliest one due, in one transaction, at its own time: a path
-point is a price move (``service.price_moves``: fills, liquidations, margin calls), a funding time
-a settlement (``service.funding``), a GTD end the order's expiry (EXPIRED, its margin released),
-a key's end its ``listenKeyExpired``. At the same millisecond: keys' ends, path points, funding
-(charged at the new mark), then GTD ends (assumed).
+Five kinds are scheduled: mark-price path points (``PUT /_isomargin/v1/markPrices/{symbol}/path``),
+funding times (``PUT /_isomargin/v1/funding/{symbol}``), the end of GTD orders (``goodTillDate``),
+the end of listen keys (60 minutes after their last keepalive) and the ADL refresh of a symbol
+whose price moved since its last ranking (``service.adl``: at the end of its ``adlRefreshMs``
+interval, issue 12). :func:`apply_next_due` applies the earliest one due, in one transaction, at
+its own time: a path point is a price move (``service.price_moves``: fills, liquidations, margin
+calls), a funding time a settlement (``service.funding``), a GTD end the order's expiry (EXPIRED,
+its margin released), a key's end its ``listenKeyExpired``, an ADL refresh a ranking of the symbol
+at its standing mark. At the same millisecond: keys' ends, path points, funding (charged at the
+new mark), GTD ends, then ADL refreshes, which rank what the others left (assumed).
 
 Two callers: ``POST /_isomargin/v1/clock/advance`` (every event the advance passes, one by one),
 and each worker's poller while the clock runs (events whose time wall time has reached). The
@@ -21,12 +23,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from isomargin.domain.events import ListenKeyExpired
-from isomargin.service import fills, funding, price_moves
+from isomargin.service import adl, fills, funding, price_moves
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen
 from isomargin.service.context import ServiceContext
 from isomargin.service.errors import AdminError
-from isomargin.store import Store, Tx, listen_keys, orders, outbox, repo, schedule, trading
+from isomargin.store import Store, Tx, listen_keys, orders, outbox, repo, risk, schedule, trading
+from isomargin.store import adl as adl_store
 
 #: at most this many points per path (one PUT)
 MAX_PATH_POINTS = 10_000
@@ -55,7 +58,7 @@ class Applied:
     """One scheduled event applied, and what it caused."""
 
     time: int
-    report: price_moves.MoveReport | funding.Settlement | GtdExpiry | ListenKeyEnd
+    report: price_moves.MoveReport | funding.Settlement | GtdExpiry | ListenKeyEnd | adl.Refreshed
 
 
 def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_event: bool = False) -> Applied | None:
@@ -64,19 +67,25 @@ def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_even
     ``freeze_at_event``: a frozen clock is moved to the event's time in the same transaction, so an
     advance interrupted half way leaves the clock where its last applied event happened.
     """
+    # first, before any claim: a price move takes this lock and then writes adl_refreshes, so
+    # claiming that row before it could deadlock with a move (the other kinds' rows no move touches)
+    risk.lock_price_moves(tx)
     while True:
         key = listen_keys.next_expiry_due(tx, until_ms)
         point = schedule.next_point_due(tx, until_ms)
         due = schedule.next_funding_due(tx, until_ms)
         gtd = orders.next_gtd_due(tx, until_ms)
+        ranking = adl_store.next_refresh_due(tx, until_ms, ctx.adl_refresh_ms)
         # (time, rank): at the same millisecond a key's end comes first — it is invalid from its
         # expiry on (``ListenKey.valid_at``), so what that millisecond causes is not sent on it —
-        # then path points, funding (charged at the new mark), GTD ends (assumed)
+        # then path points, funding (charged at the new mark), GTD ends, ADL refreshes (assumed).
+        # A refresh is due at the end of its interval, never before now (a shortened interval)
         candidates = [
             (key.expires_at, 0) if key else None,
             (point.at_ms, 1) if point else None,
             (due.next_time, 2) if due else None,
             (gtd[1].good_till_date, 3) if gtd else None,
+            (max(ctx.now_ms, ranking.ranked_at + ctx.adl_refresh_ms), 4) if ranking else None,
         ]
         present = [c for c in candidates if c is not None]
         if not present:
@@ -88,7 +97,7 @@ def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_even
             ended = _end_listen_key(tx, at, key)
             if ended is None:
                 continue  # kept alive or ended by another worker since it was read: look again
-            report: price_moves.MoveReport | funding.Settlement | GtdExpiry | ListenKeyEnd = ended
+            report: price_moves.MoveReport | funding.Settlement | GtdExpiry | ListenKeyEnd | adl.Refreshed = ended
         elif kind == 1:
             assert point is not None
             schedule.remove_point(tx, point.id)
@@ -101,9 +110,12 @@ def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_even
         elif kind == 2:
             assert due is not None
             report = funding.settle(tx, at, due)
-        else:
+        elif kind == 3:
             assert gtd is not None
             report = _expire_gtd(tx, at, *gtd)
+        else:
+            assert ranking is not None
+            report = adl.refresh_scheduled(tx, at, ranking)
         if freeze_at_event:
             set_frozen(tx, time)
         return Applied(time, report)

@@ -1,9 +1,11 @@
-"""The reads and writes of ADL ranking (service/adl.py): a symbol's positions, their quantiles.
+"""The reads and writes of ADL ranking (service/adl.py): a symbol's positions, their quantiles,
+and when the symbol was last ranked.
 
 One statement reads every position of a symbol the ranking looks at, with what it needs beside
 (the account's margin type for the symbol and its cross wallet); the quantiles that changed are
 written back in a few statements, grouped by value. Both are O(n) in the symbol's positions: the
-ranking is relative, so a price move re-ranks them all.
+ranking is relative, so a ranking re-ranks them all — which is why it runs at most once per
+refresh interval (``adl_refreshes``), not at every price move.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.store import schema
-from isomargin.store.base import Tx
+from isomargin.store.base import Row, Tx
 from isomargin.store.money_sql import decode_money as _decimal
 
 #: rows per UPDATE: far below SQLite's 32,766 parameters and PostgreSQL's 65,535
@@ -105,3 +107,52 @@ def open_interest(tx: Tx, symbol: str | None) -> dict[str, tuple[Decimal, Decima
         sql += " AND symbol = ?"
         params = (symbol,)
     return {str(r[0]): (_decimal(r[1]), _decimal(r[2])) for r in tx.all(sql + " GROUP BY symbol", params)}
+
+
+# --- when each symbol was ranked --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """A symbol's last ranking (server ms) and whether a price move or settlement came since."""
+
+    symbol: str
+    ranked_at: int
+    pending: bool
+
+
+def _refresh(row: Row) -> Refresh:
+    return Refresh(str(row[0]), int(row[1]), bool(row[2]))
+
+
+def last_refresh(tx: Tx, symbol: str) -> Refresh | None:
+    """``symbol``'s last ranking; None if it was never ranked. The caller holds the symbol's lock."""
+    row = tx.one("SELECT symbol, ranked_at, pending FROM adl_refreshes WHERE symbol = ?", (symbol,))
+    return None if row is None else _refresh(row)
+
+
+def set_ranked(tx: Tx, symbol: str, now_ms: int) -> None:
+    tx.run(
+        "INSERT INTO adl_refreshes (symbol, ranked_at, pending) VALUES (?, ?, ?)"
+        " ON CONFLICT (symbol) DO UPDATE SET ranked_at = excluded.ranked_at, pending = excluded.pending",
+        (symbol, now_ms, False),
+    )
+
+
+def set_pending(tx: Tx, symbol: str) -> None:
+    """A price move or settlement the last ranking has not seen (the row exists: it was ranked)."""
+    tx.run("UPDATE adl_refreshes SET pending = ? WHERE symbol = ?", (True, symbol))
+
+
+def next_refresh_due(tx: Tx, until_ms: int, interval_ms: int) -> Refresh | None:
+    """The pending symbol whose interval ends first, at or before ``until_ms``, claimed for this
+    transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, as the other scheduled events).
+
+    One row per symbol ever ranked: a handful, read whole."""
+    lock = " FOR UPDATE SKIP LOCKED" if tx.dialect == "postgresql" else ""
+    row = tx.one(
+        "SELECT symbol, ranked_at, pending FROM adl_refreshes WHERE pending = ? AND ranked_at <= ?"
+        " ORDER BY ranked_at, symbol LIMIT 1" + lock,
+        (True, until_ms - interval_ms),
+    )
+    return None if row is None else _refresh(row)

@@ -372,6 +372,23 @@ def force_orders(
     return [_order(r) for r in tx.all(sql, params)]
 
 
+def last_order_id(tx: Tx) -> int:
+    """The highest orderId given so far (0: none): where a forceOrder stream starts reading."""
+    row = tx.one("SELECT MAX(id) FROM orders")
+    return 0 if row is None or row[0] is None else int(row[0])
+
+
+def latest_liquidations(tx: Tx, after_id: int) -> list[OrderRow]:
+    """Each symbol's latest LIQUIDATION order with an id above ``after_id`` (the forceOrder
+    streams), by symbol: a range of the primary key, the orders placed since the last read."""
+    rows = tx.all(
+        f"SELECT {_ORDER_COLS} FROM orders WHERE id IN (SELECT MAX(id) FROM orders"
+        " WHERE id > ? AND auto_close_type = ? GROUP BY symbol) ORDER BY symbol",
+        (after_id, "LIQUIDATION"),
+    )
+    return [_order(r) for r in rows]
+
+
 def set_client_order_id(tx: Tx, order_id: int, client_order_id: str) -> None:
     """Name an order after its id (the engine's ``autoclose-…`` orders need the id first)."""
     tx.run("UPDATE orders SET client_order_id = ? WHERE id = ?", (client_order_id, order_id))

@@ -173,15 +173,17 @@ def remove_point(tx: Tx, point_id: int) -> None:
     tx.run("DELETE FROM price_path_points WHERE id = ?", (point_id,))
 
 
-def anything_due(tx: Tx, until_ms: int) -> bool:
-    """Whether a path point, a funding time, a GTD order's end or a listen key's end is due (a
-    cheap read before a claiming write; each an index range)."""
+def anything_due(tx: Tx, until_ms: int, adl_refresh_ms: int) -> bool:
+    """Whether a path point, a funding time, a GTD order's end, a listen key's end or a pending ADL
+    refresh is due (a cheap read before a claiming write; each an index range, or a table of one
+    row per symbol)."""
     row = tx.one(
         "SELECT EXISTS (SELECT 1 FROM price_path_points WHERE at_ms <= ?)"
         " OR EXISTS (SELECT 1 FROM funding_schedules WHERE next_time <= ?)"
         " OR EXISTS (SELECT 1 FROM orders WHERE status IN ('NEW', 'PARTIALLY_FILLED')"
         " AND good_till_date > 0 AND good_till_date <= ?)"
-        " OR EXISTS (SELECT 1 FROM listen_keys WHERE expires_at > 0 AND expires_at <= ?)",
-        (until_ms, until_ms, until_ms, until_ms),
+        " OR EXISTS (SELECT 1 FROM listen_keys WHERE expires_at > 0 AND expires_at <= ?)"
+        " OR EXISTS (SELECT 1 FROM adl_refreshes WHERE pending = ? AND ranked_at <= ?)",
+        (until_ms, until_ms, until_ms, until_ms, True, until_ms - adl_refresh_ms),
     )
     return bool(row and row[0])

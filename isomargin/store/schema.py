@@ -363,6 +363,17 @@ algo_orders = sa.Table(
     sa.Index("ix_algo_orders_trail", "symbol", "working_type", "side", "trail_key"),
 )
 
+#: When each symbol's ADL quantiles were last ranked (issue 12): at most once per ``adlRefreshMs``
+#: of server time (service/adl.py). ``pending``: a price move or funding settlement came since,
+#: so the scheduler ranks the symbol again when the interval is up, even if nothing else moves.
+adl_refreshes = sa.Table(
+    "adl_refreshes",
+    metadata,
+    sa.Column("symbol", sa.String(32), primary_key=True),
+    sa.Column("ranked_at", sa.BigInteger, nullable=False),
+    sa.Column("pending", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
 server_state = sa.Table(
     "server_state",
     metadata,

@@ -1,24 +1,30 @@
 """ADL quantiles in positionRisk and adlQuantile, symbolAdlRisk and insuranceBalance, through the app.
 
-Quantiles are ranked when the mark moves (service/adl.py, called by the control plane's mark
-move) against every position of the symbol and side; the numbers below are worked by hand with
-BTCUSDT's first tier (maintenance margin 0.4% of the notional, no cum) and Binance's LeveragePnL
-(domain/adl.py): max(0, PnL) / max(1, wallet) × maintenance margin / (wallet + PnL).
+Quantiles are ranked against every position of the symbol and side (service/adl.py) by a price
+move, at most once per ``adlRefreshMs`` of server time (default 30000: Binance refreshes them
+"every 30s" [doc ADLQ]), and by the scheduler when a move came since and the interval is up. The
+tests of the ranking rule set the interval to 0 (every move ranks); the tests of the cadence run
+on a frozen clock. The numbers below are worked by hand with BTCUSDT's first tier (maintenance
+margin 0.4% of the notional, no cum) and Binance's LeveragePnL (domain/adl.py):
+max(0, PnL) / max(1, wallet) × maintenance margin / (wallet + PnL).
 """
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from isomargin.api.app import IsomarginApp
+from isomargin.api.poller import apply_due
 from isomargin.api.routes import route_table
 from isomargin.store import insurance
 from tests import snapshot
 from tests.api.surface_support import ok, risk, sdk_parse
-from tests.support import Api, Creds
+from tests.market.test_clock_funding_paths import advance, freeze
+from tests.support import CONTROL, Api, Creds
 from tests.trading.support import book, market
 
 # Binance's doc examples (reference §3.5 [doc ADLQ][doc ADLR][doc IFB]), for the keys and JSON types
@@ -52,6 +58,17 @@ async def shown(api: Api, creds: Creds) -> tuple[int, int]:
     return v2["adlQuantile"], v3["adl"]
 
 
+async def refresh_every(api: Api, ms: int) -> None:
+    r = await api.http.put(f"{CONTROL}/settings", json={"adlRefreshMs": ms})
+    assert (r.status_code, r.json()) == (200, {"adlRefreshMs": ms})
+
+
+@pytest.fixture
+async def every_move(api: Api) -> None:
+    """Rank at every price move: the tests of the ranking rule, not of its cadence."""
+    await refresh_every(api, 0)
+
+
 @pytest.fixture
 async def four(api: Api) -> list[Creds]:
     """Three isolated longs and one isolated short of 0.01 BTCUSDT, then the mark at 51000."""
@@ -64,15 +81,127 @@ async def four(api: Api) -> list[Creds]:
     return accounts
 
 
+AT_51000 = [(3, 3), (4, 4), (0, 0), (4, 4)]
+AT_49000 = [(0, 0), (0, 0), (0, 0), (4, 4)]
+
+
 async def test_position_risk_shows_the_rank_among_the_symbols_longs_and_shorts(api: Api, four: list[Creds]) -> None:
+    # the symbol's first price move ranks it (it was never ranked), whatever the interval:
     # at 51000 the notional is 510 and the maintenance margin 510 × 0.004 = 2.04 for each
     # long A: PnL 10, 10/50 × 2.04/60 = 0.0068;  long B: 10/25 × 2.04/35 = 0.02331…;  long C: PnL −10 → 0
     # longs ascending C, A, B: A rank 2/3 → ceil(10/3) − 1 = 3; B 3/3 → 4; C not in profit → 0
     # the short (PnL +10) is the only short: 1/1 → 4
-    assert [await shown(api, c) for c in four] == [(3, 3), (4, 4), (0, 0), (4, 4)]
+    assert [await shown(api, c) for c in four] == AT_51000
     # the mark falls: every long at a loss → 0; the short gains 30 and stays first → 4
+    await refresh_every(api, 0)
     await api.mark("BTCUSDT", "49000")
-    assert [await shown(api, c) for c in four] == [(0, 0), (0, 0), (0, 0), (4, 4)]
+    assert [await shown(api, c) for c in four] == AT_49000
+
+
+async def ranked_now(api: Api, mark: str) -> int:
+    """Freeze the clock and rank the symbol at ``mark`` there and then; the default interval
+    (30 s) applies from this ranking on. The server time it stands at."""
+    now = await freeze(api)
+    await refresh_every(api, 0)
+    await api.mark("BTCUSDT", mark)
+    await refresh_every(api, 30_000)
+    return now
+
+
+async def test_a_move_within_the_interval_leaves_the_quantiles_as_ranked(api: Api, four: list[Creds]) -> None:
+    """Binance refreshes adlQuantile every 30 s [doc ADLQ]: a move within 30 s of the last ranking
+    shows nothing new; the scheduler ranks what it moved when the 30 s are up, not a ms before."""
+    await ranked_now(api, "51000")
+    await api.mark("BTCUSDT", "49000")
+    assert [await shown(api, c) for c in four] == AT_51000  # as ranked at 51000
+    await advance(api, 29_999)
+    await api.mark("BTCUSDT", "49000")  # 29.999 s after the ranking: still within it
+    assert [await shown(api, c) for c in four] == AT_51000
+    await advance(api, 1)  # 30 s: the ranking comes, at the standing 49000
+    assert [await shown(api, c) for c in four] == AT_49000
+
+
+async def test_the_first_move_after_the_interval_ranks_at_once(api: Api, four: list[Creds]) -> None:
+    await ranked_now(api, "51000")
+    assert (await advance(api, 30_000))["events"] == []  # nothing moved since: nothing ranked
+    assert [await shown(api, c) for c in four] == AT_51000
+    await api.mark("BTCUSDT", "49000")  # 30 s after the ranking: this move ranks
+    assert [await shown(api, c) for c in four] == AT_49000
+    await api.mark("BTCUSDT", "51000")  # the next interval has just begun
+    assert [await shown(api, c) for c in four] == AT_49000
+
+
+async def test_an_advance_past_the_interval_ranks_what_moved_without_another_move(api: Api, four: list[Creds]) -> None:
+    """The scheduler ranks a symbol whose price moved since its last ranking once its interval is up,
+    at the standing mark: the quantile is fresh without another move."""
+    await ranked_now(api, "51000")
+    await api.mark("BTCUSDT", "49000")
+    moved = await advance(api, 60_000)
+    assert moved["events"] == []  # a ranking moves no money: applied, not listed
+    assert [await shown(api, c) for c in four] == AT_49000
+    # a position opened with no price move since: no ranking is due, it shows 0 until one is
+    # (assumed, service/adl.py; ranked, this long at 40000 would be the longs' first: 4)
+    late = await api.account("10000")
+    await api.position(late, "BTCUSDT", "0.01", "40000", leverage=10)
+    await advance(api, 60_000)
+    assert await shown(api, late) == (0, 0)
+    await api.mark("BTCUSDT", "49000")
+    assert await shown(api, late) == (4, 4)
+
+
+async def test_a_scheduled_ranking_comes_between_path_points_in_time_order(api: Api, four: list[Creds]) -> None:
+    """A point 10 s after the ranking leaves the symbol pending; the ranking comes at 30 s, at that
+    point's mark; a point at 40 s is 10 s into the next interval and waits for its end (60 s)."""
+    now = await ranked_now(api, "51000")
+    points = [{"afterMs": 10_000, "markPrice": "49000"}, {"afterMs": 40_000, "markPrice": "51000"}]
+    r = await api.http.put(f"{CONTROL}/markPrices/BTCUSDT/path", json={"points": points})
+    assert r.status_code == 200, r.text
+    moved = await advance(api, 59_999)
+    assert [(e["type"], e["time"]) for e in moved["events"]] == [
+        ("MARK_PRICE", now + 10_000),
+        ("MARK_PRICE", now + 40_000),
+    ]
+    assert [await shown(api, c) for c in four] == AT_49000  # ranked at 30 s, at 49000
+    await advance(api, 1)
+    assert [await shown(api, c) for c in four] == AT_51000  # ranked at 60 s, at 51000
+
+
+async def test_the_poller_ranks_a_pending_symbol_while_the_clock_runs(
+    api: Api, app: IsomarginApp, four: list[Creds]
+) -> None:
+    """Each worker's poller applies due rankings as wall time reaches them (api/poller.py)."""
+    await refresh_every(api, 1)
+    await api.mark("BTCUSDT", "49000")  # ranks (1 ms passed), or else leaves the symbol pending
+    await api.http.put(f"{CONTROL}/settings", json={"adlRefreshMs": 60_000})
+    await api.mark("BTCUSDT", "51000")  # within 60 s of that ranking: pending
+    assert [await shown(api, c) for c in four] == AT_49000
+    assert await apply_due(app.state) == 0  # the interval is not up
+    await refresh_every(api, 1)
+    await asyncio.sleep(0.002)
+    assert await apply_due(app.state) == 1  # one ranking, at the standing mark 51000
+    assert [await shown(api, c) for c in four] == AT_51000
+    assert await apply_due(app.state) == 0  # nothing pending any more
+
+
+async def test_the_interval_is_a_shared_setting(api: Api) -> None:
+    r = await api.http.get(f"{CONTROL}/settings")
+    snapshot.check("control-settings-get", r)
+    assert r.json() == {"marginCallRatio": "0.8", "adlRefreshMs": 30_000}  # the defaults
+    r = await api.http.put(f"{CONTROL}/settings", json={"adlRefreshMs": 5000, "marginCallRatio": "0.7"})
+    snapshot.check("control-settings-put", r)
+    assert r.json() == {"marginCallRatio": "0.7", "adlRefreshMs": 5000}
+    assert (await api.http.get(f"{CONTROL}/settings")).json() == {"marginCallRatio": "0.7", "adlRefreshMs": 5000}
+    for bad, message in [
+        (-1, "adlRefreshMs must be from 0 to 31536000000"),
+        (31_536_000_001, "adlRefreshMs must be from 0 to 31536000000"),
+        ("30000", "adlRefreshMs must be an integer"),
+        (1.5, "adlRefreshMs must be an integer"),
+    ]:
+        r = await api.http.put(f"{CONTROL}/settings", json={"adlRefreshMs": bad})
+        assert (r.status_code, r.json()) == (400, {"error": message})
+    assert (await api.http.get(f"{CONTROL}/settings")).json()["adlRefreshMs"] == 5000  # unchanged
+    await api.http.post(f"{CONTROL}/reset")
+    assert (await api.http.get(f"{CONTROL}/settings")).json() == {"marginCallRatio": "0.8", "adlRefreshMs": 30_000}
 
 
 async def test_adl_quantile_lists_the_symbols_with_a_position(api: Api, four: list[Creds]) -> None:
@@ -94,7 +223,7 @@ async def test_adl_quantile_golden_and_errors(api: Api, four: list[Creds]) -> No
     assert (r.status_code, r.json()) == (400, BAD_SYMBOL)
 
 
-async def test_an_isolated_hedge_pair_shows_each_leg(api: Api) -> None:
+async def test_an_isolated_hedge_pair_shows_each_leg(api: Api, every_move: None) -> None:
     hedge = await api.account("10000", dual=True)
     other = await api.account("10000")
     await api.position(hedge, "BTCUSDT", "0.01", "50000", leverage=10, side="LONG")  # wallet 50
@@ -105,7 +234,7 @@ async def test_an_isolated_hedge_pair_shows_each_leg(api: Api) -> None:
     assert await adl_quantiles(api, hedge) == [{"symbol": "BTCUSDT", "adlQuantile": {"LONG": 4, "SHORT": 0, "BOTH": 0}}]
 
 
-async def test_a_crossed_position_is_ranked_on_the_cross_wallet(api: Api) -> None:
+async def test_a_crossed_position_is_ranked_on_the_cross_wallet(api: Api, every_move: None) -> None:
     crossed, isolated = await api.account("10000"), await api.account("10000")
     await book(api, "BTCUSDT", "50000")
     await market(api, crossed, "BUY", "0.01")  # CROSSED (the default), fee 500 × 0.0005 = 0.25
@@ -118,7 +247,7 @@ async def test_a_crossed_position_is_ranked_on_the_cross_wallet(api: Api) -> Non
     assert await shown(api, isolated) == (4, 4)
 
 
-async def test_a_crossed_hedge_pair_shows_one_value_and_the_hedge_sign(api: Api) -> None:
+async def test_a_crossed_hedge_pair_shows_one_value_and_the_hedge_sign(api: Api, every_move: None) -> None:
     hedge, other = await api.account("10000", dual=True), await api.account("10000")
     await book(api, "BTCUSDT", "50000")
     await market(api, hedge, "BUY", "0.01", positionSide="LONG")
@@ -137,13 +266,16 @@ async def test_a_crossed_hedge_pair_shows_one_value_and_the_hedge_sign(api: Api)
     assert await shown(api, other) == (4, 4)
 
 
-async def test_a_position_opened_after_the_move_waits_for_the_next(api: Api) -> None:
+async def test_a_position_opened_after_the_ranking_waits_for_the_next(api: Api) -> None:
     creds = await api.account("10000")
-    await api.mark("BTCUSDT", "51000")
+    await freeze(api)
+    await api.mark("BTCUSDT", "51000")  # ranks the symbol (nobody holds it yet)
     await api.position(creds, "BTCUSDT", "0.01", "50000", leverage=10)
     # ranked when the price moves, not on every read (Binance refreshes every 30 s [doc ADLQ])
     assert await shown(api, creds) == (0, 0)
-    await api.mark("BTCUSDT", "51000")
+    await api.mark("BTCUSDT", "51000")  # within the interval: noted, not ranked
+    assert await shown(api, creds) == (0, 0)
+    await advance(api, 30_000)  # the interval is up: ranked at the standing 51000, alone → 4
     assert await shown(api, creds) == (4, 4)
 
 

@@ -32,7 +32,7 @@ async def test_a_lower_ratio_calls_earlier_and_re_keys_open_positions(api: Api) 
         ({"marginCallRatio": "0"}, "marginCallRatio must be above 0 and below 1"),
         ({"marginCallRatio": "0.123456789"}, "marginCallRatio has more than 8 decimals"),
         ({"marginCallRatio": "soon"}, 'marginCallRatio must be a decimal string such as "100.5"'),
-        ({}, "send nextOrderId, marginCallRatio or both"),
+        ({}, "send nextOrderId, marginCallRatio, adlRefreshMs or several"),
     ],
 )
 async def test_bad_ratios_are_refused(api: Api, body: dict[str, str], message: str) -> None:

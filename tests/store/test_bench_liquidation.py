@@ -149,22 +149,34 @@ _WALK = re.compile(
 )
 
 
+def walks_of(plans: list[tuple[str, str]]) -> list[str]:
+    return sorted({f"{plan}  <-  {sql}" for sql, plan in plans if _WALK.match(plan)})
+
+
 def test_a_tick_walks_no_table_that_grows_with_the_positions(tmp_path: Path) -> None:
     store = loaded(f"sqlite:///{tmp_path}/plans.db")
     try:
+        # the symbol's first move ranks its ADL quantiles (never ranked): the one walk of the
+        # symbol's positions there is, and it comes at most once per refresh interval (30 s)
+        ranking: list[tuple[str, str]] = []
+        assert move(store, data.START_MARK, lambda tx: PlanningTx(tx, ranking)).liquidations == ()
+        (walk,) = walks_of(ranking)
+        assert "adl_quantile" in walk, walk
         plans: list[tuple[str, str]] = []
         assert move(store, data.QUIET_MARK, lambda tx: PlanningTx(tx, plans)).liquidations == ()
         assert len(move(store, data.LIQUIDATING_MARK, lambda tx: PlanningTx(tx, plans)).liquidations) == 3
+        # 30 s of server time later the next move ranks again: the same one walk
+        later = ServiceContext(dict(DEFAULT_SYMBOLS), NOW + 30_000)
+        again: list[tuple[str, str]] = []
+        store.write_sync(lambda tx: admin.set_mark_price(PlanningTx(tx, again), later, data.SYMBOL, data.QUIET_MARK))
+        assert walks_of(again) == [walk]
     finally:
         store.close()
     planned = {sql for sql, _ in plans}
     assert any("liquidation_key >=" in sql for sql in planned)  # the candidate search was planned
-    walks = sorted({f"{plan}  <-  {sql}" for sql, plan in plans if _WALK.match(plan)})
-    # The one known walk: the ADL ranking (service/adl.py) reads every position of the symbol on
-    # every move — issue 12's open item (rank at most once per 30 s of server time, as Binance
-    # refreshes quantiles). Any other walk fails here.
-    adl = [w for w in walks if "adl_quantile" in w]
-    assert len(adl) <= 1 and [w for w in walks if w not in adl] == []
+    # within the interval, neither tick walks anything: the ranking waits for its refresh (the
+    # code of main before it ranked at every move and failed here)
+    assert walks_of(plans) == []
     # re-arming margin calls reads the latched rows only: a range of the margin-call key below the
     # mark would hold every position the mark has not reached, which no plan text tells from a
     # range of reached shorts, so the statement's index is named here

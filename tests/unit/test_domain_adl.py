@@ -7,6 +7,7 @@ from decimal import Decimal, localcontext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from isomargin.domain import adl
 from isomargin.domain.adl import AdlPosition, adl_risk, leverage_pnl, quantiles, rank
 from isomargin.domain.brackets import Bracket
 from isomargin.domain.position import DECIMAL_CONTEXT
@@ -150,3 +151,11 @@ def test_adl_risk_from_the_funds_cover_of_the_open_interest() -> None:
     assert adl_risk(Decimal("9.99"), Decimal(10_000)) == "high"
     assert adl_risk(Decimal(0), Decimal(1)) == "high"  # an empty fund under any open interest
     assert adl_risk(Decimal(-5), Decimal(10_000)) == "high"  # a fund paid out past zero
+
+
+def test_a_symbol_is_ranked_again_once_its_interval_is_up() -> None:
+    assert adl.refresh_due(None, 5, 30_000)  # never ranked
+    assert not adl.refresh_due(1_000, 30_999, 30_000)  # 29.999 s after
+    assert adl.refresh_due(1_000, 31_000, 30_000)  # 30 s after
+    assert adl.refresh_due(1_000, 1_000, 0)  # interval 0: every move
+    assert adl.refresh_due(1_000, 999, 30_000)  # the clock was set back before the ranking

@@ -68,6 +68,7 @@ ROUTES = [
     Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.put_funding), methods=["PUT"]),
     Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.get_funding), methods=["GET"]),
     Route(f"{PREFIX}/funding/{{symbol}}", guarded(schedule.delete_funding), methods=["DELETE"]),
+    Route(f"{PREFIX}/settings", guarded(trading.get_settings), methods=["GET"]),
     Route(f"{PREFIX}/settings", guarded(trading.put_settings), methods=["PUT"]),
     Route(f"{PREFIX}/clock", guarded(clock.get_clock), methods=["GET"]),
     Route(f"{PREFIX}/clock", guarded(clock.set_clock), methods=["PUT"]),

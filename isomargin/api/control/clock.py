@@ -6,7 +6,9 @@ time (a suite that freezes at the same ``T`` every run gets the same times in ev
 ``{"frozen": false}`` lets it run again from there. ``POST
 /clock/advance`` ``{"ms": N}`` moves it forward and applies, in time order, every scheduled event
 it passes (issue 13: path points, funding times, GTD ends and listen keys' ends, each through the
-engine), answering with what each caused.
+engine), answering with what each caused. ADL refreshes it passes (issue 12, ``service.adl``) are
+applied too, in their place, but not listed: they move no money and cause nothing a bot acts on
+but the quantiles it reads.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from isomargin.api.control.market import move_body
 from isomargin.api.state import AppState
 from isomargin.clock import wall_ms
 from isomargin.money import decimal_string, fixed
-from isomargin.service import admin, funding, scheduler
+from isomargin.service import adl, admin, funding, scheduler
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen, set_offset
 from isomargin.service.errors import AdminError
@@ -111,7 +113,8 @@ async def advance_clock(request: Request) -> Response:
         state.clock.frozen_at_ms = until
     else:
         state.clock.offset_ms += ms
-    return JSONResponse({**_clock_body(state), "events": [_event(e) for e in applied]})
+    events = [_event(e) for e in applied if not isinstance(e.report, adl.Refreshed)]
+    return JSONResponse({**_clock_body(state), "events": events})
 
 
 def _event(applied: scheduler.Applied) -> dict[str, Any]:
@@ -138,6 +141,7 @@ def _event(applied: scheduler.Applied) -> dict[str, Any]:
             "liquidations": [],
             "marginCalls": [],
         }
+    assert isinstance(report, funding.Settlement), "ADL refreshes are left out of the reply"
     return {"type": "FUNDING", **settlement_body(report)}
 
 

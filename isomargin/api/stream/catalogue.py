@@ -19,7 +19,10 @@ STREAM_ITEMS: tuple[StreamItem, ...] = (
     StreamItem("URL", "/private/ws?listenKey=…&events=A/B", True, "raw frames; events is an allow-list [obs MAXT]"),
     StreamItem("URL", "/private/stream?listenKey=…&events=…", True, "several keys; frames wrapped {stream, data}"),
     StreamItem(
-        "URL", "/market/ws/<stream>, /market/stream?streams=…", True, "mark-price and bookTicker streams; SUBSCRIBE too"
+        "URL",
+        "/market/ws/<stream>, /market/stream?streams=…",
+        True,
+        "mark-price, bookTicker, forceOrder; SUBSCRIBE too",
     ),
     StreamItem("URL", "/public/…", True, "accepted, commands answered; <symbol>@bookTicker only"),
     StreamItem(
@@ -45,7 +48,12 @@ STREAM_ITEMS: tuple[StreamItem, ...] = (
     ),
     StreamItem("event", "<symbol>@markPrice(@1s), !markPrice@arr(@1s)", True, "premiumIndex's values, every 3 s / 1 s"),
     StreamItem("event", "<symbol>@bookTicker", True, "the control plane's book top, on change; B/A assumed"),
-    StreamItem("event", "<symbol>@forceOrder", False, "with liquidations"),
+    StreamItem(
+        "event",
+        "<symbol>@forceOrder, !forceOrder@arr",
+        True,
+        "each symbol's latest liquidation of the second [doc LOS]",
+    ),
     StreamItem("command", "ws-fapi userDataStream.start / .ping / .stop", True, "/ws-fapi/v1; the same key as REST"),
     StreamItem("rule", "ping every 3 min, closed after 10 min without pong", True, "uvicorn's ws ping"),
     StreamItem("rule", "24-hour connection limit by the server clock", True, "close 1000 (code assumed)"),

@@ -94,7 +94,7 @@ class StreamEndpoint:
         try:
             for key in url.keys:
                 await session.subscribe_key(key.listen_key, key.events, found.get(key.listen_key))
-            self.market.subscribe(session.connection, list(url.streams))
+            await self.market.subscribe(session.connection, list(url.streams))
             await send({"type": "websocket.accept"})
             await session.run(receive, send)
         finally:
@@ -226,11 +226,11 @@ class Session:
             if name not in self.names:
                 self.names.append(name)
         if self.url.kind == "market" or (self.url.kind == "legacy" and self.endpoint.legacy):
-            self.endpoint.market.subscribe(self.connection, names)
+            await self.endpoint.market.subscribe(self.connection, names)
             names = [n for n in names if not market.served(n)]
         elif self.url.kind == "public":
             # Binance serves book data on /public since the 2026 URL split (reference §4.2)
-            self.endpoint.market.subscribe(self.connection, [n for n in names if book_ticker.served(n)])
+            await self.endpoint.market.subscribe(self.connection, [n for n in names if book_ticker.served(n)])
         wanted: dict[str, frozenset[str] | None] = {}
         for name in names:
             key, _, event = name.partition("@")

@@ -1,6 +1,7 @@
 """Market streams: ``<symbol>@markPrice`` (every 3 s), ``<symbol>@markPrice@1s`` and
 ``!markPrice@arr`` (``@1s``) [doc Mark-Price-Stream]; ``<symbol>@bookTicker`` (``book_ticker.py``)
-rides the same once-a-second round.
+and ``<symbol>@forceOrder`` / ``!forceOrder@arr`` (``force_order.py``) ride the same
+once-a-second round.
 
 The values are premiumIndex's, from the same service and row (``handlers.market``), so a stream
 and a REST read of the same moment agree: the control plane's ``PUT /markPrices/{symbol}`` shows
@@ -24,8 +25,9 @@ import orjson
 
 from isomargin.api.handlers.market import premium_row
 from isomargin.api.state import AppState
-from isomargin.api.stream import book_ticker
+from isomargin.api.stream import book_ticker, force_order
 from isomargin.api.stream.connection import Connection
+from isomargin.service import force_orders
 from isomargin.service.context import ServiceContext
 from isomargin.service.reads import SymbolQuery, market_prices
 
@@ -37,7 +39,7 @@ SLOW_EVERY_S = 3
 
 
 def served(name: str) -> bool:
-    return _NAME.match(name) is not None or book_ticker.served(name)
+    return _NAME.match(name) is not None or book_ticker.served(name) or force_order.served(name)
 
 
 def frame(row: dict[str, Any]) -> dict[str, Any]:
@@ -60,11 +62,17 @@ class MarketStreams:
         self.subscribers: dict[Connection, list[str]] = {}
         self._task: asyncio.Task[None] | None = None
         self.book_tickers = book_ticker.BookTickers()
+        #: the orderId this worker's forceOrder streams have read up to; None until one is subscribed
+        self.liquidations_read: int | None = None
 
-    def subscribe(self, connection: Connection, names: list[str]) -> None:
+    async def subscribe(self, connection: Connection, names: list[str]) -> None:
         wanted = [n for n in names if served(n)]
         if not wanted:
             return
+        reading = any(force_order.served(n) for names in self.subscribers.values() for n in names)
+        if not reading and any(force_order.served(n) for n in wanted):
+            # from this subscription on (nothing older): a liquidation after the answer is pushed
+            self.liquidations_read = await self.state.store.read(force_orders.stream_start)
         current = self.subscribers.setdefault(connection, [])
         current += [n for n in wanted if n not in current]
         if self._task is None:
@@ -109,11 +117,19 @@ class MarketStreams:
         names = {n for names in self.subscribers.values() for n in names}
         if any(_NAME.match(n) for n in names):
             await self._push_marks(ctx, slow=slow)
+        due: list[tuple[Connection, str, Any]] = []
         if any(book_ticker.served(n) for n in names):
             tops = await state.store.read(lambda tx: book_ticker.tops(tx, ctx))
-            for connection, name, data in self.book_tickers.due(tops, ctx.now_ms, self.subscribers):
-                body = {"stream": name, "data": data} if connection.wrapped else data
-                connection.push(orjson.dumps(body).decode())
+            due += self.book_tickers.due(tops, ctx.now_ms, self.subscribers)
+        if self.liquidations_read is not None and any(force_order.served(n) for n in names):
+            after = self.liquidations_read
+            self.liquidations_read, latest = await state.store.read(
+                lambda tx: force_orders.latest_liquidations(tx, ctx, after)
+            )
+            due += force_order.due(latest, ctx.now_ms, self.subscribers)
+        for connection, name, data in due:
+            body = {"stream": name, "data": data} if connection.wrapped else data
+            connection.push(orjson.dumps(body).decode())
 
     async def _push_marks(self, ctx: ServiceContext, *, slow: bool) -> None:
         marks = await self.state.store.read(lambda tx: market_prices(tx, ctx, SymbolQuery(None)))
