@@ -39,16 +39,18 @@ async def test_history_lists_each_change_in_order(api: Api) -> None:
     r = await api.history(creds)
     assert r.status_code == 200
     rows = r.json()
-    # 8 decimals, the type-2 row negative, clientTranId "" last (audit #4)
-    assert [(row["amount"], row["type"]) for row in rows] == [
-        ("23.36332311", 1),
-        ("100.00000000", 1),
-        ("-3.00000000", 2),
+    # 8 decimals, the type-2 row negative, clientTranId "" last (audit #4); first the open's TRADE
+    # row: the margin it allocated, 0.01 × 50000 / 10 = 50 (reference §2.2)
+    assert [(row["amount"], row["type"], row["deltaType"]) for row in rows] == [
+        ("50.00000000", 1, "TRADE"),
+        ("23.36332311", 1, "USER_ADJUST"),
+        ("100.00000000", 1, "USER_ADJUST"),
+        ("-3.00000000", 2, "USER_ADJUST"),
     ]
-    assert list(rows[0]) == ["symbol", "type", "deltaType", "amount", "asset", "time", "positionSide", "clientTranId"]
-    assert rows[0]["clientTranId"] == ""
-    assert rows[0]["deltaType"] == "USER_ADJUST" and rows[0]["asset"] == "USDT" and rows[0]["positionSide"] == "BOTH"
-    assert isinstance(rows[0]["time"], int)
+    for row in rows:
+        assert list(row) == ["symbol", "type", "deltaType", "amount", "asset", "time", "positionSide", "clientTranId"]
+        assert row["clientTranId"] == "" and row["asset"] == "USDT" and row["positionSide"] == "BOTH"
+        assert isinstance(row["time"], int)
     r = await api.history(creds, type=2)
     assert [row["amount"] for row in r.json()] == ["-3.00000000"]
 
@@ -71,7 +73,10 @@ async def test_rejections_change_nothing(api: Api, amount: str, type_: int, code
     r = await api.margin(creds, amount, type_)
     assert (r.status_code, r.json()) == (400, {"code": code, "msg": msg})
     assert await api.summary(creds) == before
-    assert (await api.history(creds)).json() == []
+    # only the open's TRADE row (0.01 × 50000 / 10 = 50): the rejected transfer wrote none
+    assert [(row["deltaType"], row["amount"]) for row in (await api.history(creds)).json()] == [
+        ("TRADE", "50.00000000")
+    ]
 
 
 async def test_control_plane_keeps_hedge_legs_on_one_leverage(api: Api) -> None:
