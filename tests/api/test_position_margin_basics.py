@@ -100,3 +100,25 @@ async def test_control_plane_keeps_hedge_legs_on_one_leverage(api: Api) -> None:
     short = await api.position(creds, "ETHUSDT", "-1", "3000", leverage=10, side="SHORT")
     # 1 × 3000 / 10 = 300 of initial margin, at the shared 10x
     assert (short["leverage"], short["isolatedWallet"]) == ("10", "300.00000000")
+
+
+async def test_the_control_plane_open_is_a_decree_not_a_trade(api: Api) -> None:
+    """Issue 11: the control plane's open goes through a fill's accounting at entryPrice with no fee,
+    so it writes the TRADE history row an order's open writes, and no order, trade or income row."""
+    creds = await api.account("10000")
+    opened = await api.position(creds, "BTCUSDT", "0.02", "50000", leverage=20)
+    # margin 0.02 × 50000 / 20 = 50, moved from the cross wallet; no fee, so the wallet stays 10000
+    summary = await api.summary(creds)
+    assert (summary["crossWalletBalance"], summary["walletBalance"]) == ("9950.00000000", "10000.00000000")
+    history = (await api.history(creds)).json()
+    assert [(r["type"], r["deltaType"], r["amount"], r["positionSide"]) for r in history] == [
+        (1, "TRADE", "50.00000000", "BOTH")
+    ]
+    assert history[0]["time"] == opened["updateTime"]  # written in the open's transaction
+    for path, params in (
+        ("/fapi/v1/allOrders", {"symbol": "BTCUSDT"}),
+        ("/fapi/v1/userTrades", {"symbol": "BTCUSDT"}),
+        ("/fapi/v1/income", {}),
+    ):
+        r = await api.signed("GET", path, creds, params)
+        assert (r.status_code, r.json()) == (200, []), path
