@@ -1,7 +1,8 @@
 """Many parallel add/reduce requests on one position over real HTTP: no lost update, no 5xx.
 
 ARCHITECTURE.md's invariant: a margin transfer never changes cross wallet + Σ isolated wallets;
-every successful call writes exactly one history row in the same transaction.
+every successful call writes exactly one history row in the same transaction (after the one the
+position's open writes).
 """
 
 from __future__ import annotations
@@ -68,8 +69,14 @@ async def test_parallel_add_and_reduce_on_one_position(live_server: LiveServer, 
     assert observed and all(c + i == Decimal("10000") and i >= 0 for c, i in observed)
 
     r = await live_api.history(creds, limit=500)
-    assert r.status_code == 200 and len(r.json()) == ok
-    times = [row["time"] for row in r.json()]
+    # the open's TRADE row (its isolatedWallet, 100), then one row per change that succeeded; the
+    # rows sum to the isolated wallet, since each is its signed change
+    rows = r.json()
+    assert r.status_code == 200 and len(rows) == ok + 1
+    assert (rows[0]["deltaType"], rows[0]["amount"]) == ("TRADE", "100.00000000")
+    assert {row["deltaType"] for row in rows[1:]} == {"USER_ADJUST"}
+    assert sum(Decimal(row["amount"]) for row in rows) == isolated
+    times = [row["time"] for row in rows]
     assert times == sorted(times)
     r = await live_api.http.get(f"{CONTROL}/accounts/{creds.account_id}")
     assert r.status_code == 200

@@ -174,7 +174,8 @@ def history(
     profile: Profile = None,
     as_json: AsJson = False,
 ) -> None:
-    """Margin added to and taken from SYMBOL's isolated positions, oldest first."""
+    """Margin added to and taken from SYMBOL's isolated positions, oldest first: margin changes,
+    fills' opens and closes, funding."""
     kinds = {"add": MarginChangeType.ADD, "reduce": MarginChangeType.REDUCE}
     if kind is not None and kind.lower() not in kinds:
         fail("error: --type must be add or reduce", 2)
@@ -190,13 +191,14 @@ def history(
         table = Table(
             title=f"{symbol.upper()} margin history: {len(rows)} change{'' if len(rows) == 1 else 's'} in {days} days"
         )
-        for column in ("time (UTC)", "side", "type", "amount", "asset"):
+        # deltaType tells a margin change (USER_ADJUST) from what a fill (TRADE) or funding moved
+        for column in ("time (UTC)", "side", "type", "deltaType", "amount", "asset"):
             table.add_column(column, justify="right" if column == "amount" else "left")
         for r in rows:
             when = dt.datetime.fromtimestamp(r.time / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
             # Binance signs type-2 amounts itself ("-4.04422425"); the table signs by type, as before.
             amount = f"{'+' if r.type is MarginChangeType.ADD else '-'}{number_text(abs(r.amount))}"
-            table.add_row(when, r.position_side.value, r.type.name.lower(), amount, r.asset)
+            table.add_row(when, r.position_side.value, r.type.name.lower(), r.delta_type, amount, r.asset)
         Console().print(table)
 
 

@@ -28,7 +28,8 @@ AAPLUSDT 2026-08-08), where it says GUESS the choice is marked *assumed*:
   asset's 8 decimals, as the control plane has always allocated it) from the cross wallet, and the
   opening commission is taken from the isolated wallet (assumed, reference §2.2 Q2); the entry
   price is the quantity-weighted average (assumed, §2.3), kept to 8 decimals (half-even) so it can
-  be stored exactly;
+  be stored exactly; the positionMargin/history ``TRADE`` type-1 row is the margin allocated, before
+  the fee (assumed, §2.2 [obs RU-PMH]), for an order's open and the control plane's alike;
 - reduce: the closed share of the isolated wallet returns to the cross wallet (cut to 8 decimals;
   assumed, §2.2 Q3), realized PnL ``(price − entry) × closed × direction`` (8 decimals, half-up)
   and the commission are booked to the cross wallet; the entry price stays;
@@ -104,12 +105,11 @@ class Fill:
     """A trade of ``quantity`` (signed: positive buys, negative sells) at ``price``.
 
     ``margin`` replaces the computed allocation of an opening fill (the control plane's
-    ``isolatedWallet``). A ``decree`` is the control plane opening a position as if filled at its
-    entry price: the same accounting, but no positionMargin/history row (assumed, and known to
-    differ: Binance writes a ``TRADE`` type-1 row of the allocated margin for every open, reference
-    §2.2 [obs RU-PMH], and issue 11 asks the decree to write it too. Writing it is the change of
-    ``_increase``'s one condition; what waits is the 64 tests, the README transcripts and the
-    positionMargin-history parity case still built on "no row", which move with it).
+    ``isolatedWallet``). The control plane's ``POST /_isomargin/v1/positions`` is such a fill at
+    its entry price with no commission (issue 11): the same accounting as an order's open,
+    including the positionMargin/history ``TRADE`` type-1 row of the allocated margin that
+    Binance writes for every open (reference §2.2 [obs RU-PMH]); the service writes no order,
+    trade or income row for it, since it is a decree, not a trade.
     """
 
     quantity: Decimal
@@ -118,7 +118,6 @@ class Fill:
     isolated: bool = True
     commission: Decimal = _ZERO
     margin: Decimal | None = None
-    decree: bool = False
 
 
 @value
@@ -300,7 +299,8 @@ def _increase(holding: Holding, fill: Fill, quantity: Decimal, commission: Decim
         if margin is None:
             margin = (abs(quantity) * fill.price / fill.leverage).quantize(PLACES, rounding=ROUND_UP)
         after = replace(after, isolated_wallet=holding.isolated_wallet + margin - commission)
-    history = () if fill.decree else (HistoryEntry(HistoryType.ADD, DeltaType.TRADE, margin),)
+    # The TRADE row's amount is the margin allocated, before the fee (reference §2.2, GUESS there)
+    history = (HistoryEntry(HistoryType.ADD, DeltaType.TRADE, margin),)
     return Outcome(holding, after, cross_wallet_delta=-margin, commission=commission, history=history)
 
 
@@ -320,7 +320,7 @@ def _reduce(holding: Holding, fill: Fill, quantity: Decimal) -> Outcome:
     if not fill.isolated:
         released = _ZERO
         after = replace(after, isolated_wallet=_ZERO)
-    history = () if fill.decree or released == 0 else (HistoryEntry(HistoryType.REDUCE, DeltaType.TRADE, -released),)
+    history = () if released == 0 else (HistoryEntry(HistoryType.REDUCE, DeltaType.TRADE, -released),)
     return Outcome(
         holding,
         after,

@@ -137,8 +137,9 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     if wallet > account.cross_wallet:
         raise AdminError(f"the cross wallet ({account.cross_wallet}) cannot pay the position's margin ({wallet})", 409)
     repo.upsert_symbol_config(tx, account.id, repo.SymbolConfig(spec.symbol, "ISOLATED", leverage))
-    # A decree: the accounting of a fill at the entry price with no fee (domain.changes).
-    decree = changes.Fill(amount, req.entry_price, leverage, margin=wallet, decree=True)
+    # A decree: the accounting of a fill at the entry price with no fee (domain.changes), so it
+    # writes the TRADE history row an order's open writes, but no order, trade or income row.
+    decree = changes.Fill(amount, req.entry_price, leverage, margin=wallet)
     outcome = changes.apply(changes.Holding.flat(spec.symbol, side), decree)
     cross = account.cross_wallet + outcome.cross_wallet_delta
     mark = mark_price(tx, spec)

@@ -108,10 +108,12 @@ async def test_walk_through_add_mark_move_reduce(api: Api) -> None:
         "cross": "9680.00000000",
         "wallet": "10000.00000000",
     }
-    # the history holds the three transfers, in order
+    # the history holds the open's TRADE row (the 500 allocated) and the three transfers, in order;
+    # 500 + 250 − 70 − 360 = 320, the isolated wallet
     rows = (await api.history(creds)).json()
-    assert [(r["type"], r["amount"]) for r in rows] == [
-        (1, "250.00000000"),
-        (2, "-70.00000000"),
-        (2, "-360.00000000"),
+    assert [(r["type"], r["deltaType"], r["amount"]) for r in rows] == [
+        (1, "TRADE", "500.00000000"),
+        (1, "USER_ADJUST", "250.00000000"),
+        (2, "USER_ADJUST", "-70.00000000"),
+        (2, "USER_ADJUST", "-360.00000000"),
     ]

@@ -41,7 +41,8 @@ async def set_clock(api: Api, offset_ms: int) -> None:
 
 @pytest.fixture
 async def creds(api: Api) -> Creds:
-    """Row A (add 10) at NOW, row B (reduce 3) at NOW + 20 days; the clock is left at NOW + 20 days."""
+    """Row OPEN (the open's TRADE: its isolatedWallet 100) and row A (add 10) at NOW, row B (reduce 3)
+    at NOW + 20 days; the clock is left at NOW + 20 days."""
     creds = await api.account("10000")
     await api.mark("BTCUSDT", "50000")
     await api.position(creds, isolatedWallet="100")
@@ -57,13 +58,14 @@ async def history(api: Api, creds: Creds, **params: Any) -> list[tuple[str, int]
     return [(row["amount"], row["time"]) for row in r.json()]
 
 
+OPEN = ("100.00000000", NOW)  # the control plane's open writes the TRADE row an order's open writes
 A = ("10.00000000", NOW)
 B = ("-3.00000000", NOW + 20 * DAY)
 
 
 async def test_default_window_is_the_last_30_days(api: Api, creds: Creds) -> None:
-    assert await history(api, creds) == [A, B]
-    await set_clock(api, 35 * DAY)  # A is now 35 days old
+    assert await history(api, creds) == [OPEN, A, B]
+    await set_clock(api, 35 * DAY)  # OPEN and A are now 35 days old
     assert await history(api, creds) == [B]
     await set_clock(api, 51 * DAY)  # B is 31 days old
     assert await history(api, creds) == []
@@ -78,19 +80,20 @@ async def test_nothing_older_than_30_days_even_inside_the_asked_range(api: Api, 
 
 
 async def test_explicit_ranges_are_inclusive(api: Api, creds: Creds) -> None:
-    assert await history(api, creds, startTime=NOW, endTime=NOW) == [A]
+    assert await history(api, creds, startTime=NOW, endTime=NOW) == [OPEN, A]
     assert await history(api, creds, startTime=NOW + 1) == [B]
-    assert await history(api, creds, endTime=NOW) == [A]
+    assert await history(api, creds, endTime=NOW) == [OPEN, A]
     # exactly 30 days apart is allowed (30 days + 1 ms is -4165, below)
-    assert await history(api, creds, startTime=NOW - 10 * DAY, endTime=NOW + 20 * DAY) == [A, B]
-    assert await history(api, creds, startTime=NOW - 10 * DAY + 1, endTime=NOW + 20 * DAY) == [A, B]
+    assert await history(api, creds, startTime=NOW - 10 * DAY, endTime=NOW + 20 * DAY) == [OPEN, A, B]
+    assert await history(api, creds, startTime=NOW - 10 * DAY + 1, endTime=NOW + 20 * DAY) == [OPEN, A, B]
 
 
 async def test_type_and_limit(api: Api, creds: Creds) -> None:
-    assert await history(api, creds, type=1) == [A]
+    assert await history(api, creds, type=1) == [OPEN, A]
     assert await history(api, creds, type=2) == [B]
-    assert await history(api, creds, limit=1) == [A]  # ascending time, first rows
-    assert await history(api, creds, limit=1000) == [A, B]  # above 500: served as 500 (assumed)
+    assert await history(api, creds, limit=1) == [OPEN]  # ascending time (then written order), first rows
+    assert await history(api, creds, limit=2) == [OPEN, A]
+    assert await history(api, creds, limit=1000) == [OPEN, A, B]  # above 500: served as 500 (assumed)
 
 
 async def test_other_symbol_and_other_account_see_nothing(api: Api, creds: Creds) -> None:
@@ -140,7 +143,7 @@ async def test_history_errors(api: Api, app: IsomarginApp, creds: Creds, query: 
     count = await app.state.store.read(lambda tx: repo.count_history(tx))
     r = await api.raw("GET", PATH, creds, f"{query}&timestamp={NOW + 20 * DAY}")
     assert_error(r, 400, code, msg)
-    assert await app.state.store.read(lambda tx: repo.count_history(tx)) == count == 2
+    assert await app.state.store.read(lambda tx: repo.count_history(tx)) == count == 3
 
 
 @pytest.mark.parametrize(
@@ -183,6 +186,7 @@ async def test_a_get_reads_its_parameters_from_the_query_only(api: Api, creds: C
     stamp = f"timestamp={NOW + 20 * DAY}"
     r = await api.raw("GET", PATH, creds, body=f"symbol=BTCUSDT&{stamp}")
     assert_error(r, 400, -1102, M1102 % "symbol")
-    # the same parameters in the query: the account's two changes
+    # the same parameters in the query: the open's TRADE row and the account's two changes
     r = await api.raw("GET", PATH, creds, f"symbol=BTCUSDT&{stamp}")
-    assert r.status_code == 200 and [row["amount"] for row in r.json()] == ["10.00000000", "-3.00000000"]
+    assert r.status_code == 200
+    assert [row["amount"] for row in r.json()] == ["100.00000000", "10.00000000", "-3.00000000"]

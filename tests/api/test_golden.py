@@ -163,6 +163,7 @@ async def test_position_margin_add_and_reduce(api: Api, funded: Creds) -> None:
 
 
 async def test_position_margin_history(api: Api, funded: Creds) -> None:
+    """The open's TRADE row (0.01 × 50000 / 10 = 50 allocated, reference §2.2), then three transfers."""
     for amount, type_ in (("23.36332311", 1), ("100", 1), ("0.5", 2)):
         assert (await api.margin(funded, amount, type_)).status_code == 200
     r = await api.history(funded)
@@ -172,7 +173,8 @@ async def test_position_margin_history(api: Api, funded: Creds) -> None:
 
 
 async def test_position_margin_history_empty(api: Api, funded: Creds) -> None:
-    r = await api.history(funded)
+    # ETHUSDT: the funded account's BTCUSDT open wrote a TRADE row; nothing ever touched ETHUSDT
+    r = await api.history(funded, symbol="ETHUSDT")
     snapshot.check("positionMargin-history-empty", r)
     assert r.json() == []
 

@@ -39,16 +39,18 @@ async def test_history_lists_each_change_in_order(api: Api) -> None:
     r = await api.history(creds)
     assert r.status_code == 200
     rows = r.json()
-    # 8 decimals, the type-2 row negative, clientTranId "" last (audit #4)
-    assert [(row["amount"], row["type"]) for row in rows] == [
-        ("23.36332311", 1),
-        ("100.00000000", 1),
-        ("-3.00000000", 2),
+    # 8 decimals, the type-2 row negative, clientTranId "" last (audit #4); first the open's TRADE
+    # row: the margin it allocated, 0.01 × 50000 / 10 = 50 (reference §2.2)
+    assert [(row["amount"], row["type"], row["deltaType"]) for row in rows] == [
+        ("50.00000000", 1, "TRADE"),
+        ("23.36332311", 1, "USER_ADJUST"),
+        ("100.00000000", 1, "USER_ADJUST"),
+        ("-3.00000000", 2, "USER_ADJUST"),
     ]
-    assert list(rows[0]) == ["symbol", "type", "deltaType", "amount", "asset", "time", "positionSide", "clientTranId"]
-    assert rows[0]["clientTranId"] == ""
-    assert rows[0]["deltaType"] == "USER_ADJUST" and rows[0]["asset"] == "USDT" and rows[0]["positionSide"] == "BOTH"
-    assert isinstance(rows[0]["time"], int)
+    for row in rows:
+        assert list(row) == ["symbol", "type", "deltaType", "amount", "asset", "time", "positionSide", "clientTranId"]
+        assert row["clientTranId"] == "" and row["asset"] == "USDT" and row["positionSide"] == "BOTH"
+        assert isinstance(row["time"], int)
     r = await api.history(creds, type=2)
     assert [row["amount"] for row in r.json()] == ["-3.00000000"]
 
@@ -71,7 +73,10 @@ async def test_rejections_change_nothing(api: Api, amount: str, type_: int, code
     r = await api.margin(creds, amount, type_)
     assert (r.status_code, r.json()) == (400, {"code": code, "msg": msg})
     assert await api.summary(creds) == before
-    assert (await api.history(creds)).json() == []
+    # only the open's TRADE row (0.01 × 50000 / 10 = 50): the rejected transfer wrote none
+    assert [(row["deltaType"], row["amount"]) for row in (await api.history(creds)).json()] == [
+        ("TRADE", "50.00000000")
+    ]
 
 
 async def test_control_plane_keeps_hedge_legs_on_one_leverage(api: Api) -> None:
@@ -95,3 +100,25 @@ async def test_control_plane_keeps_hedge_legs_on_one_leverage(api: Api) -> None:
     short = await api.position(creds, "ETHUSDT", "-1", "3000", leverage=10, side="SHORT")
     # 1 × 3000 / 10 = 300 of initial margin, at the shared 10x
     assert (short["leverage"], short["isolatedWallet"]) == ("10", "300.00000000")
+
+
+async def test_the_control_plane_open_is_a_decree_not_a_trade(api: Api) -> None:
+    """Issue 11: the control plane's open goes through a fill's accounting at entryPrice with no fee,
+    so it writes the TRADE history row an order's open writes, and no order, trade or income row."""
+    creds = await api.account("10000")
+    opened = await api.position(creds, "BTCUSDT", "0.02", "50000", leverage=20)
+    # margin 0.02 × 50000 / 20 = 50, moved from the cross wallet; no fee, so the wallet stays 10000
+    summary = await api.summary(creds)
+    assert (summary["crossWalletBalance"], summary["walletBalance"]) == ("9950.00000000", "10000.00000000")
+    history = (await api.history(creds)).json()
+    assert [(r["type"], r["deltaType"], r["amount"], r["positionSide"]) for r in history] == [
+        (1, "TRADE", "50.00000000", "BOTH")
+    ]
+    assert history[0]["time"] == opened["updateTime"]  # written in the open's transaction
+    for path, params in (
+        ("/fapi/v1/allOrders", {"symbol": "BTCUSDT"}),
+        ("/fapi/v1/userTrades", {"symbol": "BTCUSDT"}),
+        ("/fapi/v1/income", {}),
+    ):
+        r = await api.signed("GET", path, creds, params)
+        assert (r.status_code, r.json()) == (200, []), path

@@ -38,6 +38,11 @@ async def one_way(api: Api) -> Creds:
     return creds
 
 
+def only_the_open(client: Client) -> bool:
+    """The history holds the open's TRADE row (0.01 × 50000 / 10 = 50) and nothing else."""
+    return [(h.delta_type, h.amount) for h in client.margin_history("BTCUSDT")] == [("TRADE", Decimal("50"))]
+
+
 async def test_history_table_and_json(live_api: Api, live_server: LiveServer, clients: Clients) -> None:
     creds = await one_way(live_api)
     client = clients.sync(creds)
@@ -48,7 +53,9 @@ async def test_history_table_and_json(live_api: Api, live_server: LiveServer, cl
     code_json, out, _ = run(live_server, creds, "margin", "history", "BTCUSDT", "--json", "--type", "reduce")
 
     assert code == 0 and code_json == 0
-    assert "+100" in table and "-30.5" in table and "2 changes" in table
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the two margin changes
+    assert "+50" in table and "+100" in table and "-30.5" in table and "3 changes" in table
+    assert table.count("TRADE") == 1 and table.count("USER_ADJUST") == 2
     rows = json.loads(out)
     assert [(r["type"], r["amount"], r["positionSide"]) for r in rows] == [(2, "-30.50000000", "BOTH")]
 
@@ -113,7 +120,9 @@ async def test_env_and_profile_file_supply_the_connection(
         app, ["margin", "history", "BTCUSDT", "--profile", "nope"], env={"ISOMARGIN_PROFILES": str(profiles)}
     )
 
-    assert by_env.exit_code == 0 and [row["amount"] for row in json.loads(by_env.stdout)] == ["7.00000000"]
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the add
+    assert by_env.exit_code == 0
+    assert [row["amount"] for row in json.loads(by_env.stdout)] == ["50.00000000", "7.00000000"]
     assert by_profile.exit_code == 0, by_profile.stderr
     assert json.loads(by_profile.stdout) == json.loads(by_env.stdout)
     assert missing.exit_code == 1 and "no [nope] profile" in missing.stderr
@@ -145,7 +154,7 @@ async def test_dry_run_sends_nothing(live_api: Api, live_server: LiveServer, cli
 
     assert code == 0, err
     assert "dry run" in table and "45,180.723" in table
-    assert clients.sync(creds).margin_history("BTCUSDT") == []
+    assert only_the_open(clients.sync(creds))
 
 
 async def test_positions_and_balance(live_api: Api, live_server: LiveServer) -> None:
@@ -283,4 +292,4 @@ async def test_dry_run_json_has_decimal_strings(live_api: Api, live_server: Live
     # Binance style: every decimal a string. iw 50 + 100 = 150 → (500 − 150) / 0.00996
     assert data["liquidationPriceAfter"] == "35140.56224900"
     assert data["before"]["liquidationPrice"] == "45180.72289157" and data["dryRun"] is True
-    assert clients.sync(creds).margin_history("BTCUSDT") == []
+    assert only_the_open(clients.sync(creds))

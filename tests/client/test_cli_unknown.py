@@ -111,4 +111,5 @@ async def test_an_unknown_outcome_exits_3_and_says_to_check_the_history(
     assert result.stdout == ""
     assert len(posts) == 1 and "amount=100" in posts[0]  # sent once, never retried
     history = clients.sync(creds).margin_history("BTCUSDT")
-    assert [h.amount for h in history] == ([100] if applied else [])
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the add if it landed
+    assert [h.amount for h in history] == ([50, 100] if applied else [50])

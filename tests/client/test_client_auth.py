@@ -39,7 +39,8 @@ async def test_asymmetric_keys_sign_margin_changes(live_api: Api, clients: Clien
 
     assert client.key_type is KeyType(key_type)
     assert change.amount == Decimal("12.5")
-    assert [h.amount for h in history] == [Decimal("12.5")]
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the signed add
+    assert [(h.delta_type, h.amount) for h in history] == [("TRADE", Decimal("50")), ("USER_ADJUST", Decimal("12.5"))]
 
 
 async def test_wrong_secret_is_invalid_signature(live_api: Api, clients: Clients) -> None:
@@ -97,7 +98,8 @@ async def test_a_rejected_timestamp_triggers_a_new_sync(live_api: Api, clients: 
     creds = await live_api.account("1000")
     await live_api.position(creds, amt="0.01", entry="50000", leverage=10)
     client = clients.aio(creds)
-    assert await client.margin_history("BTCUSDT") == []
+    # the open's TRADE row alone (0.01 × 50000 / 10 = 50)
+    assert [h.amount for h in await client.margin_history("BTCUSDT")] == [Decimal("50")]
 
     await shift_clock(live_api, -HOUR_MS)  # our timestamps are now an hour ahead
     with pytest.raises(TimestampOutsideRecvWindow) as caught:
@@ -107,6 +109,8 @@ async def test_a_rejected_timestamp_triggers_a_new_sync(live_api: Api, clients: 
     assert caught.value.msg == "Timestamp for this request was 1000ms ahead of the server's time."
     assert change.amount == Decimal("5")
     assert abs(client.time_offset_ms + HOUR_MS) < 30_000
+    # the open's TRADE row (50) was written an hour ahead of the server's clock now: after endTime,
+    # which defaults to the server's current time [PMH], so only the add is listed
     assert [h.amount for h in await client.margin_history("BTCUSDT")] == [Decimal("5")]
 
 

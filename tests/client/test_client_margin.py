@@ -50,8 +50,10 @@ async def test_async_client_does_the_same(live_api: Api, clients: Clients) -> No
     history = await client.margin_history("ETHUSDT")
 
     assert change.amount == Decimal("25.5")
-    assert [(h.type, h.amount, h.position_side) for h in history] == [
-        (MarginChangeType.ADD, Decimal("25.5"), PositionSide.LONG)
+    # the open's TRADE row (1 × 3000 / 20 = 150), then the add
+    assert [(h.type, h.delta_type, h.amount, h.position_side) for h in history] == [
+        (MarginChangeType.ADD, "TRADE", Decimal("150"), PositionSide.LONG),
+        (MarginChangeType.ADD, "USER_ADJUST", Decimal("25.5"), PositionSide.LONG),
     ]
     assert client.used_weight is not None and client.used_weight >= 2
 
@@ -83,8 +85,10 @@ async def test_margin_errors_raise_their_own_classes(live_api: Api, clients: Cli
     assert too_much.value.request.path == "/fapi/v1/positionMargin"
     assert ("amount", "1000000") in too_much.value.request.params
     assert "-4050" in str(too_much.value)
-    # Nothing moved.
-    assert client.margin_history("BTCUSDT") == []
+    # Nothing moved: the open's TRADE row (0.01 × 50000 / 10 = 50) is all the history holds.
+    assert [(h.delta_type, h.amount, h.position_side) for h in client.margin_history("BTCUSDT")] == [
+        ("TRADE", Decimal("50"), PositionSide.LONG)
+    ]
 
 
 def test_floats_are_refused_before_anything_is_sent() -> None:
@@ -98,7 +102,7 @@ def test_floats_are_refused_before_anything_is_sent() -> None:
 
 
 async def test_history_pages_through_windows_and_pages(live_api: Api, clients: Clients) -> None:
-    """Seven changes spread over 50 days come back whole and in order through 2-row pages."""
+    """Seven changes spread over 50 days, after the open, come back whole and in order through 2-row pages."""
     creds = await live_api.account("10000")
     await live_api.position(creds, amt="0.01", entry="50000", leverage=10)
     client = clients.sync(creds)
@@ -119,10 +123,13 @@ async def test_history_pages_through_windows_and_pages(live_api: Api, clients: C
     from_long_ago = client.margin_history("BTCUSDT", start_time=now - 50 * DAY_MS, page_limit=2)
     reduces = client.margin_history("BTCUSDT", type=MarginChangeType.REDUCE)
 
-    # Binance keeps 30 days: the three old rows are gone from every query.
-    assert [h.amount for h in default] == [Decimal(n) for n in ("4", "5", "6", "7")]
+    # Binance keeps 30 days: the three old rows are gone from every query. The open's TRADE row
+    # (0.01 × 50000 / 10 = 50) was written at the clock's present, so it comes last, a day after 7.
+    assert [h.amount for h in default] == [Decimal(n) for n in ("4", "5", "6", "7", "50")]
+    assert [h.delta_type for h in default] == ["USER_ADJUST"] * 4 + ["TRADE"]
     assert [h.time for h in default] == sorted(h.time for h in default)
     assert default[1].time - default[0].time < 1000 and default[2].time - default[1].time > 18 * DAY_MS
+    assert DAY_MS - 60_000 < default[4].time - default[3].time < DAY_MS + 60_000
     assert [h.amount for h in middle] == [Decimal("4"), Decimal("5")]
     assert from_long_ago == default
     assert reduces == []
@@ -138,9 +145,10 @@ async def test_history_splits_full_pages_until_every_row_is_read(live_api: Api, 
     before = client.used_weight
     rows = client.margin_history("BTCUSDT", page_limit=3)
 
-    assert [r.amount for r in rows] == amounts
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the eleven adds
+    assert [r.amount for r in rows] == [Decimal("50"), *amounts]
     assert client.used_weight is not None and before is not None
-    # 11 rows in pages of at most 3 → at least 4 requests of weight 1 (full pages are split).
+    # 12 rows in pages of at most 3 → at least 4 requests of weight 1 (full pages are split).
     assert client.used_weight - before >= 4
 
 
@@ -168,7 +176,7 @@ async def test_market_data(live_api: Api, clients: Clients) -> None:
 
 
 async def test_concurrent_async_changes_all_land_exactly_once(live_api: Api, clients: Clients) -> None:
-    """Twenty adds in flight at once over one AsyncClient's pool: twenty rows, exactly +20."""
+    """Twenty adds in flight at once over one AsyncClient's pool: twenty rows, exactly +20 × 1.00000001."""
     creds = await live_api.account("1000")
     await live_api.position(creds, amt="0.01", entry="50000", leverage=10)
     client = clients.aio(creds)
@@ -178,7 +186,10 @@ async def test_concurrent_async_changes_all_land_exactly_once(live_api: Api, cli
     history = await client.margin_history("BTCUSDT")
 
     assert {c.amount for c in changes} == {Decimal("1.00000001")}
-    assert len(history) == 20
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then one row per add
+    assert [(h.delta_type, h.amount) for h in history] == [("TRADE", Decimal("50"))] + [
+        ("USER_ADJUST", Decimal("1.00000001"))
+    ] * 20
     summary = await live_api.summary(creds)
     assert Decimal(summary["positions"][0]["isolatedWallet"]) == Decimal("50") + 20 * Decimal("1.00000001")
 

@@ -109,7 +109,12 @@ async def test_margin_scenario_matches_the_official_sdk(
     assert ours == theirs
     assert ours["too_much"] == (-4051, "Isolated balance insufficient.")
     assert ours["no_side"] == (-4054, "Cannot add position margin: position is 0.")
-    assert [row["amount"] for row in ours["history"]] == ["100.50000000", "-40.00000000"]
+    # the LONG's open (TRADE: 0.02 × 50000 / 20 = 50), then the add and the reduce
+    assert [(row["deltaType"], row["amount"]) for row in ours["history"]] == [
+        ("TRADE", "50.00000000"),
+        ("USER_ADJUST", "100.50000000"),
+        ("USER_ADJUST", "-40.00000000"),
+    ]
     # Same end state on the server for both accounts.
     a, b = await live_api.summary(ours_creds), await live_api.summary(sdk_creds)
     assert (a["crossWalletBalance"], a["walletBalance"]) == (b["crossWalletBalance"], b["walletBalance"])

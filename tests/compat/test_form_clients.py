@@ -107,10 +107,12 @@ async def test_add_reduce_history(live_api: Api, client_kind: str) -> None:
 
     r = await client.get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT"})
     assert r.status_code == 200
-    assert [(row["type"], row["amount"]) for row in r.json()] == [
-        (1, "0.20000000"),
-        (1, "100.00000000"),
-        (2, "-50.10000000"),
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the three changes
+    assert [(row["type"], row["deltaType"], row["amount"]) for row in r.json()] == [
+        (1, "TRADE", "50.00000000"),
+        (1, "USER_ADJUST", "0.20000000"),
+        (1, "USER_ADJUST", "100.00000000"),
+        (2, "USER_ADJUST", "-50.10000000"),
     ]
     r = await client.get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT", "type": 2, "limit": 10})
     assert [row["amount"] for row in r.json()] == ["-50.10000000"]
@@ -134,9 +136,11 @@ async def test_errors(live_api: Api, client_kind: str, params: dict[str, Any], c
     r = await CLIENTS[client_kind](live_api.http, creds).post("/fapi/v1/positionMargin", params)
     assert (r.status_code, r.json()) == (400, {"code": code, "msg": msg})
     assert await live_api.summary(creds) == before
-    assert (
-        await CLIENTS[client_kind](live_api.http, creds).get("/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT"})
-    ).json() == []
+    history = await CLIENTS[client_kind](live_api.http, creds).get(
+        "/fapi/v1/positionMargin/history", {"symbol": "BTCUSDT"}
+    )
+    # only the open's TRADE row (0.01 × 50000 / 10 = 50): the refused change wrote none
+    assert [(row["deltaType"], row["amount"]) for row in history.json()] == [("TRADE", "50.00000000")]
 
 
 async def test_wrong_secret_in_body_is_1022(live_api: Api) -> None:

@@ -224,11 +224,15 @@ def test_readme_terminal_transcript_is_what_the_commands_print(fresh_demo: LiveS
         actual = normalized(output.replace(fresh_demo.base_url, README_URL))
         expected = normalized(shown)
         if command == "isomargin margin history BTCUSDT":
-            # The one variable: when the margin was added. It must be this run's add, in UTC.
-            (when,) = HISTORY_TIME.findall(actual)
-            at = dt.datetime.strptime(when, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=dt.UTC).timestamp() * 1000
-            assert started - 1 <= at <= server_ms(fresh_demo)
-            assert len(HISTORY_TIME.findall(expected)) == 1
+            # The variables: when the demo's position was opened (its TRADE row, written as the
+            # server loaded the demo, before this run) and when the margin was added (this run's
+            # add), in UTC.
+            opened, added = (
+                dt.datetime.strptime(when, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=dt.UTC).timestamp() * 1000
+                for when in HISTORY_TIME.findall(actual)
+            )
+            assert opened <= started and started - 1 <= added <= server_ms(fresh_demo)
+            assert len(HISTORY_TIME.findall(expected)) == 2
             actual, expected = HISTORY_TIME.sub("<time>", actual), HISTORY_TIME.sub("<time>", expected)
         assert actual == expected, f"$ {command}"
 

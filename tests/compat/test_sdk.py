@@ -78,7 +78,13 @@ async def test_hedge_mode_with_position_side(live_api: Api, make_sdk: Any) -> No
     client = make_sdk(creds)
     assert client.modify_isolated_position_margin(symbol="ETHUSDT", amount=10, type=1, position_side="SHORT").data()
     rows = client.get_position_margin_change_history(symbol="ETHUSDT").data()
-    assert [(r.position_side, r.amount, r.type) for r in rows] == [("SHORT", "10.00000000", 1)]
+    # each leg's open writes a TRADE row of its margin (LONG 1 × 3000 / 20 = 150, SHORT 0.5 × 3000 / 20
+    # = 75), then the add to the SHORT
+    assert [(r.position_side, r.delta_type, r.amount, r.type) for r in rows] == [
+        ("LONG", "TRADE", "150.00000000", 1),
+        ("SHORT", "TRADE", "75.00000000", 1),
+        ("SHORT", "USER_ADJUST", "10.00000000", 1),
+    ]
     with pytest.raises(BadRequestError) as err:  # positionSide omitted in hedge mode [I150]
         client.modify_isolated_position_margin(symbol="ETHUSDT", amount=10, type=1)
     assert (err.value.status_code, err.value.error_message) == (-4054, "Cannot add position margin: position is 0.")
@@ -91,15 +97,18 @@ async def test_history(live_api: Api, make_sdk: Any) -> None:
     for amount, type_ in ((23.36332311, 1), (100.0, 1), (3, 2)):
         client.modify_isolated_position_margin(symbol="BTCUSDT", amount=amount, type=type_)
     rows = client.get_position_margin_change_history(symbol="BTCUSDT").data()
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the three changes
     assert [(r.symbol, r.type, r.delta_type, r.amount, r.asset, r.position_side) for r in rows] == [
+        ("BTCUSDT", 1, "TRADE", "50.00000000", "USDT", "BOTH"),
         ("BTCUSDT", 1, "USER_ADJUST", "23.36332311", "USDT", "BOTH"),
         ("BTCUSDT", 1, "USER_ADJUST", "100.00000000", "USDT", "BOTH"),
         ("BTCUSDT", 2, "USER_ADJUST", "-3.00000000", "USDT", "BOTH"),
     ]
-    assert all(isinstance(r.time, int) for r in rows) and rows[0].time <= rows[1].time <= rows[2].time
+    assert all(isinstance(r.time, int) for r in rows) and [r.time for r in rows] == sorted(r.time for r in rows)
     reduces = client.get_position_margin_change_history(symbol="BTCUSDT", type="2").data()
     assert [r.amount for r in reduces] == ["-3.00000000"]
-    assert len(client.get_position_margin_change_history(symbol="BTCUSDT", limit=2).data()) == 2
+    first_two = client.get_position_margin_change_history(symbol="BTCUSDT", limit=2).data()
+    assert [r.amount for r in first_two] == ["50.00000000", "23.36332311"]
 
 
 @pytest.mark.parametrize(

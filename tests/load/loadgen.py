@@ -271,17 +271,23 @@ def check_database(url: str, accounts: list[Creds], outcomes: Outcomes) -> dict[
     store = open_store(url, migrate=False)
     try:
 
-        def read(tx: Tx) -> tuple[dict[int, repo.Account], dict[int, list[repo.PositionRow]], list[Request]]:
+        def read(
+            tx: Tx,
+        ) -> tuple[dict[int, repo.Account], dict[int, list[repo.PositionRow]], list[Request], list[Request]]:
             by_id = {a.id: a for a in repo.list_accounts(tx)}
             positions = {c.account_id: repo.list_positions(tx, c.account_id) for c in accounts}
-            rows = tx.all("SELECT account_id, symbol, type, amount FROM margin_history")
+            rows = tx.all("SELECT account_id, symbol, type, amount, delta_type FROM margin_history")
             # a row's amount is the isolated wallet's signed change: type 2 rows are negative
             signs = {(int(r[2]), decode_money(r[3]) > 0) for r in rows}
             assert signs <= {(1, True), (2, False)}, signs
-            history = [Request(int(r[0]), str(r[1]), int(r[2]), abs(decode_money(r[3]))) for r in rows]
-            return by_id, positions, history
+            assert {str(r[4]) for r in rows} <= {"TRADE", "USER_ADJUST"}
+            by_kind: dict[str, list[Request]] = {"TRADE": [], "USER_ADJUST": []}
+            for r in rows:
+                by_kind[str(r[4])].append(Request(int(r[0]), str(r[1]), int(r[2]), abs(decode_money(r[3]))))
+            # the positions' opens (set_up, through the control plane) write the TRADE rows
+            return by_id, positions, by_kind["USER_ADJUST"], by_kind["TRADE"]
 
-        by_id, positions, history = store.read_sync(read)
+        by_id, positions, history, opens = store.read_sync(read)
     finally:
         store.close()
 
@@ -297,6 +303,10 @@ def check_database(url: str, accounts: list[Creds], outcomes: Outcomes) -> dict[
     assert set(written) - set(acked) <= set(unknown), "history row from no request"
 
     opening = {symbol: Decimal(amt) * Decimal(entry) / leverage for symbol, amt, entry, leverage in POSITIONS}
+    # each position's open wrote one TRADE row of its opening margin (50 and 30), and nothing else wrote one
+    assert Counter(opens) == Counter(
+        Request(creds.account_id, symbol, 1, margin) for creds in accounts for symbol, margin in opening.items()
+    )
     for creds in accounts:
         account = by_id[creds.account_id]
         wallets = {p.symbol: p.isolated_wallet for p in positions[creds.account_id]}

@@ -180,7 +180,50 @@ ORDERS: tuple[Case, ...] = (
         error=errors.UNKNOWN_ORDER,
     ),
     Case("openOrders-empty", "no open orders: []", signed("GET", "/fapi/v1/openOrders", _SYMBOL), FRESH),
+    Case(
+        "openOrders-resting",
+        "a resting hedge-mode LIMIT BUY LONG: the query row (time, no cumQty), keys in the server's order",
+        signed("GET", "/fapi/v1/openOrders", _SYMBOL),
+        RESTING_HEDGE_BUY,
+        # The order's own numbers; the 2023 capture also wrote them unpadded ("36000", "0") where every later
+        # capture of a query row pads to the symbol's precision ("50.00", "0.00000": ccxt's static LTCUSDT
+        # openOrder of 2024-02-14; "0.00", "3057.89000": order-get-filled, 2025-12), and it predates Binance's
+        # EXPIRE_MAKER default (order-market-ack-btcusdt-2025).
+        transformers=(
+            _ORDER_IDS,
+            MaskKeys(("price", "avgPrice", "executedQty", "stopPrice", "selfTradePreventionMode")),
+            MaskKeys(("origQty",), keep_format=True),
+        ),
+    ),
     Case("allOrders-empty", "no orders in 7 days: []", signed("GET", "/fapi/v1/allOrders", _SYMBOL), FRESH),
+    Case(
+        "allOrders-rows",
+        "an order in allOrders: the query row's keys, their order and JSON types (orderId, goodTillDate, time"
+        " numbers; booleans), no cumQty",
+        signed("GET", "/fapi/v1/allOrders", _SYMBOL),
+        RESTING_HEDGE_BUY,
+        # The capture's rows are two conditional XRPUSDT orders (2025-01, before the Algo API): everything
+        # that is the order's own is masked, its JSON type kept; the shape is compared.
+        transformers=(
+            FirstRow(),
+            _ORDER_IDS,
+            _OTHER_SYMBOL,
+            MaskKeys(
+                (
+                    "avgPrice",
+                    "timeInForce",
+                    "type",
+                    "origType",
+                    "reduceOnly",
+                    "closePosition",
+                    "side",
+                    "positionSide",
+                    "workingType",
+                    "priceProtect",
+                )
+            ),
+        ),
+    ),
     Case(
         "allOpenOrders-cancel",
         "cancel all open orders of a symbol: code 200 and its message",
@@ -189,6 +232,20 @@ ORDERS: tuple[Case, ...] = (
     ),
     Case("userTrades-empty", "no trades: []", signed("GET", "/fapi/v1/userTrades", _SYMBOL), FRESH),
     Case("income-empty", "no income in 7 days: []", signed("GET", "/fapi/v1/income"), FRESH),
+    Case(
+        "income-row",
+        "an income row (the filled BUY's COMMISSION): keys in the server's order (time before info), tranId a"
+        " number, tradeId a string",
+        signed("GET", "/fapi/v1/income"),
+        FILLED_ETH,
+        # The capture's row is another account's FUNDING_FEE: its kind, symbol and ids are masked; the amount
+        # keeps its format (8 decimals), not its sign (a fee paid or received).
+        transformers=(
+            FirstRow(),
+            MaskKeys(("symbol", "incomeType", "info", "time", "tranId", "tradeId")),
+            MaskKeys(("income",), keep_format=True, keep_sign=False),
+        ),
+    ),
     Case(
         "commissionRate",
         "the account's rates: 6-decimal strings and rpiCommissionRate (reference §1.4)",

@@ -10,6 +10,7 @@ from tests.parity.scenarios import (
     FRESH,
     HEDGE_LONG,
     ISOLATED_LONG,
+    OPENED_AND_CLOSED,
     WITH_HISTORY,
 )
 from tests.parity.transform import MaskKeys, RowOf
@@ -64,11 +65,12 @@ TRADE: tuple[Case, ...] = (
     ),
     Case(
         "positionMargin-history",
-        "margin history after an add and a reduce: keys, order, types, amount format and sign",
+        "margin history of a position opened and closed: the two TRADE rows (type 1 in, type 2 out, negative),"
+        " keys, order, types, amount format and sign",
         signed("GET", "/fapi/v1/positionMargin/history", ("symbol", "BTCUSDT")),
-        WITH_HISTORY,
-        # The capture's rows are TRADE moves of another symbol; ours are USER_ADJUST.
-        transformers=(TIMES, MaskKeys(("symbol", "deltaType")), MaskKeys(("amount",), keep_format=True)),
+        OPENED_AND_CLOSED,
+        # The capture's rows are another symbol's, and its amounts that position's margin.
+        transformers=(TIMES, MaskKeys(("symbol",)), MaskKeys(("amount",), keep_format=True)),
     ),
     Case(
         "positionMargin-history-user-adjust",

@@ -68,6 +68,32 @@ async def _with_history(api: Api) -> Creds | None:
     return creds
 
 
+#: an isolated BTCUSDT long of 0.002 opened and closed: the two TRADE rows of positionMargin/history
+OPEN_LONG = Request(
+    "POST",
+    "/fapi/v1/order",
+    (("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.002")),
+    signed=True,
+)
+CLOSE_LONG = Request(
+    "POST",
+    "/fapi/v1/order",
+    (("symbol", "BTCUSDT"), ("side", "SELL"), ("type", "MARKET"), ("quantity", "0.002"), ("reduceOnly", "true")),
+    signed=True,
+)
+
+
+async def _opened_and_closed(api: Api) -> Creds | None:
+    """The open is the control plane's (a fill at its entry price with no fee, which writes the
+    TRADE row an order's open writes: 0.002 × 50000 / 10 = 10); the close is an order."""
+    await _marks(api)
+    creds = await api.account("10000")
+    await api.position(creds, "BTCUSDT", "0.002", "50000", leverage=10)
+    answer = await send(api.http, creds, CLOSE_LONG, api.now)
+    assert answer.status == 200, answer.text
+    return creds
+
+
 async def _rate_limited(api: Api) -> Creds | None:
     creds = await _fresh(api)
     for _ in range(80):
@@ -143,6 +169,13 @@ WITH_HISTORY = Scenario(
     HISTORY_STEPS,
     needs_trade=True,
 )
+OPENED_AND_CLOSED = Scenario(
+    "isolated BTCUSDT long opened and closed",
+    _opened_and_closed,
+    "one-way mode, BTCUSDT with no position, no open orders and no margin history in the last 30 days; the steps "
+    "set ISOLATED, buy 0.002 at market and sell it back reduce-only",
+    (ONE_WAY, TO_ISOLATED, OPEN_LONG, CLOSE_LONG),
+)
 FILLED_ETH = Scenario(
     "fresh account with a filled ETHUSDT MARKET BUY",
     _filled_eth,
@@ -171,6 +204,7 @@ SCENARIOS = (
     ISOLATED_LONG,
     HEDGE_LONG,
     WITH_HISTORY,
+    OPENED_AND_CLOSED,
     FILLED_ETH,
     RESTING_HEDGE_BUY,
     RATE_LIMITED,

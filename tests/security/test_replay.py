@@ -22,7 +22,8 @@ async def test_the_same_signed_bytes_run_twice_inside_the_window_then_expire(api
     again = await api.http.post(url, headers=headers)
     assert first.status_code == again.status_code == 200
     history = (await api.history(creds)).json()
-    assert [(row["amount"], row["type"]) for row in history] == [("10.00000000", 1)] * 2  # executed twice
+    # the open's TRADE row (0.01 × 50000 / 10 = 50), then the add executed twice
+    assert [(row["amount"], row["type"]) for row in history] == [("50.00000000", 1)] + [("10.00000000", 1)] * 2
 
     # 6 seconds later the recvWindow of 5000 ms has passed: the same bytes are refused
     assert (await api.http.put(f"{CONTROL}/clock", json={"offsetMs": 6000})).status_code == 200
@@ -31,7 +32,7 @@ async def test_the_same_signed_bytes_run_twice_inside_the_window_then_expire(api
         400,
         {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."},
     )
-    assert len((await api.history(creds)).json()) == 2
+    assert len((await api.history(creds)).json()) == 3
 
 
 async def test_a_larger_recv_window_keeps_a_replay_valid_longer(api: Api) -> None:

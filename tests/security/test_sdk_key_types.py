@@ -53,7 +53,11 @@ def test_official_sdk_signs_with_every_key_type(live_server: LiveServer, key_typ
     added = client.rest_api.modify_isolated_position_margin(symbol="BTCUSDT", amount=25.5, type=1).data()
     assert added.code == 200 and added.type == 1 and Decimal(str(added.amount)) == Decimal("25.5")
     history = client.rest_api.get_position_margin_change_history(symbol="BTCUSDT").data()
-    assert [(row.amount, row.type) for row in history] == [("25.50000000", 1)]
+    # the open's TRADE row (0.01 × 50000 / 20 = 25), then the add
+    assert [(row.delta_type, row.amount, row.type) for row in history] == [
+        ("TRADE", "25.00000000", 1),
+        ("USER_ADJUST", "25.50000000", 1),
+    ]
     with httpx.Client(base_url=live_server.base_url) as http:
         summary = http.get(f"{CONTROL}/accounts/{account_id}").json()
     # the opening margin 0.01 × 50000 / 20 = 25, plus the 25.5 the SDK added

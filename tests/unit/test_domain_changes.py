@@ -94,12 +94,13 @@ def test_flip_closes_then_opens_the_rest_at_the_fill_price() -> None:
     assert [h.type for h in out.history] == [HistoryType.REDUCE, HistoryType.ADD]
 
 
-def test_a_decree_is_a_fill_that_writes_no_history() -> None:
-    out = apply(
-        Holding.flat("BTCUSDT", PositionSide.BOTH), Fill(D("0.01"), D("50000"), 10, margin=D("80"), decree=True)
-    )
+def test_a_decree_is_a_fill_whose_trade_row_is_the_wallet_it_was_given() -> None:
+    # the control plane's open: 0.01 @ 50000 at 10x would allocate 50, but isolatedWallet 80 was
+    # asked for; 80 leaves the cross wallet and the TRADE type-1 row says 80 (reference §2.2)
+    out = apply(Holding.flat("BTCUSDT", PositionSide.BOTH), Fill(D("0.01"), D("50000"), 10, margin=D("80")))
     assert out.after.isolated_wallet == D("80") and out.cross_wallet_delta == D("-80")
-    assert out.history == ()
+    assert out.history == (HistoryEntry(HistoryType.ADD, DeltaType.TRADE, D("80")),)
+    assert out.commission == 0 and out.realized_pnl == 0
 
 
 def test_cross_fills_hold_no_isolated_wallet() -> None:

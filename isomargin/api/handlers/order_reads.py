@@ -149,14 +149,17 @@ def parse_income(params: Params) -> IncomeQuery:
 
 
 def income(req: IncomeQuery, rows: Sequence[IncomeRow]) -> object:
+    # The server writes time before info, unlike the doc's example [doc INC]: a real row printed by
+    # node-binance-api (issue 686, 2021) and ccxt's funding history (PR 16764, 2023) agree
+    # (parity case income-row).
     return [
         {
             "symbol": r.symbol,
             "incomeType": r.income_type,
             "income": fixed(r.income, 8),
             "asset": r.asset,
-            "info": r.info,
             "time": r.time,
+            "info": r.info,
             "tranId": r.id,
             "tradeId": r.trade_id,
         }
