@@ -68,22 +68,34 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--count", type=int, default=640)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--previous", type=Path, help="a --json file of an earlier run: its checkouts' results are reused, not re-run"
+    )
     opts = parser.parse_args()
-    checkouts = [(name, Path(path).resolve() / ".venv/bin/python") for name, path in (c.split("=", 1) for c in opts.checkout)]
+    pairs = (c.split("=", 1) for c in opts.checkout)
+    checkouts = [(name, Path(path).resolve() / ".venv/bin/python") for name, path in pairs]
     modes = opts.mode or list(DEFAULT_MODES)
     backends = ["SQLite"] + (["PostgreSQL"] if opts.postgres else [])
     results: dict[str, dict[str, dict[str, dict[str, float | None]]]] = {}
+    if opts.previous:
+        results = json.loads(opts.previous.read_text())
     for backend in backends:
         url = opts.postgres if backend == "PostgreSQL" else None
         for mode in modes:
             for name, python in checkouts:
+                if results.get(backend, {}).get(mode, {}).get(name, {}).get("instructions") is not None:
+                    continue  # measured by the earlier run
                 instr, line = run(python, mode, opts.count, url, valgrind=True)
                 stmts, _ = run(python, mode, min(opts.count, 320), url, valgrind=False)
-                results.setdefault(backend, {}).setdefault(mode, {})[name] = {"instructions": instr, "statements": stmts}
-                print(f"  {backend} {mode} {name}: {instr and round(instr)} instr, {stmts} stmts — {line}", file=sys.stderr)
+                cell = {"instructions": instr, "statements": stmts}
+                results.setdefault(backend, {}).setdefault(mode, {})[name] = cell
+                print(f"  {backend} {mode} {name}: {instr} instr, {stmts} stmts — {line}", file=sys.stderr)
     names = [name for name, _ in checkouts]
-    print("| per operation: instructions (SQL statements) | " + " | ".join(f"`{n}`" for n in names) + " | change |")
-    print("|---|" + "---:|" * (len(names) + 1))
+    # the change from the first checkout to the last, and with three or more from the one before the last
+    against = [names[0]] + ([names[-2]] if len(names) > 2 else [])
+    header = " | ".join(f"`{n}`" for n in names) + " | " + " | ".join(f"vs `{n}`" for n in against)
+    print(f"| per operation: instructions (SQL statements) | {header} |")
+    print("|---|" + "---:|" * (len(names) + len(against)))
     for backend in backends:
         for mode in modes:
             cells = results[backend][mode]
@@ -91,9 +103,11 @@ def main() -> None:
             for n in names:
                 i, s = cells[n]["instructions"], cells[n]["statements"]
                 row.append("—" if i is None else f"{i / 1000:,.0f} k" + ("" if s is None else f" ({s:g})"))
-            first, last = cells[names[0]]["instructions"], cells[names[-1]]["instructions"]
-            change = "—" if not first or not last else f"{100 * (last - first) / first:+.0f}%"
-            print(f"| {backend}: {LABELS[mode]} | " + " | ".join(row) + f" | {change} |")
+            last = cells[names[-1]]["instructions"]
+            for name in against:
+                first = cells[name]["instructions"]
+                row.append("—" if not first or not last else f"{100 * (last - first) / first:+.0f}%")
+            print(f"| {backend}: {LABELS[mode]} | " + " | ".join(row) + " |")
     if opts.json:
         opts.json.write_text(json.dumps(results, indent=2) + "\n")
 
