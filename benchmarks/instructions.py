@@ -11,21 +11,33 @@ only the measured loop (callgrind's instrumentation is switched on around it).
     # → "Collected : N" on stderr; N / 640 is the instructions per request
     # (history: N / 64, the count is divided by 10 for that mode)
 
-Modes: ``service`` (modify_position_margin alone), ``margin`` (POST positionMargin), ``risk``
-(GET v3/positionRisk), ``history`` (GET positionMargin/history, 500 rows). Run it with the
-interpreter of the checkout to measure (each worktree's own ``.venv``); docs/BENCHMARKS.md has
-the numbers of 2026-12-02. Without valgrind it prints CPU µs per operation instead (noisy).
+Modes: ``service`` (modify_position_margin alone), ``margin`` (POST positionMargin, add and
+reduce alternating), ``add`` / ``reduce`` (one direction only), ``risk`` (GET v3/positionRisk),
+``account`` (GET v3/account), ``order`` (POST order, MARKET 0.01 ETHUSDT, buy and sell
+alternating: a cross position that opens and closes), ``history`` (GET positionMargin/history,
+500 rows). ``--postgres URL`` runs on a throw-away schema of that server instead of a SQLite file
+(the count is then this process's side only: the database server's own work is not in it).
+``--statements`` prints the SQL statements each operation sent (PostgreSQL: the messages sent,
+i.e. round trips, besides the transactions' BEGIN and COMMIT; SQLite: every statement SQLite ran,
+BEGIN and COMMIT included, shared by the 32 requests of a group commit).
+
+Run it with the interpreter of the checkout to measure (each worktree's own ``.venv``; the script
+itself runs unchanged against older checkouts, back to ``6454ca9``); ``benchmarks/compare.py`` runs
+every mode for two checkouts and prints the table; docs/BENCHMARKS.md has the numbers. Without
+valgrind it prints CPU µs per operation instead (noisy).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import os
 import subprocess
-import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,6 +52,7 @@ from isomargin.store import open_store
 
 ACCOUNTS = 100
 BATCH = 32
+MODES = ("service", "margin", "add", "reduce", "risk", "account", "order", "history")
 
 
 def callgrind(switch: str) -> None:
@@ -47,17 +60,29 @@ def callgrind(switch: str) -> None:
     subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=False)
 
 
-def requests(mode: str, work: Path, now_ms: int) -> list[tuple[dict[str, Any], bytes]]:
+def request_lines(mode: str, work: Path, now_ms: int) -> list[str]:
     path = work / f"{mode}.tsv"
-    if mode == "margin":
+    if mode in ("margin", "add", "reduce"):
         dataset.write_margin_requests(path, ACCOUNTS, now_ms)
+    elif mode == "order":
+        dataset.write_order_requests(path, ACCOUNTS, now_ms)
     elif mode == "history":
         params = [("symbol", "BTCUSDT"), ("limit", "500")]
         dataset.write_get_requests(path, "/fapi/v1/positionMargin/history", params, ACCOUNTS, now_ms)
+    elif mode == "account":
+        dataset.write_get_requests(path, "/fapi/v3/account", [], ACCOUNTS, now_ms)
     else:
         dataset.write_get_requests(path, "/fapi/v3/positionRisk", [], ACCOUNTS, now_ms)
+    lines = path.read_text().splitlines()
+    if mode in ("add", "reduce"):
+        wanted = "&type=1&" if mode == "add" else "&type=2&"
+        lines = [line for line in lines if wanted in line]
+    return lines
+
+
+def requests(mode: str, work: Path, now_ms: int) -> list[tuple[dict[str, Any], bytes]]:
     out = []
-    for line in path.read_text().splitlines():
+    for line in request_lines(mode, work, now_ms):
         method, target, key, body = line.split("\t")
         route, _, query = target.partition("?")
         headers = [(b"host", b"127.0.0.1"), (b"x-mbx-apikey", key.encode())]
@@ -68,15 +93,79 @@ def requests(mode: str, work: Path, now_ms: int) -> list[tuple[dict[str, Any], b
     return out
 
 
-def main(mode: str, count: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="isomargin-instructions-"))
-    url = f"sqlite:///{work}/db.sqlite"
-    store = open_store(url)
-    dataset.populate(store, ACCOUNTS, dataset.Population(0, 600 * ACCOUNTS if mode == "history" else 0))
-    store.close()
-    app = create_app(settings_from_env({}, db_url=url, weight_limit_per_minute=10**9))
+@contextmanager
+def database(postgres: str | None) -> Iterator[str]:
+    if postgres is None:
+        yield f"sqlite:///{tempfile.mkdtemp(prefix='isomargin-instructions-')}/db.sqlite"
+        return
+    from isomargin.bench.runner import postgres_schema
+
+    with postgres_schema(postgres) as url:
+        yield url
+
+
+class StatementCounter:
+    """Counts the statements sent (psycopg's ``Connection.execute``; SQLite's trace callback)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    @contextmanager
+    def on(self, store: Any) -> Iterator[None]:
+        import psycopg
+
+        # every statement goes through Cursor.execute (Connection.execute calls it too)
+        original = psycopg.Cursor.execute
+
+        def counted(cursor: Any, *args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(cursor, *args, **kwargs)
+
+        psycopg.Cursor.execute = counted  # type: ignore[method-assign]
+        sqlite = getattr(store, "_conn", None)
+        if sqlite is not None and hasattr(sqlite, "set_trace_callback"):
+            sqlite.set_trace_callback(self._traced)
+        try:
+            yield
+        finally:
+            psycopg.Cursor.execute = original  # type: ignore[method-assign]
+            if sqlite is not None and hasattr(sqlite, "set_trace_callback"):
+                sqlite.set_trace_callback(None)
+
+    def _traced(self, _sql: str) -> None:
+        self.count += 1
+
+
+def settings(url: str) -> Any:
+    """Settings for ``url`` with no rate limit (``settings_from_env`` took an environment from
+    issue 9 on; ``6454ca9`` read ``os.environ`` itself)."""
+    try:
+        return settings_from_env({}, db_url=url, weight_limit_per_minute=10**9)
+    except TypeError:
+        return settings_from_env(db_url=url, weight_limit_per_minute=10**9)  # type: ignore[call-arg]
+
+
+def main(mode: str, count: int, postgres: str | None, statements: bool) -> None:
+    with database(postgres) as url:
+        store = open_store(url)
+        dataset.populate(store, ACCOUNTS, dataset.Population(0, 600 * ACCOUNTS if mode == "history" else 0))
+        store.close()
+        app = create_app(settings(url))
+        try:
+            measure(app, mode, count, statements)
+        finally:
+            app.state.store.close()
+
+
+def measure(app: Any, mode: str, count: int, statements: bool) -> None:
     now_ms = int(time.time() * 1000)
     statuses: dict[int, int] = {}
+    loop = uvloop.new_event_loop()
+
+    measuring = [False]
+
+    def resign() -> None:
+        pass
 
     if mode == "service":
         changes = [MarginChange("BTCUSDT", Decimal(1), type_, None) for type_ in (1, 2)]
@@ -95,8 +184,19 @@ def main(mode: str, count: int) -> None:
                 app.state.store.write_sync(batch)
 
     else:
+        work = Path(tempfile.mkdtemp(prefix="isomargin-requests-"))
         reqs = requests(mode, work, now_ms)
-        loop = uvloop.new_event_loop()
+        signed = [time.monotonic()]
+
+        def resign() -> None:
+            """Fresh timestamps: under valgrind on a loaded host a slow mode outlives recvWindow
+            (60 s) otherwise. Not counted: instrumentation is off while the requests are signed."""
+            if measuring[0]:
+                callgrind("off")
+            reqs[:] = requests(mode, work, int(time.time() * 1000))
+            signed[0] = time.monotonic()
+            if measuring[0]:
+                callgrind("on")
 
         async def call(i: int) -> None:
             scope, body = reqs[i % len(reqs)]
@@ -113,19 +213,36 @@ def main(mode: str, count: int) -> None:
         def run(n: int) -> None:
             async def go() -> None:
                 for i in range(0, n, BATCH):
+                    if time.monotonic() - signed[0] > 30:
+                        resign()
                     await asyncio.gather(*(call(i + j) for j in range(BATCH)))
 
             loop.run_until_complete(go())
 
+    # the app's lifespan (background tasks, gc.freeze) is not run: only the request path is measured
     n = count // 10 if mode == "history" else count
     run(min(n, 320))  # warm: statement cache, key cache, first pages
+    resign()
+    statuses.clear()
     gc.collect()
+    counter = StatementCounter()
     started = time.process_time()
-    callgrind("on")
-    run(n)
-    callgrind("off")
-    print(f"{mode}: {n} operations, {1e6 * (time.process_time() - started) / n:.1f} µs CPU each, answers {statuses}")
+    with counter.on(app.state.store) if statements else nullcontext():
+        measuring[0] = True
+        callgrind("on")
+        run(n)
+        callgrind("off")
+        measuring[0] = False
+    cpu = 1e6 * (time.process_time() - started) / n
+    sent = f", {counter.count / n:.2f} statements each" if statements else ""
+    print(f"{mode}: {n} operations, {cpu:.1f} µs CPU each{sent}, answers {statuses}", flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 640)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=MODES)
+    parser.add_argument("count", type=int, nargs="?", default=640)
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server (a throw-away schema is used)")
+    parser.add_argument("--statements", action="store_true", help="count the SQL statements per operation")
+    args = parser.parse_args()
+    main(args.mode, args.count, args.postgres, args.statements)

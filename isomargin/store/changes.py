@@ -9,7 +9,6 @@ of an account or a position.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.domain.brackets import Bracket
@@ -17,6 +16,7 @@ from isomargin.domain.changes import Holding, Outcome
 from isomargin.domain.events import Event
 from isomargin.domain.liquidation import NO_TRIGGERS, TriggerKeys, crossed, trigger_keys
 from isomargin.domain.position import IsolatedPosition
+from isomargin.domain.value import value
 from isomargin.store import outbox, repo, trading
 from isomargin.store.base import OutboxEvent, Tx
 
@@ -24,7 +24,7 @@ from isomargin.store.base import OutboxEvent, Tx
 HISTORY_ASSET = "USDT"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class RiskTerms:
     """What the position's trigger keys are computed from (issue 12): its symbol's brackets,
     whether it is ISOLATED (a CROSSED position is checked per account, it stores no keys), the

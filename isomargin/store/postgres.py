@@ -16,7 +16,7 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool
 
-from isomargin.store.base import OutboxEvent, Row, Store, T, Tx
+from isomargin.store.base import OutboxEvent, Row, Store, T, Tx, log
 
 
 @lru_cache(maxsize=512)
@@ -29,22 +29,38 @@ class PgTx:
     for_update = " FOR UPDATE"
 
     def __init__(self, conn: psycopg.Connection[Row]) -> None:
-        self._conn = conn
+        # One cursor for every statement of the transaction: ``Connection.execute`` builds a new
+        # cursor per call, ~27k of the ~98k instructions psycopg spends on a statement (measured
+        # under callgrind, docs/BENCHMARKS.md). A client-side cursor holds a whole result once
+        # ``execute`` returns, and each method below takes what it needs before the next statement.
+        self._cur = conn.cursor()
         self.outbox: list[OutboxEvent] = []
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
-        return self._conn.execute(_pg_sql(sql), params).fetchone()
+        return self._cur.execute(_pg_sql(sql), params).fetchone()
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        return self._conn.execute(_pg_sql(sql), params).fetchall()
+        return self._cur.execute(_pg_sql(sql), params).fetchall()
 
     def run(self, sql: str, params: Sequence[object] = ()) -> int:
-        return self._conn.execute(_pg_sql(sql), params).rowcount
+        return self._cur.execute(_pg_sql(sql), params).rowcount
 
     def insert(self, sql: str, params: Sequence[object] = ()) -> int:
-        row = self._conn.execute(_pg_sql(sql + " RETURNING id"), params).fetchone()
+        row = self._cur.execute(_pg_sql(sql + " RETURNING id"), params).fetchone()
         assert row is not None
         return int(row[0])
+
+
+def _rollback(conn: psycopg.Connection[Row]) -> None:
+    """Roll back after a failed transaction function; the function's exception is the one raised.
+
+    A connection that cannot even roll back (the server went away) is left to the pool, which
+    discards a broken connection when it comes back.
+    """
+    try:
+        conn.rollback()
+    except psycopg.Error:
+        log.warning("rollback failed; the pool will discard the connection", exc_info=True)
 
 
 def libpq_url(url: str) -> str:
@@ -74,11 +90,23 @@ class PostgresStore(Store):
             # Set on the connection, psycopg puts them in the BEGIN it sends itself: a read is one
             # round trip shorter than with a separate SET TRANSACTION. A read gets one snapshot
             # for every statement, as SQLite's BEGIN gives; a write the server's default level.
-            conn.read_only = read_only
-            conn.isolation_level = IsolationLevel.REPEATABLE_READ if read_only else None
+            # Set only when they differ: each setter runs psycopg's wait machinery even when idle.
+            level = IsolationLevel.REPEATABLE_READ if read_only else None
+            if conn.read_only != read_only:
+                conn.read_only = read_only
+            if conn.isolation_level != level:
+                conn.isolation_level = level
             tx = PgTx(conn)
-            with conn.transaction():
+            # The connection is not in autocommit mode: psycopg sends that BEGIN before the first
+            # statement, and the transaction ends here, committed or rolled back — what
+            # ``conn.transaction()`` does, without its Transaction object and savepoint
+            # bookkeeping (~30k instructions a transaction, docs/BENCHMARKS.md).
+            try:
                 result = fn(tx)
+            except BaseException:
+                _rollback(conn)
+                raise
+            conn.commit()
             return result, tx.outbox
 
     def write_sync(self, fn: Callable[[Tx], T]) -> T:

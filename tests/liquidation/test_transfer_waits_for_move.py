@@ -1,0 +1,105 @@
+"""A margin transfer that starts while a price move holds its symbol is checked against the move's
+mark, never the old one (issue 12's guarantee, store/risk.py's lock order), on PostgreSQL.
+
+The statistical race (test_liquidation_concurrency.py) cannot say whether a transfer ever started
+inside a move; here one does, deterministically: the move is held open until the transfer is seen
+waiting for the symbol's lock, and the transfer must then be checked at the move's mark. It fails
+when the transfer's shared lock is dropped (tried: the transfer succeeds against the old mark).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from isomargin import errors
+from isomargin.domain.position import PositionSide
+from isomargin.service import admin
+from isomargin.service.context import ServiceContext
+from isomargin.service.margin import MarginChange, modify_position_margin
+from isomargin.store import Tx, open_store, repo, risk, trading
+from isomargin.store.postgres import libpq_url
+from isomargin.symbols import DEFAULT_SYMBOLS
+from tests.backends import database_url
+
+pytestmark = [pytest.mark.postgres]
+
+NOW = 1_000_000
+
+
+def waiting_advisory_locks(url: str) -> int:
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()
+        return int(row[0]) if row else 0
+
+
+def test_a_transfer_started_during_a_move_is_checked_against_the_moves_mark(tmp_path: Path) -> None:
+    with database_url("postgresql", tmp_path, tag="wait_") as url:
+        store = open_store(url)
+        ctx = ServiceContext(dict(DEFAULT_SYMBOLS), NOW)
+        try:
+            # long 0.01 BTCUSDT at 50,000, 10x, isolated wallet 100, mark 50,000
+            account_id = store.write_sync(
+                lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
+            )
+            opening = admin.OpenPosition(
+                account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50_000), 10, Decimal(100)
+            )
+            store.write_sync(lambda tx: admin.open_position(tx, ctx, opening))
+            mark = Decimal(50_000)
+            store.write_sync(lambda tx: trading.set_book(tx, "BTCUSDT", mark, mark, mark, NOW))
+            # max removable = max(0, min(iw − MM, iw + size × (mark − entry) − mark × |size| / leverage)):
+            #   at 50,000: min(100 − 500 × 0.004, 100 + 0 − 50) = min(98, 50) = 50 → removing 30 is allowed;
+            #   at 46,000: min(100 − 460 × 0.004, 100 − 40 − 46) = min(98.16, 14) = 14 → 30 is -4051
+            # (the position's liquidation price is (500 − 100) / (0.01 × 0.996) = 40,160.64: still alive)
+            moved = threading.Event()
+            release = threading.Event()
+
+            def move(tx: Tx) -> None:  # what service.price_moves.move_price does first, held open
+                risk.lock_price_moves(tx)
+                risk.lock_symbol(tx, "BTCUSDT", exclusive=True)
+                low = Decimal(46_000)
+                trading.set_book(tx, "BTCUSDT", low, low, low, NOW + 1)
+                moved.set()
+                assert release.wait(30), "the test never released the move"
+
+            outcome: list[object] = []
+
+            def transfer(tx: Tx) -> Decimal:
+                change = MarginChange("BTCUSDT", Decimal(30), 2, None)
+                return modify_position_margin(tx, ctx, account_id, change).isolated_wallet
+
+            def run_transfer() -> None:
+                try:
+                    outcome.append(store.write_sync(transfer))
+                except errors.ApiError as exc:
+                    outcome.append(exc.body()["code"])
+
+            mover = threading.Thread(target=lambda: store.write_sync(move))
+            mover.start()
+            assert moved.wait(30)
+            transferring = threading.Thread(target=run_transfer)
+            transferring.start()
+            deadline = time.monotonic() + 30
+            try:
+                while waiting_advisory_locks(url) == 0:  # the transfer is queued behind the move's lock
+                    assert time.monotonic() < deadline, "the transfer never waited for the move's lock"
+                    assert transferring.is_alive(), f"the transfer did not wait for the move: {outcome}"
+                    time.sleep(0.01)
+            finally:
+                release.set()
+            mover.join(30)
+            transferring.join(30)
+            assert outcome == [errors.ISOLATED_BALANCE_INSUFFICIENT.code]  # checked at 46,000, not 50,000
+            # the same transfer after the move: refused the same way; the wallet is untouched
+            run_transfer()
+            assert outcome[-1] == errors.ISOLATED_BALANCE_INSUFFICIENT.code
+            rows = store.read_sync(lambda tx: repo.list_positions(tx, account_id, "BTCUSDT"))
+            assert [r.isolated_wallet for r in rows] == [Decimal(100)]
+        finally:
+            store.close()
