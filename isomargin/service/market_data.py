@@ -255,7 +255,8 @@ class Depth:
 
 def depth(tx: Tx, ctx: ServiceContext, req: DepthQuery) -> Depth:
     """``GET /fapi/v1/depth``: isomargin's book is one bid and one ask (``service/book.py``), so
-    every limit answers that one level a side."""
+    every limit answers that one level a side — unless a ladder is configured (domain/depth.py):
+    then ``limit`` levels a side."""
     spec = ctx.symbol(req.symbol)
     stored = trading.all_books(tx).get(spec.symbol)
     return Depth(

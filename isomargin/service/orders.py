@@ -7,8 +7,8 @@ cross, rests on the book reserving its initial margin (GTC, GTX, GTD), expires (
 (FOK -5021). A crossing GTX is refused (-5022). The book top has unlimited size unless a ladder is
 configured (domain/depth.py): then a taker order walks its levels, one trade per level, and a
 LIMIT order's rest beyond its price rests (GTC, GTD), expires (IOC) or is refused with the whole
-order (FOK). Everything one order does is one
-transaction. ``order/test`` runs every check and writes nothing.
+order (FOK). Everything one order does is one transaction. ``order/test`` runs every check and
+writes nothing.
 """
 
 from __future__ import annotations
