@@ -12,9 +12,11 @@ at its standing mark. At the same millisecond: keys' ends, path points, funding 
 new mark), GTD ends, then ADL refreshes, which rank what the others left (assumed).
 
 Two callers: ``POST /_isomargin/v1/clock/advance`` (every event the advance passes, one by one),
-and each worker's poller while the clock runs (events whose time wall time has reached). The
-transaction claims what it applies — ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on
-SQLite — so across workers and hosts each event is applied exactly once.
+and each worker's poller while the clock runs (events whose time wall time has reached). Each
+transaction takes the price-move lock first (``store.risk``; the write lock on SQLite), claims the
+path point or funding time it applies (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and reads a GTD
+order or listen key again under its account's lock before ending it — so across workers and hosts
+each event is applied exactly once, in the lock order of every other write.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from isomargin.domain.events import ListenKeyExpired
+from isomargin.domain.orders import OrderStatus
 from isomargin.service import adl, fills, funding, price_moves
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen
@@ -112,7 +115,10 @@ def apply_next_due(tx: Tx, ctx: ServiceContext, until_ms: int, *, freeze_at_even
             report = funding.settle(tx, at, due)
         elif kind == 3:
             assert gtd is not None
-            report = _expire_gtd(tx, at, *gtd)
+            expired = _expire_gtd(tx, at, *gtd)
+            if expired is None:
+                continue  # cancelled or filled since it was read: look again
+            report = expired
         else:
             assert ranking is not None
             report = adl.refresh_scheduled(tx, at, ranking)
@@ -138,10 +144,14 @@ def _end_listen_key(tx: Tx, ctx: ServiceContext, due: listen_keys.ListenKey) -> 
     return ListenKeyEnd(due.account_id, due.listen_key)
 
 
-def _expire_gtd(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow) -> GtdExpiry:
+def _expire_gtd(tx: Tx, ctx: ServiceContext, account_id: int, due: orders.OrderRow) -> GtdExpiry | None:
     """ "GTD: Good Till Date" — the order expires at ``goodTillDate`` [doc NO]: EXPIRED, the margin
-    it reserved released, an ORDER_TRADE_UPDATE EXPIRED."""
+    it reserved released, an ORDER_TRADE_UPDATE EXPIRED. The account is locked first and the order
+    read again (the lock order of a cancel); None when it was cancelled or filled meanwhile."""
     trading.lock_account_for_order(tx, account_id)
+    order = orders.find_order(tx, account_id, due.symbol, due.id, None)
+    if order is None or not OrderStatus(order.status).is_open:
+        return None
     fills.expire(tx, account_id, order, now_ms=ctx.now_ms)
     return GtdExpiry(account_id, order.symbol, order.id, order.client_order_id)
 

@@ -396,11 +396,12 @@ def set_client_order_id(tx: Tx, order_id: int, client_order_id: str) -> None:
 
 def next_gtd_due(tx: Tx, until_ms: int) -> tuple[int, OrderRow] | None:
     """The open GTD order whose ``goodTillDate`` comes first at or before ``until_ms``, with its
-    account, claimed for this transaction (``SKIP LOCKED`` on PostgreSQL: one worker expires it)."""
-    claim = " FOR UPDATE SKIP LOCKED" if tx.dialect == "postgresql" else ""
+    account. Not locked: an order is written under its account's lock, so the caller locks the
+    account first and reads the order again (locking the row here, before the account, could
+    deadlock with a cancel, which takes the account and then the order)."""
     row = tx.one(
         f"SELECT account_id, {_ORDER_COLS} FROM orders WHERE good_till_date > 0 AND good_till_date <= ?"
-        " AND status IN (?, ?) ORDER BY good_till_date, id LIMIT 1" + claim,
+        " AND status IN (?, ?) ORDER BY good_till_date, id LIMIT 1",
         (until_ms, *OPEN_STATUSES),
     )
     return None if row is None else (int(row[0]), _order(row[1:]))
