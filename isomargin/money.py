@@ -53,14 +53,25 @@ def _quantum(digits: int) -> Decimal:
 
 def parse_decimal(text: str) -> Decimal | None:
     """Strict plain-notation decimal, or None when the text is not one."""
-    if len(text) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(text) or _NEGATIVE_ZERO_RE.fullmatch(text):
+    if len(text) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(text) or _negative_zero(text):
         return None
     return Decimal(text)
 
 
+def _negative_zero(text: str) -> bool:
+    # only a text that starts with "-" can match: the regex's ~1,200 instructions are spent on those
+    # alone (every signed request parses three or four numbers; docs/BENCHMARKS.md, perf2)
+    return text.startswith("-") and _NEGATIVE_ZERO_RE.fullmatch(text) is not None
+
+
 def parse_int(text: str, *, max_digits: int = 19) -> int | None:
     """Strict base-10 integer (Java ``long`` range), or None."""
-    if not _INT_RE.fullmatch(text) or len(text.lstrip("+-")) > max_digits or _NEGATIVE_ZERO_RE.fullmatch(text):
+    if text.isascii() and text.isdigit():
+        # the common case (timestamp, recvWindow, type) without a regex: ASCII digits alone are
+        # exactly what ``_INT_RE`` matches when no sign is given, and carry no negative zero
+        if len(text) > max_digits:
+            return None
+    elif not _INT_RE.fullmatch(text) or len(text.lstrip("+-")) > max_digits or _negative_zero(text):
         return None
     value = int(text)
     if not -(2**63) <= value < 2**63:

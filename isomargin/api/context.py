@@ -19,11 +19,16 @@ class Security(StrEnum):
 
     @property
     def signed(self) -> bool:
-        return self in (Security.TRADE, Security.USER_DATA)
+        return self is _TRADE or self is _USER_DATA
 
     @property
     def needs_key(self) -> bool:
-        return self is not Security.NONE
+        return self is not _NONE
+
+
+# read once: a member read off the class (``Security.NONE``) goes through EnumType.__getattr__'s
+# slow attribute hook on Python 3.11, and every request asks ``needs_key`` twice
+_NONE, _TRADE, _USER_DATA = Security.NONE, Security.TRADE, Security.USER_DATA
 
 
 @dataclass(slots=True)

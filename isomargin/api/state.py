@@ -75,13 +75,16 @@ class AppState:
     _clock_token: object = _UNREAD
 
     def service_context(self, now_ms: int | None = None) -> ServiceContext:
+        # positional, in the fields' order (symbols, now_ms, secrets, order_response_2024,
+        # margin_call_ratio, adl_refresh_ms): every request builds one, and keywords would be
+        # packed into a dict first on Python 3.11
         return ServiceContext(
             self.settings.symbols,
             self.clock.now_ms() if now_ms is None else now_ms,
-            secrets=self.secrets,
-            order_response_2024=self.settings.order_response == "2024",
-            margin_call_ratio=self.margin_call_ratio,
-            adl_refresh_ms=self.adl_refresh_ms,
+            self.secrets,
+            self.settings.order_response == "2024",
+            self.margin_call_ratio,
+            self.adl_refresh_ms,
         )
 
     def _learn(self, shared: SharedState) -> None:

@@ -73,6 +73,11 @@ class DeltaType(StrEnum):
     FUNDING_FEE = "FUNDING_FEE"
 
 
+# A member read off an enum class (``HistoryType.ADD``) goes through EnumType.__getattr__'s slow
+# attribute hook on Python 3.11 (~850 instructions); the transfer's members, read once here.
+_ADD, _REDUCE, _USER_ADJUST = HistoryType.ADD, HistoryType.REDUCE, DeltaType.USER_ADJUST
+
+
 @value
 class Holding:
     """What is stored for one (account, symbol, side) slot, open or flat."""
@@ -256,12 +261,10 @@ def _transfer(holding: Holding, change: MarginTransfer) -> Outcome:
     # FUNDING_FEE "-0.07212375", 2024, ccxt PR #21875), and fills already book it so here. No real
     # USER_ADJUST reduce row was found; that it follows its type-2 siblings is assumed (audit #4):
     # one sign rule for every row lets a client sum amounts to get the margin moved.
-    entry = HistoryEntry(
-        HistoryType.ADD if change.add else HistoryType.REDUCE,
-        DeltaType.USER_ADJUST,
-        signed,
-    )
-    return Outcome(holding, after, cross_wallet_delta=-signed, history=(entry,))
+    entry = HistoryEntry(_ADD if change.add else _REDUCE, _USER_ADJUST, signed)
+    # positional (before, after, cross_wallet_delta, realized_pnl, commission, history): every
+    # positionMargin builds one, and keywords would be packed into a dict first on Python 3.11
+    return Outcome(holding, after, -signed, _ZERO, _ZERO, (entry,))
 
 
 def _fill(holding: Holding, fill: Fill) -> Outcome:

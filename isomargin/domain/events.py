@@ -337,7 +337,7 @@ def to_payload(event: Event) -> dict[str, Any]:
 
 def _account_update_payload(event: AccountUpdate) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "m": event.reason.value,
+        "m": event.reason._value_,  # .value's str, without enum's Python-level property call
         "B": [
             {"a": b.asset, "wb": str(b.wallet_balance), "cw": str(b.cross_wallet), "bc": str(b.balance_change)}
             for b in event.balances

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from typing import Protocol
 
 from isomargin.domain.brackets import Bracket, maintenance_margin
 from isomargin.domain.position import DECIMAL_CONTEXT, IsolatedPosition
@@ -97,6 +98,18 @@ _abs = DECIMAL_CONTEXT.abs
 _minus = DECIMAL_CONTEXT.minus
 
 
+class Sized(Protocol):
+    """What the liquidation searches read of a position: an :class:`IsolatedPosition`, or a stored
+    ``domain.changes.Holding`` as it is (the change path passes one without building the other)."""
+
+    @property
+    def position_amt(self) -> Decimal: ...
+    @property
+    def entry_price(self) -> Decimal: ...
+    @property
+    def isolated_wallet(self) -> Decimal: ...
+
+
 class _Terms:
     """What every tier's formula shares for one (non-flat) position, computed once: the signed
     amount ``a``, ``abs(a)`` and ``WB − a×EP`` — the same values each evaluation computed before,
@@ -104,7 +117,7 @@ class _Terms:
 
     __slots__ = ("amt", "base", "entry_notional", "size")
 
-    def __init__(self, pos: IsolatedPosition) -> None:
+    def __init__(self, pos: Sized) -> None:
         amt = pos.position_amt
         self.amt = amt
         self.size = _abs(amt)
@@ -212,7 +225,7 @@ def crossed(key: Decimal | None, mark: Decimal) -> bool:
     return key >= mark if key > 0 else key >= -mark
 
 
-def trigger_keys(pos: IsolatedPosition, brackets: Sequence[Bracket], margin_call_ratio: Decimal) -> TriggerKeys:
+def trigger_keys(pos: Sized, brackets: Sequence[Bracket], margin_call_ratio: Decimal) -> TriggerKeys:
     """Both keys of a position, from :func:`liquidation_price` — the function positionRisk renders."""
     if not pos.position_amt:
         return NO_TRIGGERS

@@ -33,16 +33,18 @@ def position_update(
     """
     c = DECIMAL_CONTEXT  # its methods, not localcontext(): see domain/position.py
     unrealized = c.multiply(holding.position_amt, c.subtract(mark_price, holding.entry_price))
+    # positional, in the fields' order: on Python 3.11 a class called with keywords packs them
+    # into a dict first (~3,000 instructions for these nine; docs/BENCHMARKS.md, perf2)
     return PositionUpdate(
-        symbol=holding.symbol,
-        position_amt=holding.position_amt,
-        entry_price=holding.entry_price,
-        accumulated_realized=accumulated_realized,
-        unrealized_pnl=unrealized,
-        margin_type=margin_type,
-        isolated_wallet=holding.isolated_wallet,
-        position_side=holding.position_side.value,
-        break_even_price=holding.entry_price if break_even_price is None else break_even_price,
+        holding.symbol,  # symbol
+        holding.position_amt,  # position_amt
+        holding.entry_price,  # entry_price
+        accumulated_realized,  # accumulated_realized
+        unrealized,  # unrealized_pnl
+        margin_type,  # margin_type
+        holding.isolated_wallet,  # isolated_wallet
+        holding.position_side._value_,  # position_side: .value's str without enum's property call
+        holding.entry_price if break_even_price is None else break_even_price,  # break_even_price
     )
 
 

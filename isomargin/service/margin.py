@@ -52,6 +52,10 @@ class MarginTransferResult:
 
 #: a stored side → its enum member, without the enum's call machinery (every transfer converts one)
 _SIDES = {side.value: side for side in PositionSide}
+# Members read once: ``PositionSide.BOTH`` on an enum class goes through EnumType.__getattr__'s
+# slow attribute hook on Python 3.11 (~850 instructions a read; docs/BENCHMARKS.md, perf2).
+_BOTH = PositionSide.BOTH
+_MARGIN_TRANSFER = AccountUpdateReason.MARGIN_TRANSFER
 
 
 def holding(row: repo.PositionRow) -> changes.Holding:
@@ -61,13 +65,9 @@ def holding(row: repo.PositionRow) -> changes.Holding:
 
 
 def to_domain(row: repo.PositionRow, leverage: int) -> IsolatedPosition:
-    return IsolatedPosition(
-        position_side=PositionSide(row.position_side),
-        position_amt=row.position_amt,
-        entry_price=row.entry_price,
-        isolated_wallet=row.isolated_wallet,
-        leverage=leverage,
-    )
+    # positional (side, amount, entry, wallet, leverage) and the side from _SIDES: every reduce
+    # builds one, and both the enum call and a keywords dict cost thousands of instructions
+    return IsolatedPosition(_SIDES[row.position_side], row.position_amt, row.entry_price, row.isolated_wallet, leverage)
 
 
 def check_amount(amount: Decimal) -> None:
@@ -104,17 +104,19 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     """
     spec = ctx.symbol(change.symbol)
     check_amount(change.amount)
-    side = change.position_side or PositionSide.BOTH
+    side = change.position_side or _BOTH
     # the symbol first (a price move holds it while it liquidates): the mark read below is current
     risk.lock_symbol(tx, spec.symbol, exclusive=False)
     # account and position read (and locked) together; checked in the order above
-    read = repo.get_account_for_change(tx, account_id, spec.symbol, side.value)
+    # ``_value_``, not ``.value``: the same str, without enum's Python-level property (~1.5k
+    # instructions per read on this path; docs/BENCHMARKS.md, perf2)
+    read = repo.get_account_for_change(tx, account_id, spec.symbol, side._value_)
     if read is None:
         raise errors.REJECTED_MBX_KEY.error()
     account, found = read
-    if not account.dual_side_position and side is not PositionSide.BOTH:
+    if not account.dual_side_position and side is not _BOTH:
         raise errors.POSITION_SIDE_NOT_MATCH.error()
-    if account.dual_side_position and side is PositionSide.BOTH:
+    if account.dual_side_position and side is _BOTH:
         raise _no_position(change)
 
     if found is None or found.position.position_amt == 0:
@@ -134,10 +136,11 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     elif change.amount > max_removable(to_domain(row, config.leverage), mark, spec.brackets):
         raise errors.ISOLATED_BALANCE_INSUFFICIENT.error()
 
-    outcome = changes.apply(holding(row), changes.MarginTransfer(change.amount, add=change.type == ADD))
+    # positional (amount, add): a class called with keywords builds a dict first on Python 3.11
+    outcome = changes.apply(holding(row), changes.MarginTransfer(change.amount, change.type == ADD))
     cross = account.cross_wallet + outcome.cross_wallet_delta
     event = account_update(
-        AccountUpdateReason.MARGIN_TRANSFER,
+        _MARGIN_TRANSFER,
         cross_wallet=cross,
         isolated_wallets=found.account_isolated_wallets + outcome.isolated_wallet_delta,
         positions=(

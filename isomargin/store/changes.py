@@ -15,7 +15,6 @@ from isomargin.domain.brackets import Bracket
 from isomargin.domain.changes import Holding, Outcome
 from isomargin.domain.events import Event
 from isomargin.domain.liquidation import NO_TRIGGERS, TriggerKeys, crossed, trigger_keys
-from isomargin.domain.position import IsolatedPosition
 from isomargin.domain.value import value
 from isomargin.store import outbox, repo, trading
 from isomargin.store.base import OutboxEvent, Tx
@@ -40,10 +39,9 @@ def keys_of(holding: Holding, risk: RiskTerms) -> TriggerKeys:
     """The liquidation and margin-call keys of ``holding`` (none for a flat or CROSSED position)."""
     if not risk.isolated or not holding.is_open:
         return NO_TRIGGERS
-    position = IsolatedPosition(
-        holding.position_side, holding.position_amt, holding.entry_price, holding.isolated_wallet, 1
-    )
-    return trigger_keys(position, risk.brackets, risk.margin_call_ratio)
+    # the holding itself: the searches read its amount, entry and wallet (``liquidation.Sized``),
+    # so no IsolatedPosition is built per change
+    return trigger_keys(holding, risk.brackets, risk.margin_call_ratio)
 
 
 def write_change(
@@ -66,7 +64,8 @@ def write_change(
     """
     account_id = account.id
     after = outcome.after
-    side = after.position_side.value
+    # ``_value_`` is what ``.value`` returns, read without enum's Python-level property
+    side = after.position_side._value_
     last_seq = account.event_seq + len(events)
     cross_wallet = account.cross_wallet + outcome.cross_wallet_delta
     repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, event_seq=last_seq)
@@ -95,7 +94,7 @@ def write_change(
                 HISTORY_ASSET,
                 now_ms,
                 side,
-                entry.delta_type.value,
+                entry.delta_type._value_,
             ),
         )
     return outbox.insert_numbered(tx, account_id, last_seq, events, now_ms)

@@ -275,11 +275,16 @@ _POS_WRITTEN = (
 _POS_KEY = ("account_id", "symbol", "position_side")
 # A new row starts un-called; an existing one stays margin-called only while its ratio is still at
 # the threshold after the change (``still_called``), so a change that brings it back below re-arms
-# the margin call (issue 12). UPDATE parameters: the written values, the latch, then the key.
-_UPDATE_POSITION = (
-    f"UPDATE positions SET {', '.join(f'{c} = ?' for c in _POS_WRITTEN)}, margin_called = margin_called AND ?"
-    f" WHERE {' AND '.join(f'{c} = ?' for c in _POS_KEY)}"
-)
+# the margin call (issue 12). UPDATE parameters: the written values, then the key; the latch is
+# in the text, one statement per value of ``still_called``: kept as it is (``margin_called AND
+# TRUE``), or cleared (``margin_called AND FALSE``). Not a bound boolean: Python's sqlite3 binds a
+# bool (an int subclass) through its adaptation protocol, ~3,300 instructions on every change
+# (docs/BENCHMARKS.md, perf2).
+_UPDATE_POSITION = {
+    still_called: f"UPDATE positions SET {', '.join(f'{c} = ?' for c in _POS_WRITTEN)}"
+    f"{'' if still_called else ', margin_called = FALSE'} WHERE {' AND '.join(f'{c} = ?' for c in _POS_KEY)}"
+    for still_called in (True, False)
+}
 # INSERT parameters: the written values, FALSE for the latch, the key, then the latch again.
 _INSERT_POSITION = (
     f"INSERT INTO positions ({schema.column_list(schema.positions, *_POS_WRITTEN, 'margin_called', *_POS_KEY)})"
@@ -444,7 +449,7 @@ def upsert_position(
     """
     values = _position_values(pos, liquidation_key, margin_call_key)
     key = (account_id, pos.symbol, pos.position_side)
-    if tx.run(_UPDATE_POSITION, (*values, still_called, *key)) == 0:
+    if tx.run(_UPDATE_POSITION[still_called], (*values, *key)) == 0:
         tx.run(_INSERT_POSITION, (*values, False, *key, still_called))
 
 

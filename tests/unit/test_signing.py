@@ -5,9 +5,12 @@ Source: [GI] "SIGNED (TRADE and USER_DATA) Endpoint security" and reference §3.
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import quote
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from isomargin.auth.signing import KeyType, hmac_sha256_hex, sign, signed_payload, verify
 from tests.keypairs import new_pair
@@ -27,6 +30,20 @@ GI_MIXED_DOC_PRINTED = "f9d0ae5e813ef6ccf15c2b5a434047a0181cb5a342b903b367ca6d27
 
 
 # --- HMAC test vectors ------------------------------------------------------------------------
+
+
+@given(st.text(max_size=150), st.binary(max_size=300))
+@example("", b"")
+@example("k" * 64, b"x")  # exactly one block
+@example("k" * 65, b"x")  # one byte over: the key is hashed first (RFC 2104)
+@example("é" * 40, b"x")  # 80 UTF-8 bytes from 40 characters
+def test_hmac_from_prepared_pads_equals_the_standard_library(secret: str, payload: bytes) -> None:
+    """The padded-key states computed once per secret give ``hmac``'s digest, for keys shorter,
+    equal to and longer than SHA-256's 64-byte block, twice in a row (the cached states are copied,
+    never advanced)."""
+    want = hmac.digest(secret.encode(), payload, "sha256").hex()
+    assert hmac_sha256_hex(secret, payload) == want
+    assert hmac_sha256_hex(secret, payload) == want
 
 
 def test_hmac_vector_all_in_query() -> None:

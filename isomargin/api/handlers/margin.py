@@ -31,7 +31,7 @@ def parse_margin_change(params: Params) -> MarginChange:
     amount = params.decimal("amount")
     type_ = _margin_type(params, mandatory=True)
     assert symbol is not None and amount is not None and type_ is not None
-    return MarginChange(symbol=symbol, amount=amount, type=type_, position_side=position_side)
+    return MarginChange(symbol, amount, type_, position_side)  # positional: no kwargs dict per request
 
 
 def modify_position_margin(req: MarginChange, result: MarginTransferResult) -> object:
