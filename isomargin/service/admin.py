@@ -18,7 +18,7 @@ from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
 from isomargin.service import price_moves
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
-from isomargin.service.errors import AdminError
+from isomargin.service.errors import AdminError, control_symbol
 from isomargin.service.events import account_update, position_update
 from isomargin.service.keys import Credentials, add_api_key
 from isomargin.service.symbol_state import mark_price, symbol_config
@@ -91,9 +91,7 @@ def open_position(tx: Tx, ctx: ServiceContext, req: OpenPosition) -> repo.Positi
     leverage the account gave it (``POST /fapi/v1/leverage``; 20x, or the symbol's maximum if lower,
     when never set), so a client's own settings survive the control plane opening its position.
     """
-    spec = ctx.symbols.get(req.symbol)
-    if spec is None:
-        raise AdminError(f"unknown symbol {req.symbol!r}; configured: {', '.join(sorted(ctx.symbols))}")
+    spec = control_symbol(ctx.symbols, req.symbol, 400)
     risk.lock_symbol(tx, spec.symbol, exclusive=False)  # before the account: the lock order (store/risk.py)
     account = repo.get_account(tx, req.account_id, lock=True)
     if account is None:
@@ -200,8 +198,7 @@ def set_mark_price(
     ``dry_run`` raises :class:`~isomargin.service.price_moves.DryRun` with the report instead of
     returning it, so the caller's transaction rolls back.
     """
-    if symbol not in ctx.symbols:
-        raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
+    control_symbol(ctx.symbols, symbol)
     bid = price if bid is None else bid
     ask = price if ask is None else ask
     for name, value in (("markPrice", price), ("bidPrice", bid), ("askPrice", ask)):

@@ -11,21 +11,14 @@ from decimal import Decimal
 
 from isomargin.domain.depth import Ladder
 from isomargin.service.context import ServiceContext
-from isomargin.service.errors import AdminError
+from isomargin.service.errors import AdminError, control_symbol
 from isomargin.store import Tx, trading
-from isomargin.symbols import SymbolSpec
-
-
-def _spec(ctx: ServiceContext, symbol: str) -> SymbolSpec:
-    if symbol not in ctx.symbols:
-        raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
-    return ctx.symbols[symbol]
 
 
 def set_ladder(tx: Tx, ctx: ServiceContext, symbol: str, step: Decimal, quantity: Decimal) -> Ladder:
     """Levels ``step`` apart (a positive multiple of the tick size), ``quantity`` at each (a
     positive multiple of the lot step)."""
-    spec = _spec(ctx, symbol)
+    spec = control_symbol(ctx.symbols, symbol)
     if step <= 0 or step % spec.tick_size != 0:
         raise AdminError(f"step must be a positive multiple of {symbol}'s tickSize {spec.tick_size}")
     if quantity <= 0 or quantity % spec.step_size != 0:
@@ -36,7 +29,7 @@ def set_ladder(tx: Tx, ctx: ServiceContext, symbol: str, step: Decimal, quantity
 
 
 def ladder_of(tx: Tx, ctx: ServiceContext, symbol: str) -> Ladder | None:
-    _spec(ctx, symbol)
+    control_symbol(ctx.symbols, symbol)
     stored = trading.get_book(tx, symbol)
     return None if stored is None else stored.ladder
 
@@ -45,5 +38,5 @@ def drop_ladder(tx: Tx, ctx: ServiceContext, symbol: str) -> bool:
     """The book back to its top alone; whether there was a ladder."""
     had = ladder_of(tx, ctx, symbol) is not None
     if had:
-        trading.set_ladder(tx, symbol, None, _spec(ctx, symbol).default_mark_price, ctx.now_ms)
+        trading.set_ladder(tx, symbol, None, control_symbol(ctx.symbols, symbol).default_mark_price, ctx.now_ms)
     return had

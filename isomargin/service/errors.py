@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from isomargin.symbols import SymbolSpec
+
 
 class AdminError(Exception):
     """A control-plane request that cannot be carried out; ``status`` is its HTTP status."""
@@ -10,3 +14,12 @@ class AdminError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+def control_symbol(symbols: Mapping[str, SymbolSpec], name: str, status: int = 404) -> SymbolSpec:
+    """A symbol the control plane names (a path segment: 404; a body field: the caller's 400),
+    or an error listing the configured ones."""
+    spec = symbols.get(name)
+    if spec is None:
+        raise AdminError(f"unknown symbol {name!r}; configured: {', '.join(sorted(symbols))}", status)
+    return spec

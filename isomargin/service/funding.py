@@ -23,7 +23,7 @@ from isomargin.domain.position import DECIMAL_CONTEXT, PositionSide
 from isomargin.money import ASSET_PLACES, ASSET_QUANTUM, significant_places
 from isomargin.service import liquidation, margin_calls, price_moves
 from isomargin.service.context import WALLET_ASSET, ServiceContext
-from isomargin.service.errors import AdminError
+from isomargin.service.errors import AdminError, control_symbol
 from isomargin.service.events import account_update, position_update
 from isomargin.service.margin import holding as holding_of
 from isomargin.service.symbol_state import mark_price, symbol_config
@@ -48,9 +48,7 @@ def next_grid_time(now_ms: int, interval_ms: int) -> int:
 def set_schedule(
     tx: Tx, ctx: ServiceContext, symbol: str, rate: Decimal, interval_hours: int
 ) -> schedule.FundingSchedule:
-    spec = ctx.symbols.get(symbol)
-    if spec is None:
-        raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
+    control_symbol(ctx.symbols, symbol)
     if interval_hours not in INTERVAL_HOURS:
         raise AdminError(f"intervalHours must be one of {', '.join(map(str, INTERVAL_HOURS))}")
     if abs(rate) >= MAX_RATE or significant_places(rate) > ASSET_PLACES:

@@ -30,7 +30,7 @@ from isomargin.service import adl, fills, funding, price_moves
 from isomargin.service.book import Book
 from isomargin.service.clock import set_frozen
 from isomargin.service.context import ServiceContext
-from isomargin.service.errors import AdminError
+from isomargin.service.errors import AdminError, control_symbol
 from isomargin.store import Store, Tx, listen_keys, orders, outbox, repo, risk, schedule, trading
 from isomargin.store import adl as adl_store
 
@@ -172,8 +172,7 @@ class PlannedPoint:
 
 def set_path(tx: Tx, ctx: ServiceContext, symbol: str, points: list[PlannedPoint]) -> list[schedule.PathPoint]:
     """Replace ``symbol``'s path with ``points`` (times relative to now, or absolute); the path stored."""
-    if symbol not in ctx.symbols:
-        raise AdminError(f"unknown symbol {symbol!r}; configured: {', '.join(sorted(ctx.symbols))}", 404)
+    control_symbol(ctx.symbols, symbol)
     if not points or len(points) > MAX_PATH_POINTS:
         raise AdminError(f"points must hold 1 to {MAX_PATH_POINTS} points")
     stored = []
