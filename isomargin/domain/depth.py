@@ -53,18 +53,19 @@ def walk(
     Without a ladder the top has unlimited size: all at ``best``, or nothing when ``limit`` does
     not reach it.
     """
-    if limit is not None and (best > limit if side is OrderSide.BUY else best < limit):
-        return []
+    buy = side is OrderSide.BUY
+
+    def beyond_limit(price: Decimal) -> bool:
+        return limit is not None and (price > limit if buy else price < limit)
+
     if ladder is None:
-        return [Slice(best, quantity)]
+        return [] if beyond_limit(best) else [Slice(best, quantity)]
     slices = []
     left = quantity
     price = best
-    while left > 0 and price > 0:
-        if limit is not None and (price > limit if side is OrderSide.BUY else price < limit):
-            break
+    while left > 0 and price > 0 and not beyond_limit(price):
         taken = min(left, ladder.quantity)
         slices.append(Slice(price, taken))
         left -= taken
-        price = price + ladder.step if side is OrderSide.BUY else price - ladder.step
+        price = price + ladder.step if buy else price - ladder.step
     return slices

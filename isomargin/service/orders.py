@@ -183,15 +183,15 @@ def _check(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder) -> _Chec
 
 def _place(tx: Tx, ctx: ServiceContext, account_id: int, req: NewOrder, *, test: bool) -> PlacedOrder | TestedOrder:
     checked = _check(tx, ctx, account_id, req)
-    slices = depth.walk(req.side, checked.book.best_for(req.side), checked.book.ladder, checked.quantity, req.price)
+    best = checked.book.best_for(req.side)
+    slices = depth.walk(req.side, best, checked.book.ladder, checked.quantity, req.price)
     taken = sum((s.quantity for s in slices), _ZERO)
     if req.time_in_force is TimeInForce.GTX and slices:
         raise errors.GTX_ORDER_REJECT.error()
     if req.time_in_force is TimeInForce.FOK and taken < checked.quantity:
         raise errors.FOK_ORDER_REJECT.error()
     if slices:
-        return _take(tx, ctx, account_id, req, checked, slices, test=test)
-    best = checked.book.best_for(req.side)
+        return _take(tx, ctx, account_id, req, checked, slices, taken, test=test)
     if req.time_in_force is TimeInForce.IOC:
         if test:
             return TestedOrder()
@@ -220,13 +220,13 @@ def _take(
     req: NewOrder,
     checked: _Checked,
     slices: list[depth.Slice],
+    taken: Decimal,
     *,
     test: bool,
 ) -> PlacedOrder | TestedOrder:
-    """Fill what the book offers as taker, one trade per level (domain/depth.py); what is left
-    rests (a GTC or GTD LIMIT order, PARTIALLY_FILLED) or expires (IOC, or a MARKET order the
-    ladder could not fill)."""
-    taken = sum((s.quantity for s in slices), _ZERO)
+    """Fill what the book offers as taker (``taken`` of the order, in ``slices``), one trade per
+    level (domain/depth.py); what is left rests (a GTC or GTD LIMIT order, PARTIALLY_FILLED) or
+    expires (IOC, or a MARKET order the ladder could not fill)."""
     cum_quote = sum((quote(s.quantity, s.price) for s in slices), _ZERO)
     fees = [commission(s.quantity, s.price, checked.rates.taker) for s in slices]
     with localcontext(DECIMAL_CONTEXT):
