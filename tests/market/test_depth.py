@@ -62,6 +62,9 @@ async def test_a_market_order_walks_the_levels(api: Api) -> None:
     assert (row["positionAmt"], row["entryPrice"], row["isolatedWallet"]) == ("0.012", "50000.075", "29.70004455")
     income = await signed_get(api, creds, "/fapi/v1/income", incomeType="COMMISSION")
     assert [i["income"] for i in income] == ["-0.12500000", "-0.12500025", "-0.05000020"]
+    # money conserved: the wallet (cross + isolated) moved by the three fees alone, 1000 − 0.30000045
+    account = await signed_get(api, creds, "/fapi/v3/account")
+    assert account["totalWalletBalance"] == "999.69999955"
 
 
 async def test_a_limit_order_takes_the_levels_up_to_its_price_and_rests_or_expires(api: Api) -> None:
