@@ -7,7 +7,8 @@ stands for is placed through the one trading path (``service.orders.place_order`
 order for STOP_MARKET / TAKE_PROFIT_MARKET / TRAILING_STOP_MARKET, a LIMIT order at ``price`` for
 STOP / TAKE_PROFIT; ``closePosition`` closes the whole position as a reduce-only order. Statuses
 and ALGO_UPDATE steps as the doc lists them [doc Event-Algo-Order-Update]: NEW on placement;
-TRIGGERED when the order was placed, then FINISHED once it is final (a MARKET order at once);
+TRIGGERED when the order was placed, then FINISHED once it is final: a MARKET order at once, a
+LIMIT order that rests when it fills, is cancelled or expires (``service.algo_updates``);
 REJECTED when the trading path refuses it (margin, reduce-only); CANCELED by the user; EXPIRED by
 the system (the position was liquidated, or closed under a closePosition order).
 
@@ -39,7 +40,6 @@ from decimal import Decimal
 from isomargin import errors
 from isomargin.domain import algo
 from isomargin.domain.algo import AlgoOrderType, AlgoStatus, WorkingType
-from isomargin.domain.events import AlgoUpdate
 from isomargin.domain.orders import (
     OrderSide,
     OrderStatus,
@@ -51,6 +51,7 @@ from isomargin.domain.orders import (
 )
 from isomargin.domain.position import PositionSide
 from isomargin.service import orders as trading_path
+from isomargin.service.algo_updates import average_price, update_event
 from isomargin.service.book import Book, book
 from isomargin.service.context import ServiceContext
 from isomargin.service.order_checks import filters_of, position_slot, refuse
@@ -129,33 +130,6 @@ def working_price(top: Book, working_type: str, side: str) -> Decimal:
     if working_type == WorkingType.MARK_PRICE:
         return top.mark
     return top.bid if side == OrderSide.SELL else top.ask
-
-
-def update_event(row: AlgoRow, *, order: trading_path.OrderRow | None = None) -> AlgoUpdate:
-    executed = _ZERO if order is None else order.executed_qty
-    avg = _ZERO if order is None or order.executed_qty == 0 else order.cum_quote / order.executed_qty
-    return AlgoUpdate(
-        client_algo_id=row.client_algo_id,
-        algo_id=row.id,
-        order_type=row.order_type,
-        symbol=row.symbol,
-        side=row.side,
-        position_side=row.position_side,
-        time_in_force=row.time_in_force,
-        quantity=row.quantity,
-        status=row.status,
-        actual_order_id="" if order is None else str(order.id),
-        avg_price=avg,
-        executed_qty=executed,
-        actual_type="" if order is None else order.type,
-        trigger_price=row.trigger_price,
-        price=row.price,
-        working_type=row.working_type,
-        close_position=row.close_position,
-        price_protect=row.price_protect,
-        reduce_only=row.reduce_only,
-        trigger_time=row.trigger_time,
-    )
 
 
 def place_algo_order(tx: Tx, ctx: ServiceContext, account_id: int, req: NewAlgoOrder) -> AlgoView:
@@ -444,7 +418,7 @@ def _trigger(tx: Tx, ctx: ServiceContext, account_id: int, algo_id: int) -> Trig
         return _report(account_id, ended, None)
     order = placed.order
     final = not OrderStatus(order.status).is_open
-    avg = _ZERO if order.executed_qty == 0 else order.cum_quote / order.executed_qty
+    avg = average_price(order)
     status = AlgoStatus.FINISHED if final else AlgoStatus.TRIGGERED
     algo_orders.triggered(tx, row.id, status=status.value, now_ms=ctx.now_ms, order_id=order.id, avg_price=avg)
     fired = replace(

@@ -17,6 +17,7 @@ from decimal import Decimal
 from isomargin.domain import changes
 from isomargin.domain.events import AccountUpdateReason, Event, OrderTradeUpdate, TradeLite
 from isomargin.domain.orders import OrderSide, OrderStatus, break_even_price, quote
+from isomargin.service import algo_updates
 from isomargin.service.context import WALLET_ASSET, ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.store import Tx, orders, outbox, repo
@@ -114,6 +115,7 @@ def expire(tx: Tx, account_id: int, order: orders.OrderRow, *, now_ms: int) -> o
         now_ms=now_ms,
     )
     outbox.append(tx, account_id, [step(tx, account_id, expired, "EXPIRED", now_ms=now_ms)], now_ms)
+    algo_updates.order_ended(tx, account_id, expired, now_ms=now_ms)
     return expired
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from isomargin.domain import changes
 from isomargin.domain.orders import OrderSide, OrderStatus, commission, quote
 from isomargin.domain.position import PositionSide
-from isomargin.service import fills
+from isomargin.service import algo_updates, fills
 from isomargin.service.book import Book
 from isomargin.service.context import ServiceContext
 from isomargin.service.margin import holding as holding_of
@@ -95,6 +95,7 @@ def _fill_resting(
         tx, ctx, account_id, done, context, quantity=remaining, price=order.price, commission=fee, maker=True,
         announce_new=False,
     )  # fmt: skip
+    algo_updates.order_ended(tx, account_id, done, now_ms=ctx.now_ms)  # after its ORDER_TRADE_UPDATE
     return RestingFill(
         account_id,
         order.symbol,

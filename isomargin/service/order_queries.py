@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from isomargin import errors
 from isomargin.domain.orders import OrderStatus
-from isomargin.service import fills
+from isomargin.service import algo_updates, fills
 from isomargin.service.context import ServiceContext
 from isomargin.store import Tx, orders, outbox, trading
 from isomargin.symbols import SymbolSpec
@@ -129,6 +129,7 @@ def _cancel(tx: Tx, ctx: ServiceContext, account_id: int, order: orders.OrderRow
         now_ms=ctx.now_ms,
     )
     outbox.append(tx, account_id, [fills.step(tx, account_id, cancelled, "CANCELED", now_ms=ctx.now_ms)], ctx.now_ms)
+    algo_updates.order_ended(tx, account_id, cancelled, now_ms=ctx.now_ms)
     return cancelled
 
 

@@ -118,6 +118,20 @@ def triggered(tx: Tx, algo_id: int, *, status: str, now_ms: int, order_id: int, 
     )
 
 
+def finish_triggered(tx: Tx, order_id: int, *, status: str, now_ms: int, avg_price: Decimal) -> AlgoRow | None:
+    """Leave TRIGGERED: the order ``order_id`` it placed has ended (filled at ``avg_price`` on
+    average). The algo order as it was before, or None when no TRIGGERED algo order placed it."""
+    row = tx.one(f"SELECT {_COLS} FROM algo_orders WHERE actual_order_id = ? AND status = 'TRIGGERED'", (order_id,))
+    if row is None:
+        return None
+    found = _row(row)
+    tx.run(
+        "UPDATE algo_orders SET status = ?, update_time = ?, actual_price = ? WHERE id = ?",
+        (status, now_ms, _money(avg_price), found.id),
+    )
+    return found
+
+
 def find(tx: Tx, account_id: int, algo_id: int | None, client_algo_id: str | None) -> AlgoRow | None:
     """The account's algo order by ``algoId`` (which wins) or else by ``clientAlgoId`` (the latest)."""
     if algo_id is not None:

@@ -361,6 +361,13 @@ algo_orders = sa.Table(
     sa.Index("ix_algo_orders_account_symbol", "account_id", "symbol", "id"),
     sa.Index("ix_algo_orders_trigger", "symbol", "working_type", "side", "trigger_key"),
     sa.Index("ix_algo_orders_trail", "symbol", "working_type", "side", "trail_key"),
+    # the TRIGGERED orders by the order they placed: an order's end finds its algo order (FINISHED)
+    sa.Index(
+        "ix_algo_orders_triggered_order",
+        "actual_order_id",
+        sqlite_where=sa.text("status = 'TRIGGERED'"),
+        postgresql_where=sa.text("status = 'TRIGGERED'"),
+    ),
 )
 
 #: When each symbol's ADL quantiles were last ranked (issue 12): at most once per ``adlRefreshMs``

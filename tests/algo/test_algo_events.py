@@ -10,7 +10,7 @@ from isomargin.api.app import IsomarginApp
 from isomargin.api.stream.frames import frame
 from isomargin.domain.events import AlgoUpdate, OrderTradeUpdate, from_payload, to_payload
 from isomargin.store import outbox
-from tests.algo.support import stop_loss
+from tests.algo.support import placed, stop_loss
 from tests.liquidation.test_liquidation_story import long_at_20x, move
 from tests.support import Api
 
@@ -84,3 +84,27 @@ async def test_a_stop_records_new_then_triggered_and_finished_around_its_order(a
     )
     fills = [e for e in events if isinstance(e, OrderTradeUpdate) and e.execution_type == "TRADE"]
     assert [(f.order_id, f.reduce_only) for f in fills] == [(fired["orderId"], True)]
+
+
+async def test_a_resting_take_profit_is_finished_after_its_order_fills(app: IsomarginApp, api: Api) -> None:
+    creds = await long_at_20x(api)
+    take = await placed(
+        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="52000", price="52100", quantity="0.01",
+        reduceOnly="true", workingType="MARK_PRICE",
+    )  # fmt: skip
+    (fired,) = (await move(api, "BTCUSDT", "52000"))["triggers"]
+    seen = await app.state.store.read(lambda tx: outbox.after_id(tx, 0))
+    await move(api, "BTCUSDT", "52100")  # fills the resting LIMIT as maker
+    recorded = await app.state.store.read(lambda tx: outbox.after_id(tx, seen[-1].id))
+    events = [from_payload(e.type, e.payload) for e in recorded if e.account_id == creds.account_id]
+    steps = [(type(e).__name__, getattr(e, "order_status", None) or getattr(e, "status", None)) for e in events]
+    # the order's FILLED step first, then the algo order's end, last
+    assert ("OrderTradeUpdate", "FILLED") in steps and steps[-1] == ("AlgoUpdate", "FINISHED"), steps
+    finished = events[-1]
+    assert isinstance(finished, AlgoUpdate)
+    assert (finished.algo_id, finished.actual_order_id, finished.avg_price, finished.executed_qty) == (
+        take["algoId"],
+        str(fired["orderId"]),
+        Decimal("52100"),
+        Decimal("0.01"),
+    )

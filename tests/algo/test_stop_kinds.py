@@ -31,6 +31,46 @@ async def test_a_take_profit_limit_rests_when_triggered_and_fills_on_a_later_mov
     moved = await move(api, "BTCUSDT", "52100")
     assert [f["orderId"] for f in moved["fills"]] == [fired["orderId"]] and moved["triggers"] == []
     assert (await position_risk(api, creds))["positionAmt"] == "0.000"
+    # "FINISHED: the triggered conditional order has been filled or canceled in the matching
+    # engine" [doc Event-Algo-Order-Update]: the rest of its life is its order's
+    done = await query(api, creds, "/fapi/v1/algoOrder", algoId=take["algoId"])
+    assert (done["algoStatus"], done["actualOrderId"], done["actualPrice"]) == (
+        "FINISHED",
+        str(fired["orderId"]),
+        "52100.00000",
+    )
+    assert await query(api, creds, "/fapi/v1/openAlgoOrders", symbol="BTCUSDT") == []
+
+
+async def test_a_triggered_limit_whose_order_is_cancelled_is_finished(api: Api) -> None:
+    creds = await long_at_20x(api)
+    take = await placed(
+        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="52000", price="52100", quantity="0.01",
+        reduceOnly="true", workingType="MARK_PRICE",
+    )  # fmt: skip
+    (fired,) = (await move(api, "BTCUSDT", "52000"))["triggers"]
+    r = await api.signed("DELETE", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(fired["orderId"])})
+    assert r.status_code == 200 and r.json()["status"] == "CANCELED", r.text
+    done = await query(api, creds, "/fapi/v1/algoOrder", algoId=take["algoId"])
+    assert (done["algoStatus"], done["actualOrderId"], done["actualPrice"]) == (
+        "FINISHED",
+        str(fired["orderId"]),
+        "0.00000",
+    )
+    # an order no algo order placed ends as before, and touches no algo order
+    other = await placed(
+        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="53000", price="53100", quantity="0.01",
+        reduceOnly="true", workingType="MARK_PRICE",
+    )  # fmt: skip
+    r = await api.signed(
+        "POST", "/fapi/v1/order", creds,
+        {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.01",
+         "price": "52500", "reduceOnly": "true"},
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    r = await api.signed("DELETE", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(r.json()["orderId"])})
+    assert r.status_code == 200, r.text
+    assert (await query(api, creds, "/fapi/v1/algoOrder", algoId=other["algoId"]))["algoStatus"] == "NEW"
 
 
 async def test_hedge_legs_close_through_their_own_stops(api: Api) -> None:
