@@ -161,10 +161,13 @@ class Api:
         symbol: str = "BTCUSDT",
         side: str | None = None,
         where: str = "query",
+        recv_window: int | None = None,
     ) -> httpx.Response:
         params = [("symbol", symbol), ("amount", amount), ("type", str(type_))]
         if side is not None:
             params.append(("positionSide", side))
+        if recv_window is not None:
+            params.append(("recvWindow", str(recv_window)))
         return await self.signed("POST", "/fapi/v1/positionMargin", creds, params, where=where)
 
     async def history(self, creds: Creds, symbol: str = "BTCUSDT", **params: Any) -> httpx.Response:
@@ -235,7 +238,8 @@ class LiveServer:
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30.0) -> LiveServer:
+    def start(self, timeout: float = 60.0) -> LiveServer:
+        # 60 s: on a 2-CPU host busy with other test workers a start has taken over 30 s
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         # Its own process group, so a crash test can kill uvicorn's supervisor and workers at once.
         try:

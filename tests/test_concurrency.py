@@ -46,8 +46,10 @@ async def test_parallel_add_and_reduce_on_one_position(live_server: LiveServer, 
                 await asyncio.sleep(0.01)
 
         watcher = asyncio.create_task(watch())
+        # each request is signed when its coroutine starts and may then wait for one of the 64
+        # connections: Binance's longest recvWindow, so a loaded host cannot turn it into a -1021
         responses = await asyncio.gather(
-            *(api.margin(creds, str(ADD if kind == 1 else REDUCE), kind) for kind in kinds)
+            *(api.margin(creds, str(ADD if kind == 1 else REDUCE), kind, recv_window=60_000) for kind in kinds)
         )
         stop.set()
         await watcher
