@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from isomargin.store import schema
 from isomargin.store.base import Row, Tx
+from isomargin.store.filters import filtered
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
 
@@ -157,18 +158,15 @@ def list_for(
     offset: int = 0,
 ) -> list[AlgoRow]:
     """The account's algo orders oldest first, filtered as openAlgoOrders / allAlgoOrders ask."""
-    sql = f"SELECT {_COLS} FROM algo_orders WHERE account_id = ?"
-    params: list[object] = [account_id]
-    for clause, value in (
+    sql, params = filtered(
+        f"SELECT {_COLS} FROM algo_orders WHERE account_id = ?",
+        (account_id,),
         ("symbol = ?", symbol),
         ("status = ?", OPEN_STATUS if open_only else None),
         ("id >= ?", from_id),
         ("create_time >= ?", start_ms),
         ("create_time <= ?", end_ms),
-    ):
-        if value is not None:
-            sql += f" AND {clause}"
-            params.append(value)
+    )
     sql += " ORDER BY id LIMIT ? OFFSET ?"
     params += [limit, offset]
     return [_row(r) for r in tx.all(sql, params)]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from isomargin.store import schema
 from isomargin.store.base import Row, Tx
+from isomargin.store.filters import filtered
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
 
@@ -208,23 +209,15 @@ def list_orders(
     limit: int = 1000,
 ) -> list[OrderRow]:
     """Orders oldest first, filtered as allOrders / openOrders ask."""
-    sql = f"SELECT {_ORDER_COLS} FROM orders WHERE account_id = ?"
-    params: list[object] = [account_id]
-    if symbol is not None:
-        sql += " AND symbol = ?"
-        params.append(symbol)
-    if open_only:
-        sql += " AND status IN (?, ?)"
-        params.extend(OPEN_STATUSES)
-    if from_id is not None:
-        sql += " AND id >= ?"
-        params.append(from_id)
-    if start_ms is not None:
-        sql += " AND time >= ?"
-        params.append(start_ms)
-    if end_ms is not None:
-        sql += " AND time <= ?"
-        params.append(end_ms)
+    sql, params = filtered(
+        f"SELECT {_ORDER_COLS} FROM orders WHERE account_id = ?",
+        (account_id,),
+        ("symbol = ?", symbol),
+        ("status IN (?, ?)", OPEN_STATUSES if open_only else None),
+        ("id >= ?", from_id),
+        ("time >= ?", start_ms),
+        ("time <= ?", end_ms),
+    )
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)
     return [_order(r) for r in tx.all(sql, params)]
@@ -241,15 +234,14 @@ def list_trades(
     end_ms: int | None = None,
     limit: int = 500,
 ) -> list[TradeRow]:
-    sql = f"SELECT {_TRADE_COLS} FROM trades WHERE account_id = ? AND symbol = ?"
-    params: list[object] = [account_id, symbol]
-    for clause, value in (("order_id = ?", order_id), ("id >= ?", from_id), ("time >= ?", start_ms)):
-        if value is not None:
-            sql += f" AND {clause}"
-            params.append(value)
-    if end_ms is not None:
-        sql += " AND time <= ?"
-        params.append(end_ms)
+    sql, params = filtered(
+        f"SELECT {_TRADE_COLS} FROM trades WHERE account_id = ? AND symbol = ?",
+        (account_id, symbol),
+        ("order_id = ?", order_id),
+        ("id >= ?", from_id),
+        ("time >= ?", start_ms),
+        ("time <= ?", end_ms),
+    )
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)
     return [_trade(r) for r in tx.all(sql, params)]
@@ -266,14 +258,12 @@ def list_income(
     offset: int,
     limit: int,
 ) -> list[IncomeRow]:
-    sql = f"SELECT {_INCOME_COLS} FROM income WHERE account_id = ? AND time >= ? AND time <= ?"
-    params: list[object] = [account_id, start_ms, end_ms]
-    if symbol is not None:
-        sql += " AND symbol = ?"
-        params.append(symbol)
-    if income_type is not None:
-        sql += " AND income_type = ?"
-        params.append(income_type)
+    sql, params = filtered(
+        f"SELECT {_INCOME_COLS} FROM income WHERE account_id = ? AND time >= ? AND time <= ?",
+        (account_id, start_ms, end_ms),
+        ("symbol = ?", symbol),
+        ("income_type = ?", income_type),
+    )
     sql += " ORDER BY time, id LIMIT ? OFFSET ?"
     params.extend((limit, offset))
     return [_income(r) for r in tx.all(sql, params)]

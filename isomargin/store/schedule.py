@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from isomargin.store.base import Row, Tx
+from isomargin.store.filters import filtered
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
 
@@ -89,17 +90,13 @@ def funding_history(
     tx: Tx, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
 ) -> list[FundingRecord]:
     """Oldest first within the window; without a start, the latest ``limit`` (as Binance)."""
-    sql = "SELECT symbol, funding_time, rate, mark_price FROM funding_history WHERE 1 = 1"
-    params: list[object] = []
-    if symbol is not None:
-        sql += " AND symbol = ?"
-        params.append(symbol)
-    if start_ms is not None:
-        sql += " AND funding_time >= ?"
-        params.append(start_ms)
-    if end_ms is not None:
-        sql += " AND funding_time <= ?"
-        params.append(end_ms)
+    sql, params = filtered(
+        "SELECT symbol, funding_time, rate, mark_price FROM funding_history WHERE 1 = 1",
+        (),
+        ("symbol = ?", symbol),
+        ("funding_time >= ?", start_ms),
+        ("funding_time <= ?", end_ms),
+    )
     newest_first = start_ms is None
     sql += " ORDER BY funding_time DESC, id DESC" if newest_first else " ORDER BY funding_time, id"
     sql += " LIMIT ?"
