@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, NoReturn
 
@@ -69,22 +72,74 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print Binance's JSON (for 
 EXIT_UNKNOWN = 3
 
 
-def connect(
-    base_url: str | None,
-    api_key: str | None,
-    api_secret: str | None,
-    key_file: str | None,
-    key_type: str | None,
-    profile: str | None,
-) -> Client:
+#: the connection options of every command that calls the Binance API, by parameter name
+_CONNECTION_OPTIONS: dict[str, object] = {
+    "base_url": BaseUrl,
+    "api_key": ApiKey,
+    "api_secret": ApiSecret,
+    "key_file": KeyFile,
+    "key_type": KeyTypeOpt,
+    "profile": Profile,
+}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The connection options as given on the command line (None: not given)."""
+
+    base_url: str | None = None
+    api_key: str | None = None
+    api_secret: str | None = None
+    key_file: str | None = None
+    key_type: str | None = None
+    profile: str | None = None
+
+    def client(self) -> Client:
+        """The client these options (else the environment, else a profile) describe; exits with
+        one error line when they describe none. Called after a command has checked its own
+        arguments, so a usage error is reported as one (exit 2) even without credentials."""
+        return connect(self)
+
+
+#: the default of a command's ``connection`` parameter, which :func:`with_connection` always fills
+GIVEN_ON_COMMAND_LINE = Connection()
+
+
+def with_connection(command: Callable[..., None]) -> Callable[..., None]:
+    """``command(..., connection=Connection)`` as a Typer command that takes the connection options
+    (``--base-url``, ``--api-key``, ``--api-secret``, ``--key-file``, ``--key-type``, ``--profile``)
+    itself, placed before ``--json``: each command declares only its own arguments."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "connection"]
+    options = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+        for name, annotation in _CONNECTION_OPTIONS.items()
+    ]
+    at = next((i for i, p in enumerate(own) if p.name == "as_json"), len(own))
+    # keyword-only from the options on (Typer passes every value by name), so the order is valid
+    tail = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[at:]]
+    parameters = [*own[:at], *options, *tail]
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        connection = Connection(**{name: values.pop(name) for name in _CONNECTION_OPTIONS})
+        command(connection=connection, **values)
+
+    # Typer reads a command's options from its signature and type hints
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
+    return run
+
+
+def connect(options: Connection) -> Client:
     try:
         conn = resolve(
-            base_url=base_url,
-            api_key=api_key,
-            api_secret=api_secret,
-            key_file=key_file,
-            key_type=key_type,
-            profile=profile,
+            base_url=options.base_url,
+            api_key=options.api_key,
+            api_secret=options.api_secret,
+            key_file=options.key_file,
+            key_type=options.key_type,
+            profile=options.profile,
         )
     except ProfileError as exc:
         fail(f"error: {exc}")

@@ -20,19 +20,15 @@ from rich.console import Console
 from rich.table import Table
 
 from isomargin.cli.common import (
-    ApiKey,
-    ApiSecret,
+    GIVEN_ON_COMMAND_LINE,
     AsJson,
-    BaseUrl,
-    KeyFile,
-    KeyTypeOpt,
-    Profile,
-    connect,
+    Connection,
     emit,
     fail,
     number_text,
     ratio_text,
     reported,
+    with_connection,
 )
 
 Row = Mapping[str, Any]
@@ -130,24 +126,20 @@ def _time(ms: int) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+@with_connection
 def liquidations(
     symbol: Annotated[str | None, typer.Option("--symbol", help="Only this symbol, e.g. BTCUSDT.")] = None,
     kind: Annotated[
         str | None, typer.Option("--type", help="LIQUIDATION or ADL (default: both).", show_default=False)
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, max=100, help="At most N orders (server: 50).")] = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Orders the exchange placed to close your positions (forceOrders), newest first, last 7 days."""
     if kind is not None and kind.upper() not in AUTO_CLOSE_TYPES:
         fail("error: --type must be LIQUIDATION or ADL", 2)
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     with reported(client, as_json):
         rows = client.force_orders(symbol, auto_close_type=kind, limit=limit)
         if as_json:

@@ -19,14 +19,9 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from isomargin.cli.common import (
-    ApiKey,
-    ApiSecret,
+    GIVEN_ON_COMMAND_LINE,
     AsJson,
-    BaseUrl,
-    KeyFile,
-    KeyTypeOpt,
-    Profile,
-    connect,
+    Connection,
     distance_text,
     emit,
     fail,
@@ -34,6 +29,7 @@ from isomargin.cli.common import (
     price_text,
     ratio_text,
     reported,
+    with_connection,
 )
 from isomargin.client import Client, MarginChangeType, MarginPreview, PositionRisk
 from isomargin.client.ops import margin_ratios, removable_now
@@ -124,62 +120,50 @@ def _change(
 
 
 @margin_app.command("add")
+@with_connection
 def add(
     symbol: Symbol,
     amount: Amount,
     side: SideOpt = None,
     dry_run: DryRun = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Move AMOUNT USDT from the cross wallet into the isolated SYMBOL position (type 1)."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     _change(MarginChangeType.ADD, symbol, amount, side, dry_run, as_json, client)
 
 
 @margin_app.command("reduce")
+@with_connection
 def reduce(
     symbol: Symbol,
     amount: Amount,
     side: SideOpt = None,
     dry_run: DryRun = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Move AMOUNT USDT out of the isolated SYMBOL position back to the cross wallet (type 2)."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     _change(MarginChangeType.REDUCE, symbol, amount, side, dry_run, as_json, client)
 
 
 @margin_app.command("history")
+@with_connection
 def history(
     symbol: Symbol,
     days: Annotated[int, typer.Option(help="How many days back (Binance keeps 30).")] = 30,
     kind: Annotated[str | None, typer.Option("--type", help="add or reduce (default: both).")] = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Margin added to and taken from SYMBOL's isolated positions, oldest first: margin changes,
     fills' opens and closes, funding."""
     kinds = {"add": MarginChangeType.ADD, "reduce": MarginChangeType.REDUCE}
     if kind is not None and kind.lower() not in kinds:
         fail("error: --type must be add or reduce", 2)
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     with reported(client, as_json):
         now = client.server_time()
         rows = client.margin_history(
@@ -211,19 +195,15 @@ def _opt_ratio(value: Decimal | None) -> str | None:
     return None if value is None else format(value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP), "f")
 
 
+@with_connection
 def positions(
     symbol: Annotated[str | None, typer.Argument(help="Only this symbol.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Include empty sides.")] = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Open positions: liquidation price and its distance from the mark, margin ratio, max removable margin."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     with reported(client, as_json):
         # Every row, even for one symbol: a cross position's margin ratio is the account's, over all of them.
         every = client.position_risk()
@@ -292,17 +272,13 @@ def positions(
             console.print(table)
 
 
+@with_connection
 def balance(
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Futures wallet balances: wallet (incl. isolated margin), cross wallet, available."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     with reported(client, as_json):
         rows = client.balance()
         if as_json:

@@ -16,19 +16,15 @@ from rich.console import Console
 from rich.table import Table
 
 from isomargin.cli.common import (
-    ApiKey,
-    ApiSecret,
+    GIVEN_ON_COMMAND_LINE,
     AsJson,
-    BaseUrl,
-    KeyFile,
-    KeyTypeOpt,
-    Profile,
-    connect,
+    Connection,
     distance_text,
     emit,
     number_text,
     price_text,
     reported,
+    with_connection,
 )
 from isomargin.cli.margin import CONNECTION_HELP
 from isomargin.client import Client, Order
@@ -87,42 +83,34 @@ def _place(
 
 
 @order_app.command("buy", epilog=CONNECTION_HELP)
+@with_connection
 def buy(
     symbol: Symbol,
     quantity: Quantity,
     limit: LimitOpt = None,
     reduce_only: ReduceOnly = False,
     side: SideOpt = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Buy: MARKET (at the ask), or LIMIT with --limit PRICE."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     _place("BUY", symbol, quantity, limit, reduce_only, side, client, as_json)
 
 
 @order_app.command("sell", epilog=CONNECTION_HELP)
+@with_connection
 def sell(
     symbol: Symbol,
     quantity: Quantity,
     limit: LimitOpt = None,
     reduce_only: ReduceOnly = False,
     side: SideOpt = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Sell: MARKET (at the bid), or LIMIT with --limit PRICE."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     _place("SELL", symbol, quantity, limit, reduce_only, side, client, as_json)
 
 
@@ -130,18 +118,14 @@ def _time(ms: int) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+@with_connection
 def orders(
     symbol: Annotated[str | None, typer.Argument(help="Only this symbol.")] = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Open orders."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     with reported(client, as_json):
         rows: list[Order] = client.open_orders(symbol)
         if as_json:
@@ -161,18 +145,14 @@ def orders(
         Console().print(table)
 
 
+@with_connection
 def trades(
     symbol: Symbol,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    key_file: KeyFile = None,
-    key_type: KeyTypeOpt = None,
-    profile: Profile = None,
     as_json: AsJson = False,
+    connection: Connection = GIVEN_ON_COMMAND_LINE,
 ) -> None:
     """Fills of the last 7 days on one symbol, oldest first."""
-    client = connect(base_url, api_key, api_secret, key_file, key_type, profile)
+    client = connection.client()
     with reported(client, as_json):
         rows = client.user_trades(symbol)
         if as_json:
