@@ -386,7 +386,7 @@ def _position_for_change(row: Row) -> PositionForChange:
 
 
 def get_account_for_change(
-    tx: Tx, account_id: int, symbol: str, side: str
+    tx: Tx, account_id: int, symbol: str, side: str, *, symbol_lock: tuple[str, str] | None = None
 ) -> tuple[Account, PositionForChange | None] | None:
     """The account and :func:`get_position_for_change`'s position, both locked until commit.
 
@@ -395,9 +395,18 @@ def get_account_for_change(
     database's write lock, so there are no row locks to order. PostgreSQL: two statements,
     the account row locked before the position row (the lock order of every use case), and
     FOR UPDATE cannot reach the nullable side of an outer join anyway.
+
+    ``symbol_lock`` (PostgreSQL; ``risk.symbol_lock``): that lock is taken by the account's
+    statement, before its row lock — the lock order — at no round trip of its own (see
+    :func:`_account_after_lock`). SQLite has no lock to take.
     """
     if tx.for_update:
-        account = get_account(tx, account_id, lock=True)
+        if symbol_lock is None:
+            account = get_account(tx, account_id, lock=True)
+        else:
+            lock_sql, lock_key = symbol_lock
+            row = tx.one(_account_after_lock(lock_sql), (account_id, lock_key))
+            account = None if row is None else _account(row)
         return None if account is None else (account, get_position_for_change(tx, account_id, symbol, side))
     row = tx.one(_ACCOUNT_FOR_CHANGE, (symbol, side, account_id))
     if row is None:
@@ -406,6 +415,23 @@ def get_account_for_change(
     if row[5] is None:
         return account, None
     return account, _position_for_change(row[5:])
+
+
+@lru_cache(maxsize=4)
+def _account_after_lock(lock_sql: str) -> str:
+    """The account read FOR UPDATE by the statement that first takes the symbol's lock.
+
+    The lock is an uncorrelated sub-select: PostgreSQL computes it once, as the one-time filter in
+    front of the account's scan, so it is held before the row is read and locked (EXPLAIN: LockRows
+    over Result, One-Time Filter: $0, over the index scan). The statement's snapshot is older than
+    the wait for that lock, but a row read FOR UPDATE is the latest committed version of it
+    (READ COMMITTED re-reads a row updated since the snapshot before locking it), so the account
+    is as current as a read after the lock; what the use case reads next — the position, the mark
+    — is read by the next statement, on a snapshot taken after the lock was granted.
+    tests/liquidation/test_transfer_waits_for_move.py holds both (without FOR UPDATE the
+    transfer reads the account the move replaced, and its event's number collides).
+    """
+    return f"SELECT {_ACCOUNT_COLS} FROM accounts WHERE id = ? AND (SELECT {lock_sql} IS NOT NULL) FOR UPDATE"
 
 
 def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[PositionRow]:

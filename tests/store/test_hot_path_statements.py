@@ -4,8 +4,9 @@ SQLite: one SELECT (account with its last event number, position, settings, mark
 Σ isolated wallets joined); one UPDATE of the account (cross wallet and event number); one UPDATE of
 the position (the row exists: no INSERT … ON CONFLICT, which costs more); the history row and the
 event are INSERTs.
-PostgreSQL: the account and the position are read and locked in that order (two SELECTs); the
-writes are one statement (``store.write_plan``: every statement is a round trip there).
+PostgreSQL: the account (after the symbol's lock, in the same statement) and the position are read
+and locked in that order (two SELECTs); the writes are one statement (``store.write_plan``: every
+statement is a round trip there).
 """
 
 from __future__ import annotations
@@ -76,9 +77,11 @@ def test_a_transfer_runs_one_read_and_one_write_per_row_it_changes(db_url: str) 
     if store.dialect == "sqlite":
         assert counted[0].statements == ["SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT"]
         return
-    # PostgreSQL: the symbol's shared advisory lock (issue 12's lock order), the account, the
-    # position; then the account, the position, the history row and the event in one statement
-    assert counted[0].statements == ["SELECT", "SELECT", "SELECT", "WITH"]
+    # PostgreSQL: the account with the symbol's shared advisory lock taken first (issue 12's lock
+    # order), the position; then the account, the position, the history row and the event in one
+    # statement
+    assert counted[0].statements == ["SELECT", "SELECT", "WITH"]
+    assert "pg_advisory_xact_lock_shared" in counted[0].texts[0] and "FROM accounts" in counted[0].texts[0]
     writes = counted[0].texts[-1]
     assert [writes.count(part) for part in WRITES] == [1, 1, 1, 1]
     assert writes.index("INSERT INTO events") > writes.index("INSERT INTO margin_history")
