@@ -109,19 +109,28 @@ class StatementCounter:
 
     def __init__(self) -> None:
         self.count = 0
+        #: PostgreSQL: the BEGIN and COMMIT psycopg sends itself (each a round trip of its own)
+        self.commands = 0
 
     @contextmanager
     def on(self, store: Any) -> Iterator[None]:
         import psycopg
+        from psycopg._connection_base import BaseConnection
 
         # every statement goes through Cursor.execute (Connection.execute calls it too)
         original = psycopg.Cursor.execute
+        command = BaseConnection._exec_command
 
         def counted(cursor: Any, *args: Any, **kwargs: Any) -> Any:
             self.count += 1
             return original(cursor, *args, **kwargs)
 
+        def counted_command(conn: Any, *args: Any, **kwargs: Any) -> Any:
+            self.commands += 1
+            return command(conn, *args, **kwargs)
+
         psycopg.Cursor.execute = counted  # type: ignore[method-assign]
+        BaseConnection._exec_command = counted_command  # type: ignore[method-assign,assignment]
         sqlite = getattr(store, "_conn", None)
         if sqlite is not None and hasattr(sqlite, "set_trace_callback"):
             sqlite.set_trace_callback(self._traced)
@@ -129,6 +138,7 @@ class StatementCounter:
             yield
         finally:
             psycopg.Cursor.execute = original  # type: ignore[method-assign]
+            BaseConnection._exec_command = command  # type: ignore[method-assign]
             if sqlite is not None and hasattr(sqlite, "set_trace_callback"):
                 sqlite.set_trace_callback(None)
 
@@ -235,6 +245,8 @@ def measure(app: Any, mode: str, count: int, statements: bool) -> None:
         measuring[0] = False
     cpu = 1e6 * (time.process_time() - started) / n
     sent = f", {counter.count / n:.2f} statements each" if statements else ""
+    if statements and counter.commands:
+        sent += f" (and {counter.commands / n:.2f} BEGIN/COMMIT)"
     print(f"{mode}: {n} operations, {cpu:.1f} µs CPU each{sent}, answers {statuses}", flush=True)
 
 

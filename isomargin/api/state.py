@@ -110,7 +110,7 @@ class AppState:
         token = self.store.state_token()
         if token is None:
             if not with_key:
-                self._learn(await self.store.read(read_shared))
+                self._learn(await self.store.read_statement(read_shared))
             return
         if token != self._clock_token:
             # the token is taken before the read: a commit landing during it moves the token again
@@ -126,7 +126,9 @@ class AppState:
         """
         token = self.store.api_keys_token()
         if token is None:
-            key, values = await self.store.read(lambda tx: repo.get_api_key_and_state(tx, api_key, SHARED_KEYS))
+            key, values = await self.store.read_statement(
+                lambda tx: repo.get_api_key_and_state(tx, api_key, SHARED_KEYS)
+            )
             if key is not None:
                 self._learn(parse_shared(*values))
             return key

@@ -13,11 +13,13 @@ than the retention are pruned (:func:`prune`), so the table does not grow withou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import orjson
 
 from isomargin.domain.events import Event, to_payload
 from isomargin.store.base import OutboxEvent, Row, Tx
+from isomargin.store.write_plan import WritePlan
 
 _COLS = "id, account_id, seq, type, time, payload"
 
@@ -62,10 +64,46 @@ def insert_numbered(tx: Tx, account_id: int, last_seq: int, events: Sequence[Eve
     return appended
 
 
+def send_numbered(
+    tx: Tx, plan: WritePlan, account_id: int, last_seq: int, events: Sequence[Event], now_ms: int
+) -> list[OutboxEvent]:
+    """:func:`insert_numbered` on PostgreSQL as the answering end of ``plan``: the change's writes,
+    its events and their wake-ups in one statement (``store.changes.write_change``)."""
+    if not events:
+        plan.run(tx)
+        return []
+    first = last_seq - len(events) + 1
+    payloads = [to_payload(event) for event in events]
+    params: list[object] = []
+    for seq, event, payload in zip(range(first, last_seq + 1), events, payloads, strict=True):
+        params += (account_id, seq, event.type, now_ms, orjson.dumps(payload).decode())
+    # the ids in sequence order, whatever order RETURNING gives the rows in
+    ids = {row[0]: row[1] for row in plan.send(tx, _insert_rows_notify(len(events)), params)}
+    appended = [
+        OutboxEvent(int(ids[seq]), account_id, seq, event.type, now_ms, payload)
+        for seq, event, payload in zip(range(first, last_seq + 1), events, payloads, strict=True)
+    ]
+    tx.outbox.extend(appended)
+    return appended
+
+
 _INSERT = "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)"
 #: PostgreSQL LISTEN/NOTIFY channel that tells every worker an account has a new event
 CHANNEL = "isomargin_events"
 _INSERT_NOTIFY = f"{_INSERT} RETURNING id, pg_notify('{CHANNEL}', ?)"
+#: :func:`wake_up`'s payload, computed by PostgreSQL from the row inserted (``7:12``: integers
+#: concatenate as their decimal digits)
+_WAKE_UP_SQL = "account_id || ':' || seq"
+
+
+@lru_cache(maxsize=16)
+def _insert_rows_notify(count: int) -> str:
+    """``count`` events in one INSERT, each with its wake-up (a change records one to a few)."""
+    rows = ", ".join(["(?, ?, ?, ?, ?)"] * count)
+    return (
+        f"INSERT INTO events (account_id, seq, type, time, payload) VALUES {rows}"
+        f" RETURNING seq, id, pg_notify('{CHANNEL}', {_WAKE_UP_SQL})"
+    )
 
 
 def wake_up(account_id: int, seq: int) -> str:

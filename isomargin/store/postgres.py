@@ -51,6 +51,38 @@ class PgTx:
         return int(row[0])
 
 
+class _LoneStatementTx(PgTx):
+    """A :class:`PgTx` outside a transaction block (``Store.read_statement``): one statement only.
+
+    A second statement would run on a snapshot of its own, so it is refused rather than run.
+    """
+
+    def __init__(self, conn: psycopg.Connection[Row]) -> None:
+        super().__init__(conn)
+        self._sent = False
+
+    def _one_only(self) -> None:
+        if self._sent:
+            raise RuntimeError("read_statement runs one statement: use read for more")
+        self._sent = True
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        self._one_only()
+        return super().one(sql, params)
+
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        self._one_only()
+        return super().all(sql, params)
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        self._one_only()
+        return super().run(sql, params)
+
+    def insert(self, sql: str, params: Sequence[object] = ()) -> int:
+        self._one_only()
+        return super().insert(sql, params)
+
+
 def _rollback(conn: psycopg.Connection[Row]) -> None:
     """Roll back after a failed transaction function; the function's exception is the one raised.
 
@@ -92,6 +124,8 @@ class PostgresStore(Store):
             # for every statement, as SQLite's BEGIN gives; a write the server's default level.
             # Set only when they differ: each setter runs psycopg's wait machinery even when idle.
             level = IsolationLevel.REPEATABLE_READ if read_only else None
+            if conn.autocommit:  # left so by read_statement
+                conn.autocommit = False
             if conn.read_only != read_only:
                 conn.read_only = read_only
             if conn.isolation_level != level:
@@ -108,6 +142,17 @@ class PostgresStore(Store):
                 raise
             conn.commit()
             return result, tx.outbox
+
+    def _lone_statement(self, fn: Callable[[Tx], T]) -> T:
+        """``fn``'s one statement outside a transaction block: PostgreSQL runs a lone statement in a
+        transaction of its own, on one snapshot, as BEGIN … COMMIT around it did — without their two
+        round trips (the API key's read before every signed request). The connection is left in
+        autocommit mode; :meth:`_transaction` switches it back (psycopg only records the mode: no
+        round trip either way)."""
+        with self._pool.connection() as conn:
+            if not conn.autocommit:
+                conn.autocommit = True
+            return fn(_LoneStatementTx(conn))
 
     def write_sync(self, fn: Callable[[Tx], T]) -> T:
         result, events = self._transaction(fn, read_only=False)
@@ -128,6 +173,9 @@ class PostgresStore(Store):
 
     async def read(self, fn: Callable[[Tx], T]) -> T:
         return await anyio.to_thread.run_sync(self.read_sync, fn, limiter=self._limiter)
+
+    async def read_statement(self, fn: Callable[[Tx], T]) -> T:
+        return await anyio.to_thread.run_sync(self._lone_statement, fn, limiter=self._limiter)
 
     def close(self) -> None:
         self._pool.close()

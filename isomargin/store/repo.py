@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -21,6 +22,7 @@ from isomargin.store import schema
 from isomargin.store.base import Row, Tx
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
+from isomargin.store.write_plan import WritePlan
 
 
 def _columns(table: sa.Table, row_type: type, *, prefix: str = "") -> str:
@@ -124,12 +126,17 @@ def list_accounts(tx: Tx) -> list[Account]:
     return [_account(r) for r in tx.all(f"SELECT {_ACCOUNT_COLS} FROM accounts ORDER BY id")]
 
 
+_SET_CROSS_WALLET = "UPDATE accounts SET cross_wallet = ?, update_time = ?, event_seq = ? WHERE id = ?"
+
+
 def set_cross_wallet(tx: Tx, account_id: int, cross_wallet: Decimal, now_ms: int, *, event_seq: int) -> None:
     """Write the cross wallet and the account's last outbox number (read under the row's lock)."""
-    tx.run(
-        "UPDATE accounts SET cross_wallet = ?, update_time = ?, event_seq = ? WHERE id = ?",
-        (_money(cross_wallet), now_ms, event_seq, account_id),
-    )
+    tx.run(_SET_CROSS_WALLET, (_money(cross_wallet), now_ms, event_seq, account_id))
+
+
+def plan_cross_wallet(plan: WritePlan, account_id: int, cross_wallet: Decimal, now_ms: int, *, event_seq: int) -> None:
+    """:func:`set_cross_wallet` as a part of a change's one PostgreSQL statement."""
+    plan.add(_SET_CROSS_WALLET, (_money(cross_wallet), now_ms, event_seq, account_id))
 
 
 def set_dual_side_position(tx: Tx, account_id: int, dual: bool, now_ms: int) -> None:
@@ -379,7 +386,7 @@ def _position_for_change(row: Row) -> PositionForChange:
 
 
 def get_account_for_change(
-    tx: Tx, account_id: int, symbol: str, side: str
+    tx: Tx, account_id: int, symbol: str, side: str, *, symbol_lock: tuple[str, str] | None = None
 ) -> tuple[Account, PositionForChange | None] | None:
     """The account and :func:`get_position_for_change`'s position, both locked until commit.
 
@@ -388,9 +395,18 @@ def get_account_for_change(
     database's write lock, so there are no row locks to order. PostgreSQL: two statements,
     the account row locked before the position row (the lock order of every use case), and
     FOR UPDATE cannot reach the nullable side of an outer join anyway.
+
+    ``symbol_lock`` (PostgreSQL; ``risk.symbol_lock``): that lock is taken by the account's
+    statement, before its row lock — the lock order — at no round trip of its own (see
+    :func:`_account_after_lock`). SQLite has no lock to take.
     """
     if tx.for_update:
-        account = get_account(tx, account_id, lock=True)
+        if symbol_lock is None:
+            account = get_account(tx, account_id, lock=True)
+        else:
+            lock_sql, lock_key = symbol_lock
+            row = tx.one(_account_after_lock(lock_sql), (account_id, lock_key))
+            account = None if row is None else _account(row)
         return None if account is None else (account, get_position_for_change(tx, account_id, symbol, side))
     row = tx.one(_ACCOUNT_FOR_CHANGE, (symbol, side, account_id))
     if row is None:
@@ -399,6 +415,23 @@ def get_account_for_change(
     if row[5] is None:
         return account, None
     return account, _position_for_change(row[5:])
+
+
+@lru_cache(maxsize=4)
+def _account_after_lock(lock_sql: str) -> str:
+    """The account read FOR UPDATE by the statement that first takes the symbol's lock.
+
+    The lock is an uncorrelated sub-select: PostgreSQL computes it once, as the one-time filter in
+    front of the account's scan, so it is held before the row is read and locked (EXPLAIN: LockRows
+    over Result, One-Time Filter: $0, over the index scan). The statement's snapshot is older than
+    the wait for that lock, but a row read FOR UPDATE is the latest committed version of it
+    (READ COMMITTED re-reads a row updated since the snapshot before locking it), so the account
+    is as current as a read after the lock; what the use case reads next — the position, the mark
+    — is read by the next statement, on a snapshot taken after the lock was granted.
+    tests/liquidation/test_transfer_waits_for_move.py holds both (without FOR UPDATE the
+    transfer reads the account the move replaced, and its event's number collides).
+    """
+    return f"SELECT {_ACCOUNT_COLS} FROM accounts WHERE id = ? AND (SELECT {lock_sql} IS NOT NULL) FOR UPDATE"
 
 
 def list_positions(tx: Tx, account_id: int, symbol: str | None = None) -> list[PositionRow]:
@@ -451,6 +484,44 @@ def upsert_position(
     key = (account_id, pos.symbol, pos.position_side)
     if tx.run(_UPDATE_POSITION[still_called], (*values, *key)) == 0:
         tx.run(_INSERT_POSITION, (*values, False, *key, still_called))
+
+
+# PostgreSQL, as a part of a change's one statement (``store.write_plan``): always the upsert, and
+# the fill's realized PnL added to ``cr`` in it. A CTE cannot choose between the UPDATE and the
+# INSERT by the UPDATE's row count (a second statement would be the round trip the plan saves),
+# and may not write the row twice (``trading.add_accumulated_realized`` is a second write of it).
+# The same values reach the row either way: a first fill's row starts with ``cr`` = its realized
+# PnL (0 + realized, as the INSERT and then the addition leave it), an existing row gets
+# ``cr + realized``, and the latch is kept or cleared as :data:`_UPDATE_POSITION` does. On
+# PostgreSQL the upsert's extra work (the index probe before the update) is the server's, no round
+# trip. Parameters: the written values, ``cr``'s increment, FALSE for a new row's latch, the key,
+# then ``still_called``.
+_PLAN_POSITION = (
+    "INSERT INTO positions"
+    f" ({schema.column_list(schema.positions, *_POS_WRITTEN, 'accumulated_realized', 'margin_called', *_POS_KEY)})"
+    f" VALUES ({_placeholders(len(_POS_WRITTEN) + 2 + len(_POS_KEY))})"
+    f" ON CONFLICT ({', '.join(_POS_KEY)}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _POS_WRITTEN)},"
+    " accumulated_realized = positions.accumulated_realized + excluded.accumulated_realized,"
+    " margin_called = positions.margin_called AND ?"
+)
+
+
+def plan_position(
+    plan: WritePlan,
+    account_id: int,
+    pos: PositionRow,
+    *,
+    liquidation_key: Decimal | None,
+    margin_call_key: Decimal | None,
+    still_called: bool,
+    realized: Decimal,
+) -> None:
+    """:func:`upsert_position` and ``trading.add_accumulated_realized(realized)`` as one part of a
+    change's one PostgreSQL statement (only ``store.changes.write_change`` calls this)."""
+    values = _position_values(pos, liquidation_key, margin_call_key)
+    plan.add(
+        _PLAN_POSITION, (*values, _money(realized), False, account_id, pos.symbol, pos.position_side, still_called)
+    )
 
 
 def sum_isolated_wallets(tx: Tx, account_id: int) -> Decimal:
@@ -506,6 +577,32 @@ def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
             row.delta_type,
         ),
     )
+
+
+@lru_cache(maxsize=16)
+def _insert_histories(count: int) -> str:
+    """One INSERT of ``count`` history rows (a change writes one or two: the texts stay few)."""
+    row = f"({_placeholders(len(fields(HistoryRow)) + 1)})"
+    return f"INSERT INTO margin_history (account_id, {_HISTORY_COLS}) VALUES {', '.join([row] * count)}"
+
+
+def plan_histories(plan: WritePlan, account_id: int, rows: Sequence[HistoryRow]) -> None:
+    """:func:`insert_history` of each row as one part of a change's one PostgreSQL statement."""
+    if not rows:
+        return
+    params: list[object] = []
+    for row in rows:
+        params += (
+            account_id,
+            row.symbol,
+            row.type,
+            _money(row.amount),
+            row.asset,
+            row.time,
+            row.position_side,
+            row.delta_type,
+        )
+    plan.add(_insert_histories(len(rows)), params)
 
 
 def query_history(

@@ -138,10 +138,20 @@ def lock_symbol(tx: Tx, symbol: str, *, exclusive: bool) -> None:
     """
     if tx.dialect != "postgresql":
         return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    sql, key = symbol_lock(symbol, exclusive=exclusive)
+    tx.one(f"SELECT {sql}", (key,))
+
+
+def symbol_lock(symbol: str, *, exclusive: bool) -> tuple[str, str]:
+    """:func:`lock_symbol`'s PostgreSQL expression and its one parameter, for a statement that takes
+    the lock before it reads (``repo.get_account_for_change``: one round trip for both)."""
     # hashtext is PostgreSQL's own stable string hash; advisory locks are database-wide, so the key
     # names the schema (two deployments in one database never wait on each other) and what it guards
-    tx.one(f"SELECT {function}(hashtext(current_schema() || ?))", (":isomargin.symbol:" + symbol,))
+    return _LOCK_EXCLUSIVE if exclusive else _LOCK_SHARED, ":isomargin.symbol:" + symbol
+
+
+_LOCK_EXCLUSIVE = "pg_advisory_xact_lock(hashtext(current_schema() || ?))"
+_LOCK_SHARED = "pg_advisory_xact_lock_shared(hashtext(current_schema() || ?))"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
 
 from isomargin import errors
+from isomargin.domain.events import AccountConfigUpdate
 from isomargin.domain.position import PositionSide
 from isomargin.service import admin
 from isomargin.service.context import ServiceContext
 from isomargin.service.margin import MarginChange, modify_position_margin
-from isomargin.store import Tx, open_store, repo, risk, trading
+from isomargin.store import Store, Tx, open_store, outbox, repo, risk, trading
 from isomargin.store.postgres import libpq_url
 from isomargin.symbols import DEFAULT_SYMBOLS
 from tests.backends import database_url
 
 pytestmark = [pytest.mark.postgres]
+
+T = TypeVar("T")
 
 NOW = 1_000_000
 
@@ -101,5 +106,73 @@ def test_a_transfer_started_during_a_move_is_checked_against_the_moves_mark(tmp_
             assert outcome[-1] == errors.ISOLATED_BALANCE_INSUFFICIENT.code
             rows = store.read_sync(lambda tx: repo.list_positions(tx, account_id, "BTCUSDT"))
             assert [r.isolated_wallet for r in rows] == [Decimal(100)]
+        finally:
+            store.close()
+
+
+def _started_during(store: Store, url: str, move: Callable[[Tx], None], transfer: Callable[[Tx], T]) -> T:
+    """``transfer``'s result, run while ``move`` holds the symbol exclusively and waiting for it."""
+    release = threading.Event()
+    moved = threading.Event()
+    result: list[T] = []
+
+    def held(tx: Tx) -> None:
+        risk.lock_price_moves(tx)
+        risk.lock_symbol(tx, "BTCUSDT", exclusive=True)
+        move(tx)
+        moved.set()
+        assert release.wait(30), "the test never released the move"
+
+    mover = threading.Thread(target=lambda: store.write_sync(held))
+    mover.start()
+    assert moved.wait(30)
+    transferring = threading.Thread(target=lambda: result.append(store.write_sync(transfer)))
+    transferring.start()
+    deadline = time.monotonic() + 30
+    try:
+        while waiting_advisory_locks(url) == 0:
+            assert time.monotonic() < deadline, "the transfer never waited for the move's lock"
+            assert transferring.is_alive(), f"the transfer did not wait for the move: {result}"
+            time.sleep(0.01)
+    finally:
+        release.set()
+    mover.join(30)
+    transferring.join(30)
+    assert len(result) == 1, "the transfer failed"
+    return result[0]
+
+
+def test_a_transfer_started_during_a_move_reads_the_account_the_move_left(tmp_path: Path) -> None:
+    """The account is read by the statement that waits for the symbol (``repo._account_after_lock``):
+    its snapshot predates the move's commit, yet the row it locks is the one the move wrote."""
+    with database_url("postgresql", tmp_path, tag="wait_") as url:
+        store = open_store(url)
+        ctx = ServiceContext(dict(DEFAULT_SYMBOLS), NOW)
+        try:
+            account_id = store.write_sync(
+                lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
+            )
+            opening = admin.OpenPosition(
+                account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50_000), 10, Decimal(100)
+            )
+            store.write_sync(lambda tx: admin.open_position(tx, ctx, opening))
+
+            def move(tx: Tx) -> None:  # the move takes the cross wallet down to 50 and records an event
+                assert repo.get_account(tx, account_id, lock=True) is not None
+                (event,) = outbox.append(tx, account_id, [AccountConfigUpdate("BTCUSDT", 9)], NOW)
+                repo.set_cross_wallet(tx, account_id, Decimal(50), NOW, event_seq=event.seq)
+
+            def transfer(tx: Tx) -> tuple[Decimal, list[int]]:
+                change = MarginChange("BTCUSDT", Decimal(40), 1, None)
+                done = modify_position_margin(tx, ctx, account_id, change)
+                return done.cross_wallet, [e.seq for e in done.events]
+
+            before = store.read_sync(lambda tx: outbox.for_account(tx, account_id))
+            cross, seqs = _started_during(store, url, move, transfer)
+            # 50 − 40, not 10,000 − 40; numbered after the move's event (a stale number would collide)
+            assert (cross, seqs) == (Decimal(10), [len(before) + 2])
+            with pytest.raises(errors.ApiError) as refused:  # 10 left: 40 more is too much
+                store.write_sync(transfer)
+            assert refused.value.body()["code"] == errors.CROSS_BALANCE_INSUFFICIENT.code
         finally:
             store.close()

@@ -4,7 +4,9 @@ SQLite: one SELECT (account with its last event number, position, settings, mark
 Σ isolated wallets joined); one UPDATE of the account (cross wallet and event number); one UPDATE of
 the position (the row exists: no INSERT … ON CONFLICT, which costs more); the history row and the
 event are INSERTs.
-PostgreSQL: the account and the position are read and locked in that order (two SELECTs).
+PostgreSQL: the account (after the symbol's lock, in the same statement) and the position are read
+and locked in that order (two SELECTs); the writes are one statement (``store.write_plan``: every
+statement is a round trip there).
 """
 
 from __future__ import annotations
@@ -72,13 +74,26 @@ def test_a_transfer_runs_one_read_and_one_write_per_row_it_changes(db_url: str) 
         assert store.write_sync(transfer) == 1
     finally:
         store.close()
-    # PostgreSQL: the symbol's shared advisory lock (issue 12's lock order), the account, the position
-    reads = ["SELECT"] if store.dialect == "sqlite" else ["SELECT", "SELECT", "SELECT"]
-    assert counted[0].statements == [*reads, "UPDATE", "UPDATE", "INSERT", "INSERT"]
+    if store.dialect == "sqlite":
+        assert counted[0].statements == ["SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT"]
+        return
+    # PostgreSQL: the account with the symbol's shared advisory lock taken first (issue 12's lock
+    # order), the position; then the account, the position, the history row and the event in one
+    # statement
+    assert counted[0].statements == ["SELECT", "SELECT", "WITH"]
+    assert "pg_advisory_xact_lock_shared" in counted[0].texts[0] and "FROM accounts" in counted[0].texts[0]
+    writes = counted[0].texts[-1]
+    assert [writes.count(part) for part in WRITES] == [1, 1, 1, 1]
+    assert writes.index("INSERT INTO events") > writes.index("INSERT INTO margin_history")
+
+
+#: the write parts of a margin transfer, as the statements that send them begin
+WRITES = ("UPDATE accounts", "INSERT INTO positions", "INSERT INTO margin_history", "INSERT INTO events")
 
 
 def test_a_first_fill_inserts_the_position_it_opens(db_url: str) -> None:
-    """The UPDATE finds no row for a position never held: the INSERT writes it, once."""
+    """The UPDATE finds no row for a position never held: the INSERT writes it, once (SQLite;
+    PostgreSQL upserts in the change's one statement)."""
     store = open_store(db_url)
     ctx = ServiceContext(dict(DEFAULT_SYMBOLS), 1_000_000)
     try:
@@ -96,8 +111,13 @@ def test_a_first_fill_inserts_the_position_it_opens(db_url: str) -> None:
         rows = store.read_sync(lambda tx: repo.list_positions(tx, account_id, "BTCUSDT"))
     finally:
         store.close()
-    position_writes = [t for t in counted[0].texts if t.startswith(("UPDATE positions", "INSERT INTO positions"))]
-    assert [" ".join(t.split()[:3]) for t in position_writes] == ["UPDATE positions SET", "INSERT INTO positions"]
+    if store.dialect == "sqlite":
+        position_writes = [t for t in counted[0].texts if t.startswith(("UPDATE positions", "INSERT INTO positions"))]
+        assert [" ".join(t.split()[:3]) for t in position_writes] == ["UPDATE positions SET", "INSERT INTO positions"]
+    else:  # PostgreSQL: always the upsert, a part of the change's one statement
+        assert [t.split()[0] for t in counted[0].texts][-1] == "WITH"
+        assert "UPDATE positions" not in counted[0].texts[-1]
+        assert counted[0].texts[-1].count("INSERT INTO positions") == 1
     assert [(r.position_side, r.position_amt, r.entry_price) for r in rows] == [
         ("SHORT", Decimal("-0.01"), Decimal(50_000))
     ]
