@@ -225,17 +225,89 @@ def crossed(key: Decimal | None, mark: Decimal) -> bool:
     return key >= mark if key > 0 else key >= -mark
 
 
-def trigger_keys(pos: Sized, brackets: Sequence[Bracket], margin_call_ratio: Decimal) -> TriggerKeys:
-    """Both keys of a position, from :func:`liquidation_price` — the function positionRisk renders."""
-    if not pos.position_amt:
-        return NO_TRIGGERS
+def never_triggers(pos: Sized, margin_call_ratio: Decimal) -> bool:
+    """Whether no mark price can liquidate or margin-call ``pos``, whatever its symbol's (valid)
+    brackets and whatever margin-call ratio ≥ 0: it is flat, or it is a long whose isolated wallet
+    covers its entry notional (``WB ≥ a×EP``). Its keys are then None (:func:`trigger_keys`).
+
+    Why: every tier's formula for a long is ``(ratio×(WB − a×EP) + cum) / (a×MMR − ratio×a)``
+    (:func:`liquidation_price_in_bracket`); with ``WB − a×EP ≥ 0``, ``ratio ≥ 0`` and ``cum ≥ 0``
+    (a valid table derives every ``cum`` from increasing MMRs, ``validate_brackets``) the numerator
+    is ≥ 0, so every tier gives no price (a denominator ≥ 0) or one ≤ 0: :func:`liquidation_price`
+    is 0 for every ratio. ``WB ≥ a×EP`` is the sign of the formula's rounded ``WB − a×EP`` (a
+    non-zero difference never rounds to 0 or across it). A short always has a liquidation price.
+    """
     amt = pos.position_amt
-    terms = _Terms(pos)  # computed once for both searches, which start from the same tier
-    start = terms.entry_tier(brackets)
-    return TriggerKeys(
-        trigger_key(terms.search(brackets, _ONE, start), amt),
-        trigger_key(terms.search(brackets, margin_call_ratio, start), amt),
+    if not amt:
+        return True
+    return amt > _ZERO and margin_call_ratio >= _ZERO and pos.isolated_wallet >= _multiply(amt, pos.entry_price)
+
+
+def trigger_keys(pos: Sized, brackets: Sequence[Bracket], margin_call_ratio: Decimal) -> TriggerKeys:
+    """Both keys of a position: ``trigger_key(liquidation_price(pos, brackets, ratio), amt)`` for
+    ratio 1 and ``margin_call_ratio``, the price positionRisk renders, to the last digit
+    (tests/unit/test_trigger_keys_exact.py compares the two over random positions and tables).
+
+    Computed for less than the two searches cost as :func:`liquidation_price` runs them (every
+    position change runs this: ~45 k instructions before, docs/BENCHMARKS.md "The trigger keys,
+    cheaper"): a long whose wallet covers any fall has none (:func:`never_triggers`), without a
+    search; otherwise ``ratio × (WB − a×EP)`` and ``ratio × a`` are computed once per ratio
+    instead of once per tier tried, each search runs in one function (no call per tier), and a
+    price whose notional stays in the tier it was computed in ends the search without walking
+    the table again — the same operations on the same values in the same context, so the same
+    digits.
+    """
+    amt = pos.position_amt
+    if not amt:
+        return NO_TRIGGERS
+    terms = _Terms(pos)
+    base = terms.base
+    long = amt > _ZERO
+    if long and base >= _ZERO and margin_call_ratio >= _ZERO:  # never_triggers, on the terms computed
+        return NO_TRIGGERS
+    size = terms.size
+    start = _tier_index(brackets, _abs(terms.entry_notional))
+    # ratio 1: ``1 × x`` is ``x``, digit for digit (fewer than 34 digits: exact), so base and amt as they are
+    liquidation = _search_price(brackets, start, long, size, base, amt)
+    margin_call = _search_price(
+        brackets, start, long, size, _multiply(margin_call_ratio, base), _multiply(margin_call_ratio, amt)
     )
+    if long:
+        return TriggerKeys(
+            _ceiling(liquidation, _KEY_PLACES) if liquidation > _ZERO else None,
+            _ceiling(margin_call, _KEY_PLACES) if margin_call > _ZERO else None,
+        )
+    return TriggerKeys(
+        _minus(_floor(liquidation, _KEY_PLACES)) if liquidation > _ZERO else None,
+        _minus(_floor(margin_call, _KEY_PLACES)) if margin_call > _ZERO else None,
+    )
+
+
+def _search_price(
+    brackets: Sequence[Bracket], index: int, long: bool, size: Decimal, scaled_base: Decimal, scaled_amt: Decimal
+) -> Decimal:
+    """:meth:`_Terms.search` for one ratio, given ``ratio × (WB − a×EP)`` and ``ratio × a``: each
+    tier's price as :meth:`_Terms.price_in` computes it, and the next tier as :func:`_tier_index`
+    finds it. A price whose notional is still in the tier just used ends the search at once (a
+    valid table's tiers do not overlap, so that tier is the one :func:`_tier_index` would find, and
+    it was already used); only a price outside it walks the table."""
+    seen = 1 << index
+    while True:
+        tier = brackets[index]
+        denominator = _subtract(_multiply(size, tier.maint_margin_ratio), scaled_amt)
+        # a long whose tier MMR is at or above the ratio never reaches it: no price (0)
+        price = _ZERO if long and denominator >= _ZERO else _divide(_add(scaled_base, tier.cum), denominator)
+        if price > _ZERO:
+            notional = _multiply(size, price)
+            if tier.notional_floor <= notional < tier.notional_cap:
+                break
+            index = _tier_index(brackets, notional)
+        else:  # no price: a notional of 0, where a long's margin runs out if it ever does
+            index = _tier_index(brackets, _ZERO)
+        if seen >> index & 1:
+            break
+        seen |= 1 << index
+    return price if price > _ZERO else _ZERO
 
 
 def bankruptcy_price(pos: IsolatedPosition, tick: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from isomargin.domain.brackets import Bracket
 from isomargin.domain.changes import Holding, Outcome
 from isomargin.domain.events import Event
-from isomargin.domain.liquidation import NO_TRIGGERS, TriggerKeys, crossed, trigger_keys
+from isomargin.domain.liquidation import NO_TRIGGERS, TriggerKeys, crossed, never_triggers, trigger_keys
 from isomargin.domain.value import value
 from isomargin.store import outbox, repo, trading
 from isomargin.store.base import OutboxEvent, Tx
@@ -38,11 +38,20 @@ class RiskTerms:
 
 def keys_of(holding: Holding, risk: RiskTerms) -> TriggerKeys:
     """The liquidation and margin-call keys of ``holding`` (none for a flat or CROSSED position)."""
-    if not risk.isolated or not holding.is_open:
+    if not risk.isolated:
         return NO_TRIGGERS
     # the holding itself: the searches read its amount, entry and wallet (``liquidation.Sized``),
-    # so no IsolatedPosition is built per change
+    # so no IsolatedPosition is built per change; a flat one has none (``trigger_keys``)
     return trigger_keys(holding, risk.brackets, risk.margin_call_ratio)
+
+
+def holds_no_keys(holding: Holding, risk: RiskTerms) -> bool:
+    """Whether ``holding``'s keys are None whatever its brackets and margin-call ratio: CROSSED,
+    flat, or a long whose wallet covers any fall (``liquidation.never_triggers``). Its stored
+    keys are then NULL: write_change wrote them from the same holding (a CROSSED position's are
+    always NULL, and its margin type cannot change while it is open, store/risk.py), and the
+    keys' refresh (service/triggers.py) computes the same None from any brackets and ratio."""
+    return not risk.isolated or never_triggers(holding, risk.margin_call_ratio)
 
 
 def write_change(
@@ -73,11 +82,19 @@ def write_change(
     if not outcome.wallet_only:  # a deposit or withdrawal moves no position
         if risk is None:
             raise ValueError("a position change needs its risk terms")
-        keys = keys_of(after, risk)
+        # A position with no keys before and after the change (a CROSSED one, a long whose wallet
+        # covers any fall) keeps the NULLs it holds: no search, and (SQLite) an UPDATE that leaves
+        # the key columns out. SQLite rewrites an index entry for every indexed column an UPDATE
+        # sets, even to the value it holds: the two keys' indexes cost ~16 k instructions a change,
+        # and binding their two NULLs ~7 k more (measured under callgrind, docs/BENCHMARKS.md "The
+        # trigger keys, cheaper"). The margin-call latch is cleared as for any keyless position.
+        keys_stored = holds_no_keys(after, risk) and holds_no_keys(outcome.before, risk)
+        keys = NO_TRIGGERS if keys_stored else keys_of(after, risk)
         position = _PositionWrite(
             repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
             keys,
             crossed(keys.margin_call, risk.mark),
+            keys_stored,
         )
     histories = [
         repo.HistoryRow(
@@ -100,6 +117,7 @@ def write_change(
             liquidation_key=position.keys.liquidation,
             margin_call_key=position.keys.margin_call,
             still_called=position.still_called,
+            keys_stored=position.keys_stored,
         )
     if outcome.realized_pnl:
         trading.add_accumulated_realized(tx, account_id, after.symbol, side, outcome.realized_pnl)
@@ -110,11 +128,13 @@ def write_change(
 
 @value
 class _PositionWrite:
-    """The position row a change writes, its trigger keys, and whether its margin call stays latched."""
+    """The position row a change writes, its trigger keys, whether its margin call stays latched."""
 
     row: repo.PositionRow
     keys: TriggerKeys
     still_called: bool
+    #: the row already holds these keys (NULL, NULL): SQLite's UPDATE leaves their columns out
+    keys_stored: bool
 
 
 def _write_in_one_statement(

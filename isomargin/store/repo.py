@@ -269,6 +269,8 @@ def upsert_symbol_config(tx: Tx, account_id: int, config: SymbolConfig) -> None:
 
 _POS_COLS = _columns(schema.positions, PositionRow)
 _POS_FIELD_COUNT = len(fields(PositionRow))
+#: the trigger keys (issue 12), written last: an UPDATE leaves them out when the row already holds them
+_POS_TRIGGER_KEYS = ("liquidation_key", "margin_call_key")
 #: what a position change writes (besides the key), in the order of :func:`_position_values`;
 #: the ADL quantile is not written here (service/adl.py ranks)
 _POS_WRITTEN = (
@@ -276,21 +278,36 @@ _POS_WRITTEN = (
     "entry_price",
     "isolated_wallet",
     "update_time",
-    "liquidation_key",
-    "margin_call_key",
+    *_POS_TRIGGER_KEYS,
 )
+#: how many of :data:`_POS_WRITTEN` an UPDATE that keeps the stored keys writes
+_POS_WRITTEN_BUT_KEYS = len(_POS_WRITTEN) - len(_POS_TRIGGER_KEYS)
 _POS_KEY = ("account_id", "symbol", "position_side")
+
+
+def _update_position_sql(written: tuple[str, ...], still_called: bool) -> str:
+    return (
+        f"UPDATE positions SET {', '.join(f'{c} = ?' for c in written)}"
+        f"{'' if still_called else ', margin_called = FALSE'} WHERE {' AND '.join(f'{c} = ?' for c in _POS_KEY)}"
+    )
+
+
 # A new row starts un-called; an existing one stays margin-called only while its ratio is still at
 # the threshold after the change (``still_called``), so a change that brings it back below re-arms
 # the margin call (issue 12). UPDATE parameters: the written values, then the key; the latch is
 # in the text, one statement per value of ``still_called``: kept as it is (``margin_called AND
 # TRUE``), or cleared (``margin_called AND FALSE``). Not a bound boolean: Python's sqlite3 binds a
 # bool (an int subclass) through its adaptation protocol, ~3,300 instructions on every change
-# (docs/BENCHMARKS.md, perf2).
+# (docs/BENCHMARKS.md, perf2). Keyed by ``(still_called, keys_stored)``: when the row already
+# holds the keys (``keys_stored``), the statement leaves them out, since SQLite rewrites the index
+# entries of every indexed column an UPDATE sets, even to its own value (~16 k instructions for
+# the two keys' indexes, ~7 k more to bind them; docs/BENCHMARKS.md "The trigger keys, cheaper").
 _UPDATE_POSITION = {
-    still_called: f"UPDATE positions SET {', '.join(f'{c} = ?' for c in _POS_WRITTEN)}"
-    f"{'' if still_called else ', margin_called = FALSE'} WHERE {' AND '.join(f'{c} = ?' for c in _POS_KEY)}"
+    (still_called, keys_stored): _update_position_sql(
+        _POS_WRITTEN[:_POS_WRITTEN_BUT_KEYS] if keys_stored else _POS_WRITTEN, still_called
+    )
     for still_called in (True, False)
+    for keys_stored in (True, False)
 }
 # INSERT parameters: the written values, FALSE for the latch, the key, then the latch again.
 _INSERT_POSITION = (
@@ -470,9 +487,11 @@ def upsert_position(
     liquidation_key: Decimal | None,
     margin_call_key: Decimal | None,
     still_called: bool,
+    keys_stored: bool = False,
 ) -> None:
     """Write the position row with its trigger keys, whether or not it exists yet (only
-    ``store.changes.write_change`` calls this).
+    ``store.changes.write_change`` calls this). ``keys_stored``: the row, if it exists, already
+    holds exactly these keys, so an UPDATE leaves the key columns (and their indexes) alone.
 
     An UPDATE first: every change but a first fill finds its row (positionMargin always does),
     and an UPDATE is cheaper than ``INSERT … ON CONFLICT DO UPDATE`` (SQLite builds the row to
@@ -482,7 +501,8 @@ def upsert_position(
     """
     values = _position_values(pos, liquidation_key, margin_call_key)
     key = (account_id, pos.symbol, pos.position_side)
-    if tx.run(_UPDATE_POSITION[still_called], (*values, *key)) == 0:
+    updated = values[:_POS_WRITTEN_BUT_KEYS] if keys_stored else values
+    if tx.run(_UPDATE_POSITION[still_called, keys_stored], (*updated, *key)) == 0:
         tx.run(_INSERT_POSITION, (*values, False, *key, still_called))
 
 
