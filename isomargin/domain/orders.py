@@ -194,11 +194,20 @@ def quote(quantity: Decimal, price: Decimal) -> Decimal:
         return (abs(quantity) * price).quantize(PLACES, rounding=ROUND_HALF_UP)
 
 
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+# DECIMAL_CONTEXT's methods bound once (not localcontext(): see domain/position.py): reading one off
+# the Context costs ~700 instructions, and every margin transfer, fill and positionRisk row computes
+# a break-even price
+_add, _subtract, _multiply = DECIMAL_CONTEXT.add, DECIMAL_CONTEXT.subtract, DECIMAL_CONTEXT.multiply
+
+
 def break_even_price(position_amt: Decimal, entry_price: Decimal, taker_rate: Decimal) -> Decimal:
     """``breakEvenPrice``: long ``ep × (1 + taker)`` (exact on six real samples, reference §2.5);
     short ``ep × (1 − taker)`` (assumed, open question 10); 0 when flat."""
-    if position_amt == 0:
-        return Decimal(0)
-    c = DECIMAL_CONTEXT  # its methods, not localcontext(): see domain/position.py
-    factor = c.add(1, taker_rate) if position_amt > 0 else c.subtract(1, taker_rate)
-    return c.multiply(entry_price, factor)
+    # Decimal operands only: an int (``0``, ``1``) is converted to a Decimal at every use (~300
+    # instructions each); the same arithmetic, ~6.3k → ~2k instructions a call (docs/BENCHMARKS.md)
+    if position_amt == _ZERO:
+        return _ZERO
+    factor = _add(_ONE, taker_rate) if position_amt > _ZERO else _subtract(_ONE, taker_rate)
+    return _multiply(entry_price, factor)

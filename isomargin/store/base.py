@@ -14,27 +14,81 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from isomargin.domain.value import value
+from isomargin.domain.events import Event, from_payload, to_payload
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
 log = logging.getLogger("isomargin.store")
 
 
-@value
 class OutboxEvent:
     """One committed event as the outbox table holds it (``store.outbox`` writes it).
 
     ``seq`` counts the account's events from 1 with no gaps, so a subscriber can tell a missed or
     repeated event; ``id`` orders all events of the database in commit order per account.
+
+    The event is held in whichever form it came in, and the other form is made only when asked
+    for: an event this process appended carries its typed :attr:`event` (the stream renders its
+    frame from that directly; the payload dict is never built on the write path, ~18k instructions
+    a margin transfer, docs/BENCHMARKS.md), a row read back from the table carries its
+    :attr:`payload` (typed only for an account this process streams). Compared and hashed as the
+    row: id, account, number, type, time and payload.
     """
 
-    id: int
-    account_id: int
-    seq: int
-    type: str
-    time: int
-    payload: dict[str, Any]
+    __slots__ = ("_event", "_payload", "account_id", "id", "seq", "time", "type")
+
+    def __init__(
+        self,
+        id: int,
+        account_id: int,
+        seq: int,
+        type: str,
+        time: int,
+        payload: dict[str, Any] | None = None,
+        event: Event | None = None,
+    ) -> None:
+        if payload is None and event is None:
+            raise ValueError("an outbox event needs its payload or its typed event")
+        self.id = id
+        self.account_id = account_id
+        self.seq = seq
+        self.type = type
+        self.time = time
+        self._payload = payload
+        self._event = event
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The event as the JSON-safe dict stored in the row (``domain.events.to_payload``)."""
+        if self._payload is None:
+            assert self._event is not None
+            self._payload = to_payload(self._event)
+        return self._payload
+
+    @property
+    def event(self) -> Event:
+        """The typed event (``domain.events.from_payload`` of a row read back)."""
+        if self._event is None:
+            assert self._payload is not None
+            self._event = from_payload(self.type, self._payload)
+        return self._event
+
+    def _key(self) -> tuple[int, int, int, str, int]:
+        return (self.id, self.account_id, self.seq, self.type, self.time)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OutboxEvent):
+            return NotImplemented
+        return self._key() == other._key() and self.payload == other.payload
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"OutboxEvent(id={self.id!r}, account_id={self.account_id!r}, seq={self.seq!r}, "
+            f"type={self.type!r}, time={self.time!r}, payload={self.payload!r})"
+        )
 
 
 #: Called after COMMIT with the events the transaction appended, in the order they were appended.

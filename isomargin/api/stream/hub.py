@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from isomargin.api.stream import frames
 from isomargin.api.stream.connection import Connection, Subscription
-from isomargin.domain.events import ListenKeyExpired, from_payload
+from isomargin.domain.events import ListenKeyExpired
 from isomargin.store import Store, outbox
 from isomargin.store import listen_keys as key_rows
 from isomargin.store.base import OutboxEvent
@@ -188,7 +188,7 @@ class Hub:
         return await self.store.read(lambda tx: outbox.for_account(tx, account_id, after))
 
     def _deliver(self, stream: AccountStream, event: OutboxEvent) -> None:
-        typed = from_payload(event.type, event.payload)
+        typed = event.event  # this process's own events carry it; a row read back is parsed here
         data = frames.frame(typed, event.time)
         plain: str | None = None
         for sub in list(stream.subscriptions):
