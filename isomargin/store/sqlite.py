@@ -191,13 +191,14 @@ class SqliteStore(Store):
     def read_sync(self, fn: Callable[[Tx], T]) -> T:
         return self._transaction(fn, "BEGIN")
 
-    async def write(self, fn: Callable[[Tx], T]) -> T:
+    def write(self, fn: Callable[[Tx], T]) -> asyncio.Future[T]:
+        """Queue ``fn`` for this loop turn's group commit; the future it resolves with its result."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._pending.append((fn, future))
         if len(self._pending) == 1:
             loop.call_soon(self._commit_batch)
-        return await future
+        return future
 
     def _commit_batch(self) -> None:
         """Run every queued write in one transaction, then answer all.
