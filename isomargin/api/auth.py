@@ -33,7 +33,7 @@ _TRADE = Security.TRADE
 
 
 def check_api_key_header(ctx: RequestContext) -> str:
-    key = ctx.headers.get("x-mbx-apikey")
+    key = ctx.api_key_header
     if not key or len(key) > API_KEY_MAX or not key.isascii() or not key.isprintable() or " " in key:
         raise errors.BAD_API_KEY_FMT.error()
     return key

@@ -37,7 +37,8 @@ class RequestContext:
     path: str
     query: bytes
     body: bytes
-    headers: dict[str, str]
+    #: the ``X-MBX-APIKEY`` header as sent, None when absent (the one request header read after routing)
+    api_key_header: str | None
     client_ip: str
     params: Params
     now_ms: int

@@ -20,7 +20,7 @@ the chain in Binance's order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar, Generic, Protocol, TypeVar
@@ -52,7 +52,10 @@ class Access(StrEnum):
 class Service(Protocol[Req_contra, Res_co]):
     access: ClassVar[Access]
 
-    async def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req_contra) -> Res_co: ...
+    # Not ``async def``: the three that run a transaction hand back the store's own awaitable
+    # rather than wrap it in one more coroutine, whose frame every suspension and resumption of
+    # the request would pass through.
+    def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req_contra) -> Awaitable[Res_co]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +63,10 @@ class _Write(Generic[Req, Res]):
     fn: Callable[[Tx, ServiceContext, int, Req], Res]
     access: ClassVar[Access] = Access.WRITE
 
-    async def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req) -> Res:
+    def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req) -> Awaitable[Res]:
         assert account_id is not None, "an account's use case behind an endpoint without a key"
         fn, ctx = self.fn, state.service_context(now_ms)
-        return await state.store.write(lambda tx: fn(tx, ctx, account_id, req))
+        return state.store.write(lambda tx: fn(tx, ctx, account_id, req))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +74,10 @@ class _Read(Generic[Req, Res]):
     fn: Callable[[Tx, ServiceContext, int, Req], Res]
     access: ClassVar[Access] = Access.READ
 
-    async def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req) -> Res:
+    def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req) -> Awaitable[Res]:
         assert account_id is not None, "an account's read behind an endpoint without a key"
         fn, ctx = self.fn, state.service_context(now_ms)
-        return await state.store.read(lambda tx: fn(tx, ctx, account_id, req))
+        return state.store.read(lambda tx: fn(tx, ctx, account_id, req))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +85,9 @@ class _ReadPublic(Generic[Req, Res]):
     fn: Callable[[Tx, ServiceContext, Req], Res]
     access: ClassVar[Access] = Access.READ
 
-    async def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req) -> Res:
+    def __call__(self, state: AppState, now_ms: int, account_id: int | None, req: Req) -> Awaitable[Res]:
         fn, ctx = self.fn, state.service_context(now_ms)
-        return await state.store.read(lambda tx: fn(tx, ctx, req))
+        return state.store.read(lambda tx: fn(tx, ctx, req))
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,15 +49,25 @@ class SignedPayload:
     signature_count: int
 
 
+_AMPERSAND = ord("&")
+_SIGNATURE_PREFIX = len(b"signature=")
+
+
 def _split_signature(raw: bytes) -> tuple[bytes, list[bytes]]:
     """Remove every ``signature=`` pair from one parameter string, keeping the rest verbatim."""
-    if raw.find(b"signature=") < 0:  # find, not `in` (no TypeError raised and cleared: api/params.py)
+    first = raw.find(b"signature=")  # find, not `in` (no TypeError raised and cleared: api/params.py)
+    if first < 0:
         return raw, []
+    if (first == 0 or raw[first - 1] == _AMPERSAND) and raw.find(b"&", first) < 0:
+        # Every client's case: one signature pair, the last one. Splitting and joining every pair
+        # gives the bytes before it (its "&" dropped) and its value: cut them out directly
+        # (~4,000 instructions against ~15,000; docs/BENCHMARKS.md). No "signature=" stands before it.
+        return raw[: max(first - 1, 0)], [raw[first + _SIGNATURE_PREFIX :]]
     kept: list[bytes] = []
     signatures: list[bytes] = []
     for pair in raw.split(b"&"):
         if pair.startswith(b"signature="):
-            signatures.append(pair[len(b"signature=") :])
+            signatures.append(pair[_SIGNATURE_PREFIX:])
         else:
             kept.append(pair)
     return b"&".join(kept), signatures
@@ -76,7 +86,9 @@ def signed_payload(query: bytes, body: bytes) -> SignedPayload:
     if signatures:
         # The query string wins over the body for a parameter sent in both [GI].
         chosen = query_sigs[0] if query_sigs else body_sigs[0]
-        signature = unquote_to_bytes(chosen).decode("latin-1")
+        if chosen.find(b"%") >= 0:  # a hex signature has nothing to unquote: skip the Python-level call
+            chosen = unquote_to_bytes(chosen)
+        signature = chosen.decode("latin-1")
     return SignedPayload(query_rest + body_rest, signature, len(signatures))
 
 

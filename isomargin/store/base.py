@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from isomargin.domain.events import Event, from_payload, to_payload
@@ -155,8 +155,14 @@ class Store(ABC):
                 log.exception("outbox listener %r failed", listener)
 
     @abstractmethod
-    async def write(self, fn: Callable[[Tx], T]) -> T:
-        """Run ``fn`` in a transaction that may write; commit when it returns."""
+    def write(self, fn: Callable[[Tx], T]) -> Awaitable[T]:
+        """Run ``fn`` in a transaction that may write; commit when it returns.
+
+        Awaitable, not necessarily a coroutine: SQLite hands back the future its group commit
+        resolves (a coroutine around it cost a frame on every suspension and resumption of a
+        write request). Await it, or pass it to ``asyncio.gather``/``ensure_future``; ``fn`` may
+        be queued as soon as ``write`` is called.
+        """
 
     @abstractmethod
     async def read(self, fn: Callable[[Tx], T]) -> T:

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from isomargin.api.binance import Receive, Scope, Send, client_ip
+from isomargin.api.binance import Receive, Scope, Send, client_ip, read_headers
 from isomargin.api.state import AppState
 from isomargin.api.stream import book_ticker, market, urls, wsapi
 from isomargin.api.stream.connection import Connection, Subscription
@@ -63,8 +63,8 @@ class StreamEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] == wsapi.PATH:
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-            await self.wsapi(scope, receive, send, client_ip(scope, headers, self.trusted_proxies))
+            _, forwarded = read_headers(scope["headers"])
+            await self.wsapi(scope, receive, send, client_ip(scope, forwarded, self.trusted_proxies))
             return
         url = urls.parse(scope["path"], scope.get("query_string", b"").decode("latin-1"))
         if url is None:
