@@ -51,6 +51,25 @@ def java_double_text(value: Decimal) -> str:
     return text if "." in text else f"{text}.0"
 
 
+#: Java's ``Double.toString`` writes plain digits from 10^-3 up to (not including) 10^7, an exponent outside
+_JAVA_PLAIN_MIN = Decimal("0.001")
+_JAVA_PLAIN_MAX = Decimal("1E7")
+
+
+def java_double_string(value: Decimal) -> str:
+    """``value`` as Java's ``Double.toString`` writes it, its exponent form included: ``"0.0"``,
+    ``"74457.1"``, ``"7.0E-4"`` for 0.0007, ``"1.0E7"`` — as openAlgoOrders wrote a quantity of 0.0007
+    (testnet, 2026-09-14). Written from the Decimal's own digits, which a double keeps for every
+    price and quantity a symbol allows (up to 15 significant digits)."""
+    if value.is_zero():
+        return "0.0"
+    if _JAVA_PLAIN_MIN <= abs(value) < _JAVA_PLAIN_MAX:
+        return java_double_text(value)
+    sign, digits, _exponent = value.normalize().as_tuple()
+    text = "".join(map(str, digits))
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{value.adjusted()}"
+
+
 def entry_price(view: PositionView) -> str:
     return java_double_text(view.entry_price) if view.is_open and view.entry_price else EMPTY_PRICE
 

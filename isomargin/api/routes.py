@@ -415,7 +415,7 @@ ROUTES: tuple[Endpoint, ...] = (
         Security.USER_DATA,
         algo_orders.parse_open_algo_orders,
         read(algo_service.open_algo_orders),
-        algo_orders.algo_orders_list,
+        algo_orders.open_algo_orders_list,
         f"{_DOCS}/trade/rest-api/Current-All-Algo-Open-Orders",
     ),
     route(

@@ -1,6 +1,7 @@
-"""Golden responses of the algo order endpoints (tests/snapshot.py), and their keys in the order of
-Binance's doc examples (New / Query Algo Order, as go-binance's tests of 2025-12 mirror them; the
-official SDK's ``CurrentAllAlgoOpenOrdersResponseInner`` lists the same query keys in the same order).
+"""Golden responses of the algo order endpoints (tests/snapshot.py), and their keys in the order a testnet
+recording of a STOP_MARKET's placement, query and listing showed them (2026-09-14, tests/parity/snapshots/
+algoOrder-*.json, openAlgoOrders-row.json); a trailing stop's placement keeps the doc example's
+activatePrice and callbackRate (no capture).
 
 Regenerate with ``UPDATE_GOLDEN=1``.
 """
@@ -17,14 +18,19 @@ from tests.support import Api, Creds
 NEW_KEYS = [
     "algoId", "clientAlgoId", "algoType", "orderType", "symbol", "side", "positionSide", "timeInForce", "quantity",
     "algoStatus", "triggerPrice", "price", "icebergQuantity", "selfTradePreventionMode", "workingType", "priceMatch",
-    "closePosition", "priceProtect", "reduceOnly", "activatePrice", "callbackRate", "createTime", "updateTime",
-    "triggerTime", "goodTillDate",
+    "closePosition", "priceProtect", "reduceOnly", "createTime", "updateTime", "triggerTime", "goodTillDate",
 ]  # fmt: skip
+#: a TRAILING_STOP_MARKET's placement: the doc example's activatePrice and callbackRate after reduceOnly
+TRAILING_KEYS = [*NEW_KEYS[: NEW_KEYS.index("createTime")], "activatePrice", "callbackRate", *NEW_KEYS[-4:]]
 QUERY_KEYS = [
     "algoId", "clientAlgoId", "algoType", "orderType", "symbol", "side", "positionSide", "timeInForce", "quantity",
-    "algoStatus", "actualOrderId", "actualPrice", "triggerPrice", "price", "icebergQuantity", "tpTriggerPrice",
-    "tpPrice", "slTriggerPrice", "slPrice", "tpOrderType", "selfTradePreventionMode", "workingType", "priceMatch",
-    "closePosition", "priceProtect", "reduceOnly", "createTime", "updateTime", "triggerTime", "goodTillDate",
+    "algoStatus", "actualOrderId", "actualPrice", "triggerPrice", "price", "icebergQuantity", "tpOrderType",
+    "selfTradePreventionMode", "workingType", "priceMatch", "closePosition", "priceProtect", "reduceOnly",
+    "createTime", "updateTime", "triggerTime", "goodTillDate",
+]  # fmt: skip
+#: an openAlgoOrders row: actualQty where the query has actualPrice, no tpOrderType
+OPEN_KEYS = [
+    "actualQty" if key == "actualPrice" else key for key in QUERY_KEYS if key != "tpOrderType"
 ]  # fmt: skip
 
 
@@ -49,7 +55,7 @@ async def guarded(api: Api) -> Creds:
 async def test_query_open_and_triggered(api: Api, guarded: Creds) -> None:
     r = await api.signed("GET", "/fapi/v1/openAlgoOrders", guarded, {"symbol": "BTCUSDT"})
     snapshot.check("openAlgoOrders", r)
-    assert [list(row) for row in r.json()] == [QUERY_KEYS, QUERY_KEYS]
+    assert [list(row) for row in r.json()] == [OPEN_KEYS, OPEN_KEYS]
     await move(api, "BTCUSDT", "47999.5")
     r = await api.signed("GET", "/fapi/v1/algoOrder", guarded, {"clientAlgoId": "g-stop"})
     snapshot.check("algoOrder-get-finished", r)
@@ -77,6 +83,6 @@ async def test_trailing_stop(api: Api) -> None:
         quantity="0.01", reduceOnly="true", workingType="MARK_PRICE", clientAlgoId="g-trail",
     )  # fmt: skip
     snapshot.check("algoOrder-new-trailing-stop", r)
-    assert list(r.json()) == NEW_KEYS
+    assert list(r.json()) == TRAILING_KEYS
     r = await algo(api, creds, side="SELL", type="TRAILING_STOP_MARKET", callbackRate="12", quantity="0.01")
     snapshot.check("error-algoOrder-callback-rate", r)

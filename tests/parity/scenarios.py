@@ -118,6 +118,17 @@ RESTING_LONG_BUY = Request(
 )  # fmt: skip
 
 
+#: the conditional order the algo scenarios rest: a SELL STOP_MARKET far below the market (marks at 51000)
+RESTING_STOP_ORDER = Request(
+    "POST",
+    "/fapi/v1/algoOrder",
+    (("algoType", "CONDITIONAL"), ("symbol", "BTCUSDT"), ("side", "SELL"), ("type", "STOP_MARKET"),
+     ("quantity", "0.002"), ("triggerPrice", "45000"), ("workingType", "MARK_PRICE"), ("clientAlgoId", "parity-stop")),
+    signed=True,
+)  # fmt: skip
+CANCEL_STOP = Request("DELETE", "/fapi/v1/algoOrder", (("clientAlgoId", "parity-stop"),), signed=True)
+
+
 async def _filled_eth(api: Api) -> Creds | None:
     creds = await _fresh(api)
     answer = await send(api.http, creds, FILLED_ETH_ORDER, api.now)
@@ -129,6 +140,20 @@ async def _resting_hedge_buy(api: Api) -> Creds | None:
     await _marks(api)
     creds = await api.account("10000", dual=True)
     answer = await send(api.http, creds, RESTING_LONG_BUY, api.now)
+    assert answer.status == 200, answer.text
+    return creds
+
+
+async def _resting_stop(api: Api) -> Creds | None:
+    creds = await _fresh(api)
+    answer = await send(api.http, creds, RESTING_STOP_ORDER, api.now)
+    assert answer.status == 200, answer.text
+    return creds
+
+
+async def _cancelled_stop(api: Api) -> Creds | None:
+    creds = await _resting_stop(api)
+    answer = await send(api.http, creds, CANCEL_STOP, api.now)
     assert answer.status == 200, answer.text
     return creds
 
@@ -194,6 +219,24 @@ RESTING_HEDGE_BUY = Scenario(
     "parity-resting): BTCUSDT must trade above 50000 and within PERCENT_PRICE of it",
     (HEDGE, RESTING_LONG_BUY),
 )
+_STOP_STEPS = (
+    ONE_WAY,
+    Request("POST", "/fapi/v1/marginType", (("symbol", "BTCUSDT"), ("marginType", "CROSSED")), signed=True),
+    RESTING_STOP_ORDER,
+)
+RESTING_STOP = Scenario(
+    "fresh account with a resting BTCUSDT STOP_MARKET SELL",
+    _resting_stop,
+    "one-way mode, no open BTCUSDT algo orders; the steps rest a STOP_MARKET SELL 0.002 BTCUSDT triggering at a mark"
+    " price of 45000 (clientAlgoId parity-stop): BTCUSDT's mark must be above 45000",
+    _STOP_STEPS,
+)
+CANCELLED_STOP = Scenario(
+    "fresh account with a cancelled BTCUSDT STOP_MARKET SELL",
+    _cancelled_stop,
+    "as the resting STOP_MARKET SELL; the steps then cancel it (clientAlgoId parity-stop)",
+    (*_STOP_STEPS, CANCEL_STOP),
+)
 RATE_LIMITED = Scenario(
     "IP over its weight limit", _rate_limited, "never on a real remote: it would lock the recorder's IP out"
 )
@@ -207,5 +250,7 @@ SCENARIOS = (
     OPENED_AND_CLOSED,
     FILLED_ETH,
     RESTING_HEDGE_BUY,
+    RESTING_STOP,
+    CANCELLED_STOP,
     RATE_LIMITED,
 )

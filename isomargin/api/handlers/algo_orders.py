@@ -1,11 +1,12 @@
 """``/fapi/v1/algoOrder``, ``algoOpenOrders``, ``openAlgoOrders``, ``allAlgoOrders``: parsers and answers.
 
-Shapes and field order as Binance's doc pages print them (New / Query / Cancel Algo Order, as
-mirrored by go-binance's tests of 2025-12) and the official SDK models them
-(``current_all_algo_open_orders_response_inner``, ``cancel_algo_order_response``): ``algoId`` a
-number, prices and quantities strings padded to the symbol's precision (``"750.000"``,
-``"0.01"`` for BNBUSDT), ``actualPrice`` 5 decimals, ``icebergQuantity`` null, ``actualOrderId``
-a string ("" until triggered).
+Shapes and field order as a testnet recording of one STOP_MARKET's placement, query, listing and
+cancel showed them (Ozakboy.TradeKit.Binance, 2026-09-14; tests/parity/snapshots/algoOrder-*.json),
+which the doc pages (New / Query / Cancel Algo Order) and the official SDK's models
+(``current_all_algo_open_orders_response_inner``, ``cancel_algo_order_response``) print with more
+fields: ``algoId`` a number, prices and quantities strings padded to the symbol's precision
+(``"74457.10"``, ``"0.00"``), ``icebergQuantity`` null, ``actualOrderId`` a string ("" until
+triggered); openAlgoOrders writes its numbers as Java doubles do (``"7.0E-4"``, ``"0.0"``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from isomargin import errors
 from isomargin.api.handlers.orders import CLIENT_ORDER_ID_RANGE, CLIENT_ORDER_ID_RE, MAX_CLIENT_ORDER_ID, coded_enum
 from isomargin.api.params import Params
+from isomargin.api.render import java_double_string
 from isomargin.domain.algo import AlgoOrderType, WorkingType, valid_callback_rate
 from isomargin.domain.orders import OrderSide, TimeInForce
 from isomargin.domain.position import PositionSide
@@ -157,37 +159,56 @@ def _price(view: AlgoView, value: Decimal) -> str:
     return fixed(value, view.spec.price_precision)
 
 
+def _flags(view: AlgoView) -> dict[str, object]:
+    o = view.order
+    return {
+        "selfTradePreventionMode": "EXPIRE_MAKER",
+        "workingType": o.working_type,
+        "priceMatch": "NONE",
+        "closePosition": o.close_position,
+        "priceProtect": o.price_protect,
+        "reduceOnly": o.reduce_only,
+    }
+
+
+def _times(view: AlgoView) -> dict[str, object]:
+    o = view.order
+    return {"createTime": o.create_time, "updateTime": o.update_time, "triggerTime": o.trigger_time, "goodTillDate": 0}
+
+
+def _trailing(view: AlgoView) -> dict[str, object]:
+    """``activatePrice`` and ``callbackRate`` of a TRAILING_STOP_MARKET, where the doc example puts
+    them; the recorded STOP_MARKET placement has neither (2026-09-14), so the other types leave them
+    out (a trailing order's answer is the doc's: assumed, no capture)."""
+    o = view.order
+    if o.callback_rate is None:
+        return {}
+    return {
+        "activatePrice": "" if o.activate_price is None else _price(view, o.activate_price),
+        # one decimal, as ORDER_TRADE_UPDATE's "cr" ("5.0") showed it [doc OU] (assumed here)
+        "callbackRate": fixed(o.callback_rate, 1),
+    }
+
+
 def new_algo_order(req: NewAlgoOrder, view: AlgoView) -> object:
-    """The New Algo Order answer, in the doc example's order."""
+    """The New Algo Order answer, in the recorded placement's order: no actualOrderId yet."""
     o = view.order
     body = _head(view)
     body.update(
-        {
-            "triggerPrice": _price(view, o.trigger_price),
-            "price": _price(view, o.price),
-            "icebergQuantity": None,
-            "selfTradePreventionMode": "EXPIRE_MAKER",
-            "workingType": o.working_type,
-            "priceMatch": "NONE",
-            "closePosition": o.close_position,
-            "priceProtect": o.price_protect,
-            "reduceOnly": o.reduce_only,
-            "activatePrice": "" if o.activate_price is None else _price(view, o.activate_price),
-            # one decimal, as ORDER_TRADE_UPDATE's "cr" ("5.0") showed it [doc OU] (assumed here)
-            "callbackRate": "" if o.callback_rate is None else fixed(o.callback_rate, 1),
-            "createTime": o.create_time,
-            "updateTime": o.update_time,
-            "triggerTime": o.trigger_time,
-            "goodTillDate": 0,
-        }
+        {"triggerPrice": _price(view, o.trigger_price), "price": _price(view, o.price), "icebergQuantity": None}
     )
+    body.update(_flags(view))
+    body.update(_trailing(view))
+    body.update(_times(view))
     return body
 
 
 def queried_algo_order(view: AlgoView) -> dict[str, object]:
-    """A Query / open / all algo orders row, in the SDK model's (and doc example's) order."""
+    """A Query Algo Order (and allAlgoOrders) row, in the recorded query's order: ``tpOrderType`` ""
+    and no tp/sl prices, which the doc example prints for a TP/SL-attached order this server does not
+    place (the recorded query, 2026-09-14; an XNYUSDT query of 2026-01 and an ETHUSDT openAlgoOrders
+    row of 2025-12 show the same set)."""
     o = view.order
-    zero = _price(view, Decimal(0))
     body = _head(view)
     body.update(
         {
@@ -196,23 +217,33 @@ def queried_algo_order(view: AlgoView) -> dict[str, object]:
             "triggerPrice": _price(view, o.trigger_price),
             "price": _price(view, o.price),
             "icebergQuantity": None,
-            "tpTriggerPrice": zero,
-            "tpPrice": zero,
-            "slTriggerPrice": zero,
-            "slPrice": zero,
             "tpOrderType": "",
-            "selfTradePreventionMode": "EXPIRE_MAKER",
-            "workingType": o.working_type,
-            "priceMatch": "NONE",
-            "closePosition": o.close_position,
-            "priceProtect": o.price_protect,
-            "reduceOnly": o.reduce_only,
-            "createTime": o.create_time,
-            "updateTime": o.update_time,
-            "triggerTime": o.trigger_time,
-            "goodTillDate": 0,
         }
     )
+    body.update(_flags(view))
+    body.update(_times(view))
+    return body
+
+
+def open_algo_order(view: AlgoView) -> dict[str, object]:
+    """An openAlgoOrders row as recorded (testnet, 2026-09-14): the query's head, then ``actualQty``
+    where the query has ``actualPrice``, no ``tpOrderType``, and quantity and prices written as Java
+    doubles (``"7.0E-4"``, ``"74457.1"``, ``"0.0"``). An open algo order is NEW, never triggered: its
+    actualOrderId is "" and its actualQty "0.0"."""
+    o = view.order
+    body = _head(view)
+    body.update(
+        {
+            "quantity": java_double_string(o.quantity),
+            "actualOrderId": "",
+            "actualQty": java_double_string(Decimal(0)),
+            "triggerPrice": java_double_string(o.trigger_price),
+            "price": java_double_string(o.price),
+            "icebergQuantity": None,
+        }
+    )
+    body.update(_flags(view))
+    body.update(_times(view))
     return body
 
 
@@ -220,13 +251,18 @@ def algo_order(req: AlgoRef, view: AlgoView) -> object:
     return queried_algo_order(view)
 
 
+def open_algo_orders_list(req: AlgoList, views: Sequence[AlgoView]) -> object:
+    return [open_algo_order(v) for v in views]
+
+
 def algo_orders_list(req: AlgoList, views: Sequence[AlgoView]) -> object:
+    """allAlgoOrders' rows: the query's shape (assumed: no capture of allAlgoOrders)."""
     return [queried_algo_order(v) for v in views]
 
 
 def cancelled(req: AlgoRef, view: AlgoView) -> object:
-    """``{"algoId","clientAlgoId","code","msg"}`` with ``code`` a string [sdk cancel_algo_order_response];
-    its value "200" and "success" as the doc example (assumed: no capture)."""
+    """``{"algoId","clientAlgoId","code":"200","msg":"success"}``, ``code`` a string, as recorded
+    (testnet, 2026-09-14) and as the SDK models it [sdk cancel_algo_order_response]."""
     return {"algoId": view.order.id, "clientAlgoId": view.order.client_algo_id, "code": "200", "msg": "success"}
 
 
