@@ -20,7 +20,7 @@ from isomargin.money import ASSET_PLACES, significant_places
 from isomargin.service.context import ServiceContext
 from isomargin.service.events import account_update, position_update
 from isomargin.service.symbol_state import config_or_default, mark_or_default, symbol_config
-from isomargin.store import Tx, repo, risk
+from isomargin.store import Tx, repo
 from isomargin.store.base import OutboxEvent
 from isomargin.store.changes import RiskTerms, write_change
 
@@ -106,12 +106,11 @@ def modify_position_margin(tx: Tx, ctx: ServiceContext, account_id: int, change:
     check_amount(change.amount)
     side = change.position_side or _BOTH
     # account and position read (and locked) together; checked in the order above. The symbol is
-    # locked first (a price move holds it while it liquidates), so the mark read is current; on
-    # PostgreSQL by the account's own statement, a round trip less (``risk.lock_symbol`` is the same
+    # locked first (a price move holds it while it liquidates), so the mark read is current: on
+    # PostgreSQL by the account's own statement, a round trip less (``risk.lock_symbol``'s shared
     # lock). ``_value_``, not ``.value``: the same str, without enum's Python-level property (~1.5k
     # instructions per read on this path; docs/BENCHMARKS.md, perf2)
-    lock = risk.symbol_lock(spec.symbol, exclusive=False)
-    read = repo.get_account_for_change(tx, account_id, spec.symbol, side._value_, symbol_lock=lock)
+    read = repo.get_account_for_change(tx, account_id, spec.symbol, side._value_, lock_symbol=True)
     if read is None:
         raise errors.REJECTED_MBX_KEY.error()
     account, found = read

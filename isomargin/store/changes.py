@@ -78,94 +78,87 @@ def write_change(
     side = after.position_side._value_
     last_seq = account.event_seq + len(events)
     cross_wallet = account.cross_wallet + outcome.cross_wallet_delta
-    position = None
+    if tx.dialect == "postgresql":
+        return _write_in_one_statement(tx, account_id, outcome, side, cross_wallet, last_seq, events, now_ms, risk)
+    # SQLite: one statement per write (a call into the library in this process, not a round trip)
+    repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, event_seq=last_seq)
     if not outcome.wallet_only:  # a deposit or withdrawal moves no position
         if risk is None:
             raise ValueError("a position change needs its risk terms")
         # A position with no keys before and after the change (a CROSSED one, a long whose wallet
-        # covers any fall) keeps the NULLs it holds: no search, and (SQLite) an UPDATE that leaves
-        # the key columns out. SQLite rewrites an index entry for every indexed column an UPDATE
-        # sets, even to the value it holds: the two keys' indexes cost ~16 k instructions a change,
-        # and binding their two NULLs ~7 k more (measured under callgrind, docs/BENCHMARKS.md "The
+        # covers any fall) keeps the NULLs it holds: no search, and an UPDATE that leaves the key
+        # columns out. SQLite rewrites an index entry for every indexed column an UPDATE sets,
+        # even to the value it holds: the two keys' indexes cost ~16 k instructions a change, and
+        # binding their two NULLs ~7 k more (measured under callgrind, docs/BENCHMARKS.md "The
         # trigger keys, cheaper"). The margin-call latch is cleared as for any keyless position.
         keys_stored = holds_no_keys(after, risk) and holds_no_keys(outcome.before, risk)
         keys = NO_TRIGGERS if keys_stored else keys_of(after, risk)
-        position = _PositionWrite(
-            repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
-            keys,
-            crossed(keys.margin_call, risk.mark),
-            keys_stored,
-        )
-    histories = [
-        repo.HistoryRow(
-            after.symbol, int(entry.type), entry.amount, HISTORY_ASSET, now_ms, side, entry.delta_type._value_
-        )
-        for entry in outcome.history
-    ]
-    if tx.dialect == "postgresql":
-        return _write_in_one_statement(
-            tx, account_id, cross_wallet, last_seq, position, outcome.realized_pnl, histories, events, now_ms
-        )
-
-    # SQLite: one statement per write (a call into the library in this process, not a round trip)
-    repo.set_cross_wallet(tx, account_id, cross_wallet, now_ms, event_seq=last_seq)
-    if position is not None:
         repo.upsert_position(
             tx,
             account_id,
-            position.row,
-            liquidation_key=position.keys.liquidation,
-            margin_call_key=position.keys.margin_call,
-            still_called=position.still_called,
-            keys_stored=position.keys_stored,
+            repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+            liquidation_key=keys.liquidation,
+            margin_call_key=keys.margin_call,
+            still_called=crossed(keys.margin_call, risk.mark),
+            keys_stored=keys_stored,
         )
     if outcome.realized_pnl:
         trading.add_accumulated_realized(tx, account_id, after.symbol, side, outcome.realized_pnl)
-    for history in histories:
-        repo.insert_history(tx, account_id, history)
+    for entry in outcome.history:
+        repo.insert_history(
+            tx,
+            account_id,
+            repo.HistoryRow(
+                after.symbol,
+                int(entry.type),
+                entry.amount,
+                HISTORY_ASSET,
+                now_ms,
+                side,
+                entry.delta_type._value_,
+            ),
+        )
     return outbox.insert_numbered(tx, account_id, last_seq, events, now_ms)
-
-
-@value
-class _PositionWrite:
-    """The position row a change writes, its trigger keys, whether its margin call stays latched."""
-
-    row: repo.PositionRow
-    keys: TriggerKeys
-    still_called: bool
-    #: the row already holds these keys (NULL, NULL): SQLite's UPDATE leaves their columns out
-    keys_stored: bool
 
 
 def _write_in_one_statement(
     tx: Tx,
     account_id: int,
+    outcome: Outcome,
+    side: str,
     cross_wallet: Decimal,
     last_seq: int,
-    position: _PositionWrite | None,
-    realized_pnl: Decimal,
-    histories: Sequence[repo.HistoryRow],
     events: Sequence[Event],
     now_ms: int,
+    risk: RiskTerms | None,
 ) -> list[OutboxEvent]:
-    """PostgreSQL: the same writes as one statement of data-modifying CTEs (``store.write_plan``).
+    """PostgreSQL: :func:`write_change`'s writes — the same rows — as one statement of
+    data-modifying CTEs (``store.write_plan``).
 
     A margin transfer's writes were four round trips (the account, the position, the history row,
     the event with its wake-up), a fill's five (with ``cr``): now one. The parts write different
     rows (``cr`` is added in the position's own part, not by a second write of its row) and read
     nothing another part writes; the account and the position stay locked from the caller's read.
     """
+    after = outcome.after
     plan = WritePlan()
     repo.plan_cross_wallet(plan, account_id, cross_wallet, now_ms, event_seq=last_seq)
-    if position is not None:
+    if not outcome.wallet_only:
+        if risk is None:
+            raise ValueError("a position change needs its risk terms")
+        keys = keys_of(after, risk)
         repo.plan_position(
             plan,
             account_id,
-            position.row,
-            liquidation_key=position.keys.liquidation,
-            margin_call_key=position.keys.margin_call,
-            still_called=position.still_called,
-            realized=realized_pnl,
+            repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+            liquidation_key=keys.liquidation,
+            margin_call_key=keys.margin_call,
+            still_called=crossed(keys.margin_call, risk.mark),
+            realized=outcome.realized_pnl,
         )
+    histories = [
+        repo.HistoryRow(after.symbol, int(e.type), e.amount, HISTORY_ASSET, now_ms, side, e.delta_type._value_)
+        for e in outcome.history
+    ]
     repo.plan_histories(plan, account_id, histories)
     return outbox.send_numbered(tx, plan, account_id, last_seq, events, now_ms)

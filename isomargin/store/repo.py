@@ -18,7 +18,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from isomargin.domain.value import value
-from isomargin.store import schema
+from isomargin.store import risk, schema
 from isomargin.store.base import Row, Tx
 from isomargin.store.money_sql import decode_money as _decimal
 from isomargin.store.money_sql import encode_money as _money
@@ -403,7 +403,7 @@ def _position_for_change(row: Row) -> PositionForChange:
 
 
 def get_account_for_change(
-    tx: Tx, account_id: int, symbol: str, side: str, *, symbol_lock: tuple[str, str] | None = None
+    tx: Tx, account_id: int, symbol: str, side: str, *, lock_symbol: bool = False
 ) -> tuple[Account, PositionForChange | None] | None:
     """The account and :func:`get_position_for_change`'s position, both locked until commit.
 
@@ -413,15 +413,15 @@ def get_account_for_change(
     the account row locked before the position row (the lock order of every use case), and
     FOR UPDATE cannot reach the nullable side of an outer join anyway.
 
-    ``symbol_lock`` (PostgreSQL; ``risk.symbol_lock``): that lock is taken by the account's
-    statement, before its row lock — the lock order — at no round trip of its own (see
-    :func:`_account_after_lock`). SQLite has no lock to take.
+    ``lock_symbol``: ``risk.lock_symbol(symbol, exclusive=False)`` first — on PostgreSQL taken by
+    the account's statement, before its row lock (the lock order), at no round trip of its own
+    (see :func:`_account_after_lock`); SQLite has no lock to take.
     """
     if tx.for_update:
-        if symbol_lock is None:
+        if not lock_symbol:
             account = get_account(tx, account_id, lock=True)
         else:
-            lock_sql, lock_key = symbol_lock
+            lock_sql, lock_key = risk.symbol_lock(symbol, exclusive=False)
             row = tx.one(_account_after_lock(lock_sql), (account_id, lock_key))
             account = None if row is None else _account(row)
         return None if account is None else (account, get_position_for_change(tx, account_id, symbol, side))
