@@ -34,11 +34,15 @@ async def test_parallel_orders_and_transfers(live_server: LiveServer, live_api: 
     async with httpx.AsyncClient(base_url=live_server.base_url, timeout=120, limits=limits) as http:
         api = Api(http)
 
+        # each request is signed when its coroutine starts and may then wait for one of the 32
+        # connections: Binance's longest recvWindow, so a loaded host cannot turn it into a -1021
         async def one(kind: str) -> httpx.Response:
             if kind in ("buy", "sell"):
                 side = "BUY" if kind == "buy" else "SELL"
-                return await order(api, creds, symbol="BTCUSDT", side=side, type="MARKET", quantity="0.003")
-            return await api.margin(creds, "3", 1 if kind == "add" else 2)
+                return await order(
+                    api, creds, symbol="BTCUSDT", side=side, type="MARKET", quantity="0.003", recvWindow="60000"
+                )
+            return await api.margin(creds, "3", 1 if kind == "add" else 2, recv_window=60_000)
 
         responses = await asyncio.gather(*(one(kind) for kind in plan))
 
