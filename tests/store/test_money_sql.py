@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -110,3 +111,15 @@ def test_sum_of_no_positions_is_zero(db_url: str) -> None:
         assert store.read_sync(lambda tx: repo.sum_isolated_wallets(tx, 1)) == 0
     finally:
         store.close()
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None, min_value=-(10**12), max_value=10**12))
+def test_encoding_agrees_with_exact_fractions(value: Decimal) -> None:
+    """Any decimal, with any exponent and trailing zeros: stored exactly when ``value × 10^8`` is a
+    whole 64-bit number (by exact fraction arithmetic), refused with ValueError otherwise."""
+    scaled = Fraction(value) * 10**8
+    if scaled.denominator == 1 and INT64_MIN <= scaled.numerator <= INT64_MAX:
+        assert encode_money(value) == scaled.numerator
+    else:
+        with pytest.raises(ValueError):
+            encode_money(value)
