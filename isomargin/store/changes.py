@@ -85,18 +85,11 @@ def write_change(
     if not outcome.wallet_only:  # a deposit or withdrawal moves no position
         if risk is None:
             raise ValueError("a position change needs its risk terms")
-        # A position with no keys before and after the change (a CROSSED one, a long whose wallet
-        # covers any fall) keeps the NULLs it holds: no search, and an UPDATE that leaves the key
-        # columns out. SQLite rewrites an index entry for every indexed column an UPDATE sets,
-        # even to the value it holds: the two keys' indexes cost ~16 k instructions a change, and
-        # binding their two NULLs ~7 k more (measured under callgrind, docs/BENCHMARKS.md "The
-        # trigger keys, cheaper"). The margin-call latch is cleared as for any keyless position.
-        keys_stored = holds_no_keys(after, risk) and holds_no_keys(outcome.before, risk)
-        keys = NO_TRIGGERS if keys_stored else keys_of(after, risk)
+        keys, keys_stored = _keys_after(outcome, risk)
         repo.upsert_position(
             tx,
             account_id,
-            repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+            _position_row(outcome, side, now_ms),
             liquidation_key=keys.liquidation,
             margin_call_key=keys.margin_call,
             still_called=crossed(keys.margin_call, risk.mark),
@@ -104,21 +97,44 @@ def write_change(
         )
     if outcome.realized_pnl:
         trading.add_accumulated_realized(tx, account_id, after.symbol, side, outcome.realized_pnl)
-    for entry in outcome.history:
+    for entry in outcome.history:  # _history_rows' rows, without the list (every transfer writes one)
         repo.insert_history(
             tx,
             account_id,
             repo.HistoryRow(
-                after.symbol,
-                int(entry.type),
-                entry.amount,
-                HISTORY_ASSET,
-                now_ms,
-                side,
-                entry.delta_type._value_,
+                after.symbol, int(entry.type), entry.amount, HISTORY_ASSET, now_ms, side, entry.delta_type._value_
             ),
         )
     return outbox.insert_numbered(tx, account_id, last_seq, events, now_ms)
+
+
+def _keys_after(outcome: Outcome, risk: RiskTerms) -> tuple[TriggerKeys, bool]:
+    """The position's keys after the change, and whether the row already holds them.
+
+    A position with no keys before and after the change (a CROSSED one, a long whose wallet
+    covers any fall) keeps the NULLs it holds: no search, and (SQLite) an UPDATE that leaves the
+    key columns out. SQLite rewrites an index entry for every indexed column an UPDATE sets, even
+    to the value it holds: the two keys' indexes cost ~16 k instructions a change, and binding
+    their two NULLs ~7 k more (measured under callgrind, docs/BENCHMARKS.md "The trigger keys,
+    cheaper"). The margin-call latch is cleared as for any keyless position.
+    """
+    if holds_no_keys(outcome.after, risk) and holds_no_keys(outcome.before, risk):
+        return NO_TRIGGERS, True
+    return keys_of(outcome.after, risk), False
+
+
+def _position_row(outcome: Outcome, side: str, now_ms: int) -> repo.PositionRow:
+    after = outcome.after
+    return repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms)
+
+
+def _history_rows(outcome: Outcome, side: str, now_ms: int) -> list[repo.HistoryRow]:
+    """The change's positionMargin/history rows, in the order it lists them."""
+    symbol = outcome.after.symbol
+    return [
+        repo.HistoryRow(symbol, int(e.type), e.amount, HISTORY_ASSET, now_ms, side, e.delta_type._value_)
+        for e in outcome.history
+    ]
 
 
 def _write_in_one_statement(
@@ -140,25 +156,22 @@ def _write_in_one_statement(
     rows (``cr`` is added in the position's own part, not by a second write of its row) and read
     nothing another part writes; the account and the position stay locked from the caller's read.
     """
-    after = outcome.after
     plan = WritePlan()
     repo.plan_cross_wallet(plan, account_id, cross_wallet, now_ms, event_seq=last_seq)
     if not outcome.wallet_only:
         if risk is None:
             raise ValueError("a position change needs its risk terms")
-        keys = keys_of(after, risk)
+        # the keys as SQLite's path finds them; the upsert writes them either way (PostgreSQL keeps
+        # an unchanged indexed value a HOT update)
+        keys, _stored = _keys_after(outcome, risk)
         repo.plan_position(
             plan,
             account_id,
-            repo.PositionRow(after.symbol, side, after.position_amt, after.entry_price, after.isolated_wallet, now_ms),
+            _position_row(outcome, side, now_ms),
             liquidation_key=keys.liquidation,
             margin_call_key=keys.margin_call,
             still_called=crossed(keys.margin_call, risk.mark),
             realized=outcome.realized_pnl,
         )
-    histories = [
-        repo.HistoryRow(after.symbol, int(e.type), e.amount, HISTORY_ASSET, now_ms, side, e.delta_type._value_)
-        for e in outcome.history
-    ]
-    repo.plan_histories(plan, account_id, histories)
+    repo.plan_histories(plan, account_id, _history_rows(outcome, side, now_ms))
     return outbox.send_numbered(tx, plan, account_id, last_seq, events, now_ms)

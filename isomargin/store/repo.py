@@ -583,20 +583,22 @@ _INSERT_HISTORY = (
 )
 
 
-def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
-    tx.run(
-        _INSERT_HISTORY,
-        (
-            account_id,
-            row.symbol,
-            row.type,
-            _money(row.amount),
-            row.asset,
-            row.time,
-            row.position_side,
-            row.delta_type,
-        ),
+def _history_values(account_id: int, row: HistoryRow) -> tuple[object, ...]:
+    """A history row's values in :data:`_HISTORY_COLS`' order, after its account."""
+    return (
+        account_id,
+        row.symbol,
+        row.type,
+        _money(row.amount),
+        row.asset,
+        row.time,
+        row.position_side,
+        row.delta_type,
     )
+
+
+def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
+    tx.run(_INSERT_HISTORY, _history_values(account_id, row))
 
 
 @lru_cache(maxsize=16)
@@ -612,16 +614,7 @@ def plan_histories(plan: WritePlan, account_id: int, rows: Sequence[HistoryRow])
         return
     params: list[object] = []
     for row in rows:
-        params += (
-            account_id,
-            row.symbol,
-            row.type,
-            _money(row.amount),
-            row.asset,
-            row.time,
-            row.position_side,
-            row.delta_type,
-        )
+        params += _history_values(account_id, row)
     plan.add(_insert_histories(len(rows)), params)
 
 
