@@ -29,6 +29,14 @@ async def stop_loss(api: Api, creds: Creds, trigger: str, **extra: Any) -> dict[
     )  # fmt: skip
 
 
+async def take_profit_limit(api: Api, creds: Creds, trigger: str, price: str) -> dict[str, Any]:
+    """A long's take-profit as a LIMIT: SELL TAKE_PROFIT of 0.01, reduce-only, on the mark price."""
+    return await placed(
+        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice=trigger, price=price, quantity="0.01",
+        reduceOnly="true", workingType="MARK_PRICE",
+    )  # fmt: skip
+
+
 async def query(api: Api, creds: Creds, path: str, **params: Any) -> Any:
     r = await api.signed("GET", path, creds, {k: str(v) for k, v in params.items()})
     assert r.status_code == 200, r.text

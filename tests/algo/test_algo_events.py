@@ -10,7 +10,7 @@ from isomargin.api.app import IsomarginApp
 from isomargin.api.stream.frames import frame
 from isomargin.domain.events import AlgoUpdate, OrderTradeUpdate, from_payload, to_payload
 from isomargin.store import outbox
-from tests.algo.support import placed, stop_loss
+from tests.algo.support import stop_loss, take_profit_limit
 from tests.liquidation.test_liquidation_story import long_at_20x, move
 from tests.support import Api
 
@@ -88,10 +88,7 @@ async def test_a_stop_records_new_then_triggered_and_finished_around_its_order(a
 
 async def test_a_resting_take_profit_is_finished_after_its_order_fills(app: IsomarginApp, api: Api) -> None:
     creds = await long_at_20x(api)
-    take = await placed(
-        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="52000", price="52100", quantity="0.01",
-        reduceOnly="true", workingType="MARK_PRICE",
-    )  # fmt: skip
+    take = await take_profit_limit(api, creds, "52000", "52100")
     (fired,) = (await move(api, "BTCUSDT", "52000"))["triggers"]
     seen = await app.state.store.read(lambda tx: outbox.after_id(tx, 0))
     await move(api, "BTCUSDT", "52100")  # fills the resting LIMIT as maker

@@ -3,7 +3,7 @@ through their own stops; a stop whose order the trading path refuses is REJECTED
 
 from __future__ import annotations
 
-from tests.algo.support import algo, placed, query
+from tests.algo.support import algo, placed, query, take_profit_limit
 from tests.liquidation.test_liquidation_story import long_at_20x, move
 from tests.support import Api
 from tests.trading.support import book, isolated, market, position_risk
@@ -11,10 +11,7 @@ from tests.trading.support import book, isolated, market, position_risk
 
 async def test_a_take_profit_limit_rests_when_triggered_and_fills_on_a_later_move(api: Api) -> None:
     creds = await long_at_20x(api)
-    take = await placed(
-        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="52000", price="52100", quantity="0.01",
-        reduceOnly="true", workingType="MARK_PRICE",
-    )  # fmt: skip
+    take = await take_profit_limit(api, creds, "52000", "52100")
     # at 52000 it triggers: a LIMIT SELL at 52100 does not cross the bid 52000, so it rests
     moved = await move(api, "BTCUSDT", "52000")
     (fired,) = moved["triggers"]
@@ -44,10 +41,7 @@ async def test_a_take_profit_limit_rests_when_triggered_and_fills_on_a_later_mov
 
 async def test_a_triggered_limit_whose_order_is_cancelled_is_finished(api: Api) -> None:
     creds = await long_at_20x(api)
-    take = await placed(
-        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="52000", price="52100", quantity="0.01",
-        reduceOnly="true", workingType="MARK_PRICE",
-    )  # fmt: skip
+    take = await take_profit_limit(api, creds, "52000", "52100")
     (fired,) = (await move(api, "BTCUSDT", "52000"))["triggers"]
     r = await api.signed("DELETE", "/fapi/v1/order", creds, {"symbol": "BTCUSDT", "orderId": str(fired["orderId"])})
     assert r.status_code == 200 and r.json()["status"] == "CANCELED", r.text
@@ -58,10 +52,7 @@ async def test_a_triggered_limit_whose_order_is_cancelled_is_finished(api: Api) 
         "0.00000",
     )
     # an order no algo order placed ends as before, and touches no algo order
-    other = await placed(
-        api, creds, side="SELL", type="TAKE_PROFIT", triggerPrice="53000", price="53100", quantity="0.01",
-        reduceOnly="true", workingType="MARK_PRICE",
-    )  # fmt: skip
+    other = await take_profit_limit(api, creds, "53000", "53100")
     r = await api.signed(
         "POST", "/fapi/v1/order", creds,
         {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.01",
