@@ -43,19 +43,24 @@ def waiting_advisory_locks(url: str) -> int:
         return int(row[0]) if row else 0
 
 
+def _long(store: Store, ctx: ServiceContext) -> int:
+    """An account with 10,000 USDT and an isolated long: 0.01 BTCUSDT at 50,000, 10x, wallet 100."""
+    account_id = store.write_sync(
+        lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
+    )
+    opening = admin.OpenPosition(
+        account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50_000), 10, Decimal(100)
+    )
+    store.write_sync(lambda tx: admin.open_position(tx, ctx, opening))
+    return account_id
+
+
 def test_a_transfer_started_during_a_move_is_checked_against_the_moves_mark(tmp_path: Path) -> None:
     with database_url("postgresql", tmp_path, tag="wait_") as url:
         store = open_store(url)
         ctx = ServiceContext(dict(DEFAULT_SYMBOLS), NOW)
         try:
-            # long 0.01 BTCUSDT at 50,000, 10x, isolated wallet 100, mark 50,000
-            account_id = store.write_sync(
-                lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
-            )
-            opening = admin.OpenPosition(
-                account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50_000), 10, Decimal(100)
-            )
-            store.write_sync(lambda tx: admin.open_position(tx, ctx, opening))
+            account_id = _long(store, ctx)  # mark 50,000, set next
             mark = Decimal(50_000)
             store.write_sync(lambda tx: trading.set_book(tx, "BTCUSDT", mark, mark, mark, NOW))
             # max removable = max(0, min(iw − MM, iw + size × (mark − entry) − mark × |size| / leverage)):
@@ -149,13 +154,7 @@ def test_a_transfer_started_during_a_move_reads_the_account_the_move_left(tmp_pa
         store = open_store(url)
         ctx = ServiceContext(dict(DEFAULT_SYMBOLS), NOW)
         try:
-            account_id = store.write_sync(
-                lambda tx: repo.insert_account(tx, cross_wallet=Decimal(10_000), dual_side_position=False, now_ms=1)
-            )
-            opening = admin.OpenPosition(
-                account_id, "BTCUSDT", PositionSide.BOTH, Decimal("0.01"), Decimal(50_000), 10, Decimal(100)
-            )
-            store.write_sync(lambda tx: admin.open_position(tx, ctx, opening))
+            account_id = _long(store, ctx)
 
             def move(tx: Tx) -> None:  # the move takes the cross wallet down to 50 and records an event
                 assert repo.get_account(tx, account_id, lock=True) is not None
