@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 
 import pytest
@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from isomargin.store import Tx, open_store, repo
 from isomargin.store.money_sql import INT64_MAX, INT64_MIN, decode_money, encode_money
+
+#: 40 digits hold any 64-bit integer divided by 10^8 exactly
+_EXACT_DIVISION = Context(prec=40, traps=[Inexact])
 
 
 @pytest.mark.parametrize(
@@ -54,11 +57,19 @@ def test_decoding_gives_the_canonical_decimal(stored: int, text: str) -> None:
     assert str(decode_money(stored)) == text
 
 
-@given(st.integers(min_value=INT64_MIN, max_value=INT64_MAX))
+@given(
+    st.one_of(
+        st.integers(min_value=INT64_MIN, max_value=INT64_MAX),
+        # whole amounts and few decimals too: the trailing zeros are where the text could differ
+        st.builds(lambda n, zeros: n * 10**zeros, st.integers(-(10**10), 10**10), st.integers(0, 8)),
+    )
+)
 def test_every_64_bit_integer_round_trips(stored: int) -> None:
     value = decode_money(stored)
     assert encode_money(value) == stored
     assert value == Decimal(stored) / Decimal(10**8)
+    # the same text as an exact division by 10^8 (its ideal exponent), the form before the shift
+    assert str(value) == str(_EXACT_DIVISION.divide(Decimal(stored), Decimal(10**8)))
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int) and exponent <= 0
     assert exponent == 0 or value.as_tuple().digits[-1] != 0  # no trailing zero after the point
