@@ -120,6 +120,14 @@ class Tx(Protocol):
         """
         ...
 
+    def insert_later(self, sql: str, params: Sequence[object], into: OutboxEvent | None = None) -> None:
+        """Execute an INSERT of one row into an append-only log (``margin_history``, ``events``),
+        now or later in this transaction: SQLite's group commit writes a batch's rows of one
+        statement together, before any statement that may read them and before COMMIT. ``into``:
+        the outbox event whose ``id`` is set to the new row's id once it is written.
+        """
+        ...
+
     #: Events this transaction function appended to the outbox table (``store.outbox.append``).
     #: The store hands them to its listeners after COMMIT, and only then: a transaction that
     #: rolls back, or a SQLite group-commit batch that is re-run, publishes nothing twice.

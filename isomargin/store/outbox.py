@@ -50,16 +50,18 @@ def insert_numbered(tx: Tx, account_id: int, last_seq: int, events: Sequence[Eve
     notify = tx.dialect == "postgresql"
     for seq, event in enumerate(events, start=last_seq - len(events) + 1):
         params = (account_id, seq, event.type, now_ms, payload_text(event))
+        # the typed event itself: its payload dict is made only if someone asks (store.base)
+        outboxed = OutboxEvent(0, account_id, seq, event.type, now_ms, None, event)
         if notify:
             # PostgreSQL: the wake-up for other workers' streams rides in the same statement (no
             # extra round trip); PostgreSQL delivers it at COMMIT and never for a rolled-back one.
             inserted = tx.one(_INSERT_NOTIFY, (*params, wake_up(account_id, seq)))
             assert inserted is not None
-            event_id = int(inserted[0])
+            outboxed.id = int(inserted[0])
         else:
-            event_id = tx.insert(_INSERT, params)
-        # the typed event itself: its payload dict is made only if someone asks (store.base)
-        appended.append(OutboxEvent(event_id, account_id, seq, event.type, now_ms, None, event))
+            # SQLite: its id is set when the row is written, in its group commit's batch at the latest
+            tx.insert_later(_INSERT, params, outboxed)
+        appended.append(outboxed)
     tx.outbox.extend(appended)
     return appended
 

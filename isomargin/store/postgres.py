@@ -50,6 +50,13 @@ class PgTx:
         assert row is not None
         return int(row[0])
 
+    def insert_later(self, sql: str, params: Sequence[object], into: OutboxEvent | None = None) -> None:
+        # at once: a PostgreSQL change sends its rows in its one statement already (store.write_plan)
+        if into is None:
+            self.run(sql, params)
+        else:
+            into.id = self.insert(sql, params)
+
 
 class _LoneStatementTx(PgTx):
     """A :class:`PgTx` outside a transaction block (``Store.read_statement``): one statement only.

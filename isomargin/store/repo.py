@@ -598,7 +598,8 @@ def _history_values(account_id: int, row: HistoryRow) -> tuple[object, ...]:
 
 
 def insert_history(tx: Tx, account_id: int, row: HistoryRow) -> None:
-    tx.run(_INSERT_HISTORY, _history_values(account_id, row))
+    # an append-only log: SQLite's group commit writes a batch's rows in one statement
+    tx.insert_later(_INSERT_HISTORY, _history_values(account_id, row))
 
 
 @lru_cache(maxsize=16)

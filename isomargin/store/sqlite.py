@@ -21,9 +21,12 @@ summable in SQL, which TEXT was not (SQLite's NUMERIC affinity would store binar
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +41,75 @@ class _WroteThenFailed(Exception):
     """A batched request raised after writing: the batch is re-run with savepoints."""
 
 
+class _GatheredRowsFailed(_WroteThenFailed):
+    """Writing a batch's gathered rows failed: which request's row it was is not known, and the
+    rows of requests that had already returned went with it. The batch is re-run with savepoints,
+    each row inserted at once, whichever request's statement the failure surfaced in."""
+
+
 #: one request of a group-commit batch: its future, whether it succeeded, its result or
 #: exception, and the outbox events it appended
 _Outcome = tuple["asyncio.Future[Any]", bool, Any, list[OutboxEvent]]
 
 
-_WRITES, _TOUCHES_KEYS, _TOUCHES_STATE = 1, 2, 4
+_WRITES, _TOUCHES_KEYS, _TOUCHES_STATE, _MEETS_GATHERED = 1, 2, 4, 8
 _KINDS_MAX = 4096
+
+#: The tables whose INSERTs a group commit gathers into one statement per batch
+#: (:meth:`SqliteTx.insert_later`): append-only logs that every change writes a row to, and that a
+#: write reads only through a statement naming them. A margin transfer's history row and outbox
+#: event were two of its five statements; gathered, a batch of 32 writes them with two.
+GATHERED_TABLES = ("events", "margin_history")
+_NAMES_GATHERED = re.compile(r"\b(?:" + "|".join(GATHERED_TABLES) + r")\b")
+#: rows per gathered statement at most (a batch under load holds 32; its text is cached per size)
+GATHER_CHUNK = 64
 
 
 def _kind(sql: str) -> int:
-    """What a statement may do, as :meth:`SqliteTx._note` counts it: 0 for a SELECT, else a write
-    (flagged when it may touch ``api_keys`` or ``server_state``)."""
+    """What a statement may do, as :meth:`SqliteTx._note` counts it: a write (anything but a
+    SELECT), flagged when it may touch ``api_keys`` or ``server_state``; and whether it may meet
+    a gathered table's rows — it names one, or it is a DELETE, which may cascade into one — so
+    the rows gathered so far are written before it runs."""
+    meets = _MEETS_GATHERED if sql.startswith("DELETE") or _NAMES_GATHERED.search(sql) else 0
     if sql.startswith("SELECT"):
-        return 0
-    return _WRITES | (_TOUCHES_KEYS if "api_keys" in sql else 0) | (_TOUCHES_STATE if "server_state" in sql else 0)
+        return meets
+    return (
+        _WRITES | (_TOUCHES_KEYS if "api_keys" in sql else 0) | (_TOUCHES_STATE if "server_state" in sql else 0) | meets
+    )
+
+
+_SINGLE_ROW_INSERT = re.compile(r"INSERT INTO (\w+) \(([^)]*)\) VALUES (\([?, ]*\))")
+
+
+@dataclass(frozen=True)
+class _GatherPlan:
+    """How rows of one single-row INSERT are written together."""
+
+    table: str
+    columns: str
+    row: str  # the one row's placeholders, ``(?, ?, ?)``
+
+    @lru_cache(maxsize=64)  # noqa: B019 - the plans are few and live as long as the process
+    def statement(self, rows: int, with_ids: bool) -> str:
+        """One INSERT of ``rows`` rows; ``with_ids``: each row's ``id`` bound first."""
+        row, columns = (f"(?, {self.row[1:]}", f"id, {self.columns}") if with_ids else (self.row, self.columns)
+        return f"INSERT INTO {self.table} ({columns}) VALUES {', '.join([row] * rows)}"
+
+
+@lru_cache(maxsize=16)
+def _gather_plan(sql: str) -> _GatherPlan:
+    match = _SINGLE_ROW_INSERT.fullmatch(sql)
+    if match is None or match[1] not in GATHERED_TABLES:
+        raise ValueError(f"insert_later gathers single-row INSERTs into {GATHERED_TABLES} only, not {sql!r}")
+    return _GatherPlan(match[1], match[2], match[3])
+
+
+@dataclass
+class _Gathered:
+    """One statement's gathered rows, and the outbox event (if any) each row's id goes to."""
+
+    params: list[Sequence[object]] = field(default_factory=list)
+    into: list[OutboxEvent | None] = field(default_factory=list)
 
 
 class SqliteTx:
@@ -77,6 +134,8 @@ class SqliteTx:
         self.outbox: list[OutboxEvent] = []
         #: :func:`_kind` of each statement text seen: looked up, not scanned, on every statement
         self._kinds: dict[str, int] = {}
+        #: rows :meth:`insert_later` holds back, by statement; None: not gathering (write now)
+        self._gathered: dict[str, _Gathered] | None = None
 
     def _note(self, sql: str) -> None:
         kind = self._kinds.get(sql)
@@ -86,11 +145,14 @@ class SqliteTx:
                 self._kinds.clear()
             self._kinds[sql] = kind
         if kind:
-            self.writes += 1
-            if kind & _TOUCHES_KEYS:
-                self.api_keys_epoch += 1
-            if kind & _TOUCHES_STATE:
-                self.state_epoch += 1
+            if kind & _MEETS_GATHERED and self._gathered:
+                self.write_gathered()
+            if kind & _WRITES:
+                self.writes += 1
+                if kind & _TOUCHES_KEYS:
+                    self.api_keys_epoch += 1
+                if kind & _TOUCHES_STATE:
+                    self.state_epoch += 1
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         self._note(sql)
@@ -112,6 +174,76 @@ class SqliteTx:
         row_id = self._cursor.execute(sql, params).lastrowid
         assert row_id is not None
         return row_id
+
+    def insert_later(self, sql: str, params: Sequence[object], into: OutboxEvent | None = None) -> None:
+        """Insert one row into a :data:`GATHERED_TABLES` table: now, or — while a group commit
+        gathers (:meth:`gather`) — together with the batch's other rows of the same statement.
+
+        Gathered rows are written before any statement that may meet them (:func:`_kind`) and
+        before COMMIT (:meth:`write_gathered`), so the transaction reads and commits what it would
+        have with each row inserted at once. ``into``: the outbox event whose ``id`` becomes the
+        row's id when it is written.
+        """
+        gathered = self._gathered
+        if gathered is None:
+            if into is None:
+                self.run(sql, params)
+            else:
+                into.id = self.insert(sql, params)
+            return
+        rows = gathered.get(sql)
+        if rows is None:
+            _gather_plan(sql)  # refuses a statement it could not gather, at its first row
+            rows = gathered[sql] = _Gathered()
+        rows.params.append(params)
+        rows.into.append(into)
+        self.writes += 1
+
+    def gather(self) -> None:
+        """Hold back :meth:`insert_later`'s rows until :meth:`write_gathered` (a group commit's batch)."""
+        self._gathered = {}
+
+    def write_gathered(self) -> None:
+        """Insert every row held back, a few statements for all (:data:`GATHER_CHUNK` rows each).
+
+        Rows that need their id (``into``) are given the ids SQLite would have given them one by
+        one: the table's largest id + 1, + 2, … (no AUTOINCREMENT on these tables), read under the
+        write lock this transaction holds. Bound explicitly, they need no assumption about the
+        order of a multi-row INSERT's RETURNING rows, which SQLite leaves unspecified.
+        """
+        gathered, self._gathered = self._gathered, {}
+        if not gathered:
+            return
+        try:
+            self._insert_gathered(gathered)
+        except sqlite3.Error as exc:
+            raise _GatheredRowsFailed from exc
+
+    def _insert_gathered(self, gathered: dict[str, _Gathered]) -> None:
+        cursor = self._cursor
+        for sql, rows in gathered.items():
+            plan = _gather_plan(sql)
+            for start in range(0, len(rows.params), GATHER_CHUNK):
+                chunk = rows.params[start : start + GATHER_CHUNK]
+                into = rows.into[start : start + GATHER_CHUNK]
+                values: list[object] = []
+                if not any(into):
+                    for params in chunk:
+                        values += params
+                    cursor.execute(plan.statement(len(chunk), False), values)
+                    continue
+                (last_id,) = cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {plan.table}").fetchone()
+                for row_id, params in enumerate(chunk, start=last_id + 1):
+                    values.append(row_id)
+                    values += params
+                cursor.execute(plan.statement(len(chunk), True), values)
+                for row_id, event in enumerate(into, start=last_id + 1):
+                    if event is not None:
+                        event.id = row_id
+
+    def stop_gathering(self) -> None:
+        """Insert at once again; rows still held back are dropped (their batch was rolled back)."""
+        self._gathered = None
 
 
 def sqlite_path(url: str) -> str:
@@ -245,6 +377,21 @@ class SqliteStore(Store):
     def _run_batch(
         self, batch: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]], *, savepoints: bool
     ) -> list[_Outcome]:
+        if savepoints:  # each request's rows inserted at once, so its savepoint can undo them
+            return self._run_each(batch, savepoints=True)
+        # the fast path gathers the batch's history and outbox rows (SqliteTx.insert_later)
+        tx = self._tx
+        tx.gather()
+        try:
+            outcomes = self._run_each(batch, savepoints=False)
+            tx.write_gathered()  # before COMMIT; a failure re-runs the batch (_GatheredRowsFailed)
+        finally:
+            tx.stop_gathering()
+        return outcomes
+
+    def _run_each(
+        self, batch: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]], *, savepoints: bool
+    ) -> list[_Outcome]:
         conn, tx = self._conn, self._tx
         outcomes: list[_Outcome] = []
         for fn, future in batch:
@@ -255,6 +402,8 @@ class SqliteStore(Store):
             try:
                 result = fn(tx)
             except Exception as exc:
+                if isinstance(exc, _GatheredRowsFailed):  # other requests' rows: re-run them all
+                    raise
                 if savepoints:  # this request only: undo its statements, keep the others'
                     conn.execute("ROLLBACK TO request")
                     conn.execute("RELEASE request")

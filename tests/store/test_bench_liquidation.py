@@ -23,7 +23,7 @@ from isomargin.service.context import ServiceContext
 from isomargin.service.price_moves import MoveReport
 from isomargin.service.shared_settings import DEFAULT_MARGIN_CALL_RATIO
 from isomargin.store import Store, Tx, open_store, repo
-from isomargin.store.base import Row
+from isomargin.store.base import OutboxEvent, Row
 from isomargin.store.money_sql import decode_money
 from isomargin.symbols import DEFAULT_SYMBOLS
 
@@ -138,6 +138,10 @@ class PlanningTx:
     def insert(self, sql: str, params: Sequence[object] = ()) -> int:
         self._plan(sql, params)
         return self._tx.insert(sql, params)
+
+    def insert_later(self, sql: str, params: Sequence[object], into: OutboxEvent | None = None) -> None:
+        self._plan(sql, params)
+        self._tx.insert_later(sql, params, into)
 
 
 #: a pass over every row of a table that grows with the accounts. SQLite shows it as "SCAN t", or —

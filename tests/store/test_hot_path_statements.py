@@ -19,7 +19,7 @@ from isomargin.service import admin
 from isomargin.service.context import ServiceContext
 from isomargin.service.margin import MarginChange, modify_position_margin
 from isomargin.store import Tx, open_store, repo
-from isomargin.store.base import Row
+from isomargin.store.base import OutboxEvent, Row
 from isomargin.symbols import DEFAULT_SYMBOLS
 
 
@@ -53,6 +53,10 @@ class CountingTx:
     def insert(self, sql: str, params: Sequence[object] = ()) -> int:
         self._record(sql)
         return self._tx.insert(sql, params)
+
+    def insert_later(self, sql: str, params: Sequence[object], into: OutboxEvent | None = None) -> None:
+        self._record(sql)
+        self._tx.insert_later(sql, params, into)
 
 
 def test_a_transfer_runs_one_read_and_one_write_per_row_it_changes(db_url: str) -> None:
