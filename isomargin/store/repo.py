@@ -316,30 +316,38 @@ _INSERT_POSITION = (
     f" ON CONFLICT ({', '.join(_POS_KEY)}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _POS_WRITTEN)},"
     " margin_called = positions.margin_called AND ?"
 )
-#: what a margin change reads with a position: its symbol settings and the mark price
-_CHANGE_COLS = (
-    f"{_columns(schema.positions, PositionRow, prefix='p.')},"
-    f" {schema.column_list(schema.symbol_configs, 'margin_type', 'leverage', prefix='c.')},"
-    f" {schema.column_list(schema.mark_prices, 'mark_price', prefix='m.')},"
-    # the account's isolated wallets summed in the same statement: the wallet balance an
-    # ACCOUNT_UPDATE carries, at no extra round trip (the positions are locked with the account)
-    " (SELECT SUM(s.isolated_wallet) FROM positions s WHERE s.account_id = p.account_id),"
-    # what its event's P row carries beside: ``cr`` and the taker rate ``bep`` is computed with
-    f" {schema.column_list(schema.positions, 'accumulated_realized', prefix='p.')},"
-    " (SELECT x.taker_commission_rate FROM accounts x WHERE x.id = p.account_id)"
-)
+
+
+def _change_cols(taker_rate: str) -> str:
+    """What a margin change reads with a position: its symbol settings and the mark price, the
+    account's Σ isolated wallets, its ``cr`` and the account's taker rate (``taker_rate``: the
+    column's expression in the statement)."""
+    return (
+        f"{_columns(schema.positions, PositionRow, prefix='p.')},"
+        f" {schema.column_list(schema.symbol_configs, 'margin_type', 'leverage', prefix='c.')},"
+        f" {schema.column_list(schema.mark_prices, 'mark_price', prefix='m.')},"
+        # the account's isolated wallets summed in the same statement: the wallet balance an
+        # ACCOUNT_UPDATE carries, at no extra round trip (the positions are locked with the account)
+        " (SELECT SUM(s.isolated_wallet) FROM positions s WHERE s.account_id = p.account_id),"
+        # what its event's P row carries beside: ``cr`` and the taker rate ``bep`` is computed with
+        f" {schema.column_list(schema.positions, 'accumulated_realized', prefix='p.')}, {taker_rate}"
+    )
+
+
 _JOIN_SETTINGS = (
     " LEFT JOIN symbol_configs c ON c.account_id = p.account_id AND c.symbol = p.symbol"
     " LEFT JOIN mark_prices m ON m.symbol = p.symbol"
 )
 # The hot path's statements, built once: positionMargin runs one of these per request.
 _POSITION_FOR_CHANGE = (
-    f"SELECT {_CHANGE_COLS} FROM positions p{_JOIN_SETTINGS}"
-    " WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?"
+    f"SELECT {_change_cols('(SELECT x.taker_commission_rate FROM accounts x WHERE x.id = p.account_id)')}"
+    f" FROM positions p{_JOIN_SETTINGS} WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?"
 )
+# the account's own row is in this statement: its taker rate read off it, not by a second search of
+# the accounts table (~4k instructions a transfer, docs/BENCHMARKS.md)
 _ACCOUNT_FOR_CHANGE = (
-    f"SELECT {_columns(schema.accounts, Account, prefix='a.')}, {_CHANGE_COLS} FROM accounts a"
-    " LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
+    f"SELECT {_columns(schema.accounts, Account, prefix='a.')}, {_change_cols('a.taker_commission_rate')}"
+    " FROM accounts a LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
     f"{_JOIN_SETTINGS} WHERE a.id = ?"
 )
 
@@ -393,7 +401,7 @@ def get_position_for_change(tx: Tx, account_id: int, symbol: str, side: str) -> 
 
 
 def _position_for_change(row: Row) -> PositionForChange:
-    """A :data:`_CHANGE_COLS` row (position, settings, mark price, Σ isolated wallets)."""
+    """A :func:`_change_cols` row (position, settings, mark price, Σ isolated wallets, …)."""
     n = _POS_FIELD_COUNT  # the settings and the rest follow the position's columns
     config = None if row[n] is None else SymbolConfig(str(row[0]), str(row[n]), int(row[n + 1]))
     mark = None if row[n + 2] is None else _decimal(row[n + 2])
