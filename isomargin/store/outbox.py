@@ -219,6 +219,10 @@ def prune(tx: Tx, older_than_ms: int) -> int:
     it deletes. An event whose time is older than an earlier id's (the clock was shifted back)
     simply waits for the events before it. Returns how many went; call again while it is
     :data:`PRUNE_CHUNK`.
+
+    The newest event always stays, however old: SQLite numbers a new row after the largest id in
+    the table, so emptying it would start the ids again at 1, and another worker reading on from
+    the last id it saw (``after_id``) would miss every event until the ids passed it again.
     """
     rows = tx.all("SELECT id, time FROM events ORDER BY id LIMIT ?", (PRUNE_CHUNK,))
     last = None
@@ -226,7 +230,9 @@ def prune(tx: Tx, older_than_ms: int) -> int:
         if int(time) >= older_than_ms:
             break
         last = int(event_id)
-    return 0 if last is None else tx.run("DELETE FROM events WHERE id <= ?", (last,))
+    if last is None:
+        return 0
+    return tx.run("DELETE FROM events WHERE id <= ? AND id < (SELECT MAX(id) FROM events)", (last,))
 
 
 def last_seqs(tx: Tx, account_ids: Sequence[int]) -> dict[int, int]:

@@ -179,6 +179,20 @@ async def test_old_events_are_pruned_and_numbers_stay_gapless(bare: Bare) -> Non
     assert [e.seq for e in bare.events()] == [3, 4]
 
 
+async def test_pruning_keeps_the_newest_event_so_ids_never_go_back(bare: Bare) -> None:
+    """Were the table emptied, SQLite would number the next row 1 again, below the id another
+    worker has read up to (``outbox.after_id``): it would never see that event."""
+    for t in (100, 200):
+        bare.store.write_sync(
+            lambda tx, t=t: outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", 2)], t)
+        )
+    seen_up_to = bare.store.read_sync(outbox.last_id)
+    assert bare.store.write_sync(lambda tx: outbox.prune(tx, 1_000)) == 1  # all old; the newest stays
+    assert [e.time for e in bare.events()] == [200]
+    bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", 3)], 300))
+    assert [e.seq for e in bare.store.read_sync(lambda tx: outbox.after_id(tx, seen_up_to))] == [3]
+
+
 async def test_housekeeping_prunes_everything_past_the_retention_chunk_by_chunk(bare: Bare) -> None:
     old = [AccountConfigUpdate("BTCUSDT", 2)] * (outbox.PRUNE_CHUNK + 500)
     bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, old, 1_000))
