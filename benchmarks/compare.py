@@ -23,7 +23,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "instructions.py"
-DEFAULT_MODES = ("add", "reduce", "risk", "account", "order", "service")
+#: ``margin`` first: add and reduce alternating is the request mix ``make bench`` sends (bench/dataset.py)
+DEFAULT_MODES = ("margin", "add", "reduce", "risk", "account", "order", "service")
 LABELS = {
     "service": "positionMargin's service alone (32 per transaction)",
     "margin": "POST positionMargin (add and reduce alternating)",

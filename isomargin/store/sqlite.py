@@ -226,13 +226,18 @@ class SqliteTx:
             for start in range(0, len(rows.params), GATHER_CHUNK):
                 chunk = rows.params[start : start + GATHER_CHUNK]
                 into = rows.into[start : start + GATHER_CHUNK]
+                if len(chunk) == 1:  # the statement as written: its id is the connection's last
+                    row_id = cursor.execute(sql, chunk[0]).lastrowid
+                    if into[0] is not None and row_id is not None:
+                        into[0].id = row_id
+                    continue
                 values: list[object] = []
                 if not any(into):
                     for params in chunk:
                         values += params
                     cursor.execute(plan.statement(len(chunk), False), values)
                     continue
-                (last_id,) = cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {plan.table}").fetchone()
+                ((last_id,),) = cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {plan.table}").fetchall()
                 for row_id, params in enumerate(chunk, start=last_id + 1):
                     values.append(row_id)
                     values += params
@@ -377,8 +382,10 @@ class SqliteStore(Store):
     def _run_batch(
         self, batch: list[tuple[Callable[[Tx], Any], asyncio.Future[Any]]], *, savepoints: bool
     ) -> list[_Outcome]:
-        if savepoints:  # each request's rows inserted at once, so its savepoint can undo them
-            return self._run_each(batch, savepoints=True)
+        if savepoints or len(batch) == 1:
+            # with savepoints each request's rows are inserted at once, so its savepoint can undo
+            # them; a lone request has nothing to gather its rows with
+            return self._run_each(batch, savepoints=savepoints)
         # the fast path gathers the batch's history and outbox rows (SqliteTx.insert_later)
         tx = self._tx
         tx.gather()

@@ -176,6 +176,17 @@ async def test_a_failure_met_by_a_later_statement_reruns_the_batch(store: Store)
 async def test_only_single_row_inserts_into_the_logs_are_gathered(store: Store) -> None:
     (account,) = _accounts(store, 1)
     config = "INSERT INTO symbol_configs (account_id, symbol, margin_type, leverage) VALUES (?, ?, ?, ?)"
-    (result,) = await _one_turn(store, [lambda tx: tx.insert_later(config, (account, "BTCUSDT", "CROSSED", 5))])
-    assert isinstance(result, ValueError)
+    result, count = await _one_turn(
+        store, [lambda tx: tx.insert_later(config, (account, "BTCUSDT", "CROSSED", 5)), _history_count]
+    )
+    assert isinstance(result, ValueError) and count == 0
     assert store.read_sync(lambda tx: tx.all("SELECT * FROM symbol_configs")) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_lone_request_inserts_at_once(store: Store) -> None:
+    """Nothing to gather its rows with: the statements as written, the ids SQLite gives them."""
+    (account,) = _accounts(store, 1)
+    ((event,),) = await _one_turn(store, [lambda tx: _record(tx, account, 1)])
+    assert _stored_events(store) == [(event.id, account, 1)]
+    assert store.read_sync(_history_count) == 1
