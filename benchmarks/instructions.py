@@ -9,7 +9,7 @@ only the measured loop (callgrind's instrumentation is switched on around it).
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \\
         .venv/bin/python benchmarks/instructions.py margin 640
     # → "Collected : N" on stderr; N / 640 is the instructions per request
-    # (history: N / 64, the count is divided by 10 for that mode)
+    # (history: N / 64, the count is divided by 10 for that mode); --batch 8: 8 in flight, not 32
 
 Modes: ``service`` (modify_position_margin alone), ``margin`` (POST positionMargin, add and
 reduce alternating), ``add`` / ``reduce`` (one direction only), ``risk`` (GET v3/positionRisk),
@@ -51,6 +51,10 @@ from isomargin.service.margin import MarginChange, modify_position_margin
 from isomargin.store import open_store
 
 ACCOUNTS = 100
+#: requests in flight at once (the app modes) or transfers per transaction (``service``): the size
+#: of a SQLite group-commit batch. ``--batch`` changes it: under wrk the server's batches hold
+#: ~11 requests on average (2 to 26 seen), and what a batch shares (BEGIN, COMMIT, the gathered
+#: INSERTs) weighs more per request in a small one.
 BATCH = 32
 MODES = ("service", "margin", "add", "reduce", "risk", "account", "order", "history")
 
@@ -264,5 +268,7 @@ if __name__ == "__main__":
     parser.add_argument("count", type=int, nargs="?", default=640)
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server (a throw-away schema is used)")
     parser.add_argument("--statements", action="store_true", help="count the SQL statements per operation")
+    parser.add_argument("--batch", type=int, default=BATCH, help=f"requests in flight at once (default {BATCH})")
     args = parser.parse_args()
+    BATCH = args.batch
     main(args.mode, args.count, args.postgres, args.statements)

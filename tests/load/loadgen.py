@@ -90,6 +90,10 @@ async def set_up(base_url: str, accounts: int = 3) -> list[Creds]:
         return made
 
 
+#: requests a load client sends on one connection before it opens the next (see :func:`drive`)
+REQUESTS_PER_CONNECTION = 25
+
+
 async def drive(
     base_url: str,
     accounts: list[Creds],
@@ -108,10 +112,12 @@ async def drive(
     On a busy machine a few seconds may hold few requests: the load then goes on until
     ``min_requests`` were answered (at most 60 s). Pass ``outcomes`` to watch progress.
 
-    Client ``i`` opens its connection ``i * stagger`` seconds after the first. Connections that
-    arrive in one burst all go to the one worker that wakes first (it accepts until the backlog
-    is empty): measured, 16 simultaneous connects often all landed on one of 2 or 4 workers,
-    which turns a multi-worker test into a single-worker one.
+    Client ``i`` opens its connection ``i * stagger`` seconds after the first, and a new one every
+    :data:`REQUESTS_PER_CONNECTION` requests. Connections that arrive in one burst all go to the
+    one worker that wakes first (it accepts until the backlog is empty): measured, 16 simultaneous
+    connects often all landed on one of 2 or 4 workers, which turns a multi-worker test into a
+    single-worker one. Staggered, they still did once on a loaded host (2026-12-02: all 16 on
+    one of 4 workers); reconnecting gives every worker more accepts to win over the run.
     """
     outcomes = Outcomes() if outcomes is None else outcomes
     rng = random.Random(seed)
@@ -126,10 +132,16 @@ async def drive(
 
     async def client(index: int) -> None:
         await asyncio.sleep(index * stagger)
+        while going():
+            await connection()
+
+    async def connection() -> None:
         # A connection of its own per client, so the kernel spreads them over uvicorn's workers.
         async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
             api = Api(http)
-            while going():
+            for _ in range(REQUESTS_PER_CONNECTION):
+                if not going():
+                    return
                 creds = rng.choice(accounts)
                 symbol = rng.choice(POSITIONS)[0]
                 type_ = rng.choice((1, 2))
