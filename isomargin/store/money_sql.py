@@ -24,8 +24,8 @@ SCALE_FACTOR = 10**MONEY_SCALE
 #: a signed 64-bit integer (SQLite INTEGER, PostgreSQL BIGINT)
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
-#: scaleb and divide round to their context's precision: trap Inexact so that digits are never
-#: dropped (a 29-digit value would lose its last digit in the default 28-digit context)
+#: scaleb rounds to its context's precision: trap Inexact so that digits are never dropped (a
+#: 29-digit value would lose its last digit in the default 28-digit context)
 _EXACT = Context(prec=1000, traps=[Inexact, InvalidOperation])
 #: decoding shifts a 64-bit integer (at most 19 digits) by 8 places: 40 digits always hold it
 #: exactly (Inexact trapped all the same, so a digit could never be dropped silently)
@@ -37,7 +37,7 @@ _STRIP_ZEROS = _DECODE.normalize
 _MINUS_SCALE = Decimal(-MONEY_SCALE)
 
 
-#: bound once, as ``_DIVIDE``; the scale as a Decimal, so no int is converted per call
+#: bound once, as the decoding methods above; the scale as a Decimal, so no int is converted per call
 _SCALEB = _EXACT.scaleb
 _TO_INTEGRAL_EXACT = _EXACT.to_integral_exact
 _SCALE = Decimal(MONEY_SCALE)

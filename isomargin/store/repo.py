@@ -344,7 +344,7 @@ _POSITION_FOR_CHANGE = (
     f" FROM positions p{_JOIN_SETTINGS} WHERE p.account_id = ? AND p.symbol = ? AND p.position_side = ?"
 )
 # the account's own row is in this statement: its taker rate read off it, not by a second search of
-# the accounts table (~4k instructions a transfer, docs/BENCHMARKS.md)
+# the accounts table (~2.5k instructions a transfer, docs/BENCHMARKS.md)
 _ACCOUNT_FOR_CHANGE = (
     f"SELECT {_columns(schema.accounts, Account, prefix='a.')}, {_change_cols('a.taker_commission_rate')}"
     " FROM accounts a LEFT JOIN positions p ON p.account_id = a.id AND p.symbol = ? AND p.position_side = ?"
