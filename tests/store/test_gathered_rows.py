@@ -10,24 +10,15 @@ the tests of that order are SQLite's (PostgreSQL runs them as concurrent transac
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import pytest
 
 from isomargin.domain.events import AccountUpdateReason
 from isomargin.service.events import account_update
-from isomargin.store import Store, Tx, open_store, outbox, repo
+from isomargin.store import Store, Tx, outbox, repo
 from isomargin.store.base import OutboxEvent
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    opened = open_store(db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _accounts(store: Store, count: int) -> list[int]:

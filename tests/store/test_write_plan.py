@@ -3,7 +3,6 @@ statements did, the events numbered, their ids in order and every wake-up sent a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import psycopg
@@ -12,22 +11,13 @@ import pytest
 from isomargin.domain import changes
 from isomargin.domain.events import AccountConfigUpdate, Event
 from isomargin.domain.position import PositionSide
-from isomargin.store import Store, Tx, open_store, outbox, repo
+from isomargin.store import Store, Tx, outbox, repo
 from isomargin.store.base import OutboxEvent
 from isomargin.store.changes import write_change
 from isomargin.store.postgres import libpq_url
 from isomargin.store.write_plan import WritePlan
 
 EVENTS: list[Event] = [AccountConfigUpdate("BTCUSDT", n) for n in (3, 4, 5)]
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    opened = open_store(db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _account(store: Store) -> int:
