@@ -134,6 +134,14 @@ class Tx(Protocol):
     outbox: list[OutboxEvent]
 
 
+def insert_at_once(tx: Tx, sql: str, params: Sequence[object], into: OutboxEvent | None) -> None:
+    """:meth:`Tx.insert_later` when the row is written now: its id, if asked for, from ``insert``."""
+    if into is None:
+        tx.run(sql, params)
+    else:
+        into.id = tx.insert(sql, params)
+
+
 class Store(ABC):
     dialect: str
     url: str

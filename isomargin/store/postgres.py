@@ -16,7 +16,7 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool
 
-from isomargin.store.base import OutboxEvent, Row, Store, T, Tx, log
+from isomargin.store.base import OutboxEvent, Row, Store, T, Tx, insert_at_once, log
 
 
 @lru_cache(maxsize=512)
@@ -52,10 +52,7 @@ class PgTx:
 
     def insert_later(self, sql: str, params: Sequence[object], into: OutboxEvent | None = None) -> None:
         # at once: a PostgreSQL change sends its rows in its one statement already (store.write_plan)
-        if into is None:
-            self.run(sql, params)
-        else:
-            into.id = self.insert(sql, params)
+        insert_at_once(self, sql, params, into)
 
 
 class _LoneStatementTx(PgTx):

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from isomargin.store.base import OutboxEvent, Row, Store, T, Tx
+from isomargin.store.base import OutboxEvent, Row, Store, T, Tx, insert_at_once
 
 PAGE_CACHE_KIB = 64 * 1024
 WAL_AUTOCHECKPOINT_PAGES = 50_000
@@ -186,10 +186,7 @@ class SqliteTx:
         """
         gathered = self._gathered
         if gathered is None:
-            if into is None:
-                self.run(sql, params)
-            else:
-                into.id = self.insert(sql, params)
+            insert_at_once(self, sql, params, into)
             return
         rows = gathered.get(sql)
         if rows is None:
