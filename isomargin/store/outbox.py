@@ -192,12 +192,28 @@ def after_id(tx: Tx, last_id: int, limit: int = READ_LIMIT) -> list[OutboxEvent]
     return [_event(r) for r in tx.all(f"SELECT {_COLS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last_id, limit))]
 
 
-def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = READ_LIMIT) -> list[OutboxEvent]:
-    """One account's events with a sequence number above ``after_seq``, in order."""
-    rows = tx.all(
-        f"SELECT {_COLS} FROM events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-        (account_id, after_seq, limit),
-    )
+def for_account(
+    tx: Tx, account_id: int, after_seq: int = 0, limit: int = READ_LIMIT, *, after_id: int = 0
+) -> list[OutboxEvent]:
+    """One account's events with a sequence number above ``after_seq``, in order.
+
+    ``after_id``: the caller knows every such event has a larger id (SQLite only; ignored on
+    PostgreSQL). SQLite has no index by account (schema.events says why): it reads the table
+    from that id on, in id order, which there is also the account's sequence order (one writer at
+    a time numbers and inserts). The hub passes the id of the last event it delivered, or the one
+    its feed has read up to (api/stream/hub.py), so a read looks at the events of the last moments.
+    PostgreSQL reads by ``(account_id, seq)``, its unique index.
+    """
+    if tx.dialect == "sqlite":
+        rows = tx.all(
+            f"SELECT {_COLS} FROM events WHERE id > ? AND account_id = ? AND seq > ? ORDER BY id LIMIT ?",
+            (after_id, account_id, after_seq, limit),
+        )
+    else:
+        rows = tx.all(
+            f"SELECT {_COLS} FROM events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (account_id, after_seq, limit),
+        )
     return [_event(r) for r in rows]
 
 

@@ -12,6 +12,7 @@ Money, prices and quantities are :class:`Money` columns: BIGINT holding ``value 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -150,8 +151,40 @@ margin_history = sa.Table(
     sa.Index("ix_margin_history_account_symbol_time", "account_id", "symbol", "time"),
 )
 
+#: Constraints and indexes only PostgreSQL has (:func:`postgresql_only`): the migrations create
+#: them there alone, and the schema comparison (migrations/env.py, tests) skips them on SQLite.
+POSTGRESQL_ONLY: set[str] = set()
+
+
+def postgresql_only(item: sa.Constraint) -> sa.Constraint:
+    """``item`` is created on PostgreSQL only (``ddl_if``), and left out of SQLite's comparison."""
+    assert isinstance(item.name, str)
+    POSTGRESQL_ONLY.add(item.name)
+    item.ddl_if(dialect="postgresql")
+    return item
+
+
+#: Alembic's ``include_object`` hook: (object, name, type, reflected, compare_to) -> compare it?
+IncludeObject = Callable[[Any, "str | None", str, bool, Any], bool]
+
+
+def include_object(dialect: str) -> IncludeObject:
+    """Alembic's ``include_object`` hook for a database of ``dialect``: what it compares."""
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        return dialect == "postgresql" or name not in POSTGRESQL_ONLY
+
+    return include
+
+
 #: The event outbox (store.outbox): events written in the transaction of their change, numbered
 #: per account without gaps; ``payload`` is the event's JSON (domain.events.to_payload).
+#:
+#: ``(account_id, seq)`` is unique and indexed on PostgreSQL only. There a worker woken for an
+#: account reads its events by number (ids are taken at INSERT, not in commit order). On SQLite ids
+#: are in commit order, so a reader goes by id (``outbox.for_account``), and the index would be a
+#: B-tree leaf written at every commit for each account in the batch: 0.23 of the 1.15 WAL pages a
+#: margin transfer wrote (docs/BENCHMARKS.md, "Issue 9 on 2026-12-03").
 events = sa.Table(
     "events",
     metadata,
@@ -161,7 +194,7 @@ events = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("time", sa.BigInteger, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
-    sa.UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),
+    postgresql_only(sa.UniqueConstraint("account_id", "seq", name="uq_events_account_seq")),
 )
 
 #: Orders (issue 11). ``id`` is the Binance ``orderId``; quantities and prices are Money.

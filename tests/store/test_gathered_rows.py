@@ -54,17 +54,17 @@ def _history_count(tx: Tx) -> int:
     return int(row[0])
 
 
-def _duplicate_event(account_id: int) -> Callable[[Tx], None]:
-    """A request inserting the number the account's first event already has ((account_id, seq) is
-    unique): on SQLite the row fails only when the batch's rows are written."""
+def _orphan_event(account_id: int) -> Callable[[Tx], None]:
+    """A request inserting an event of an account that does not exist (one past ``account_id``):
+    the foreign key fails it, on SQLite only when the batch's rows are written."""
 
-    def duplicate(tx: Tx) -> None:
+    def orphan(tx: Tx) -> None:
         tx.insert_later(
             "INSERT INTO events (account_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)",
-            (account_id, 1, "ACCOUNT_UPDATE", 5, "{}"),
+            (account_id + 1, 1, "ACCOUNT_UPDATE", 5, "{}"),
         )
 
-    return duplicate
+    return orphan
 
 
 async def _one_turn(store: Store, fns: Sequence[Callable[[Tx], object]]) -> list[object]:
@@ -140,7 +140,7 @@ async def test_a_row_that_cannot_be_written_fails_its_request_alone(store: Store
     accounts = _accounts(store, 2)
     store.write_sync(lambda tx: _record(tx, accounts[1], 1))
 
-    results = await _one_turn(store, [lambda tx: _record(tx, accounts[0], 1), _duplicate_event(accounts[1])])
+    results = await _one_turn(store, [lambda tx: _record(tx, accounts[0], 1), _orphan_event(accounts[1])])
     assert isinstance(results[1], Exception) and not isinstance(results[0], Exception)
     (event,) = results[0]  # type: ignore[misc]
     assert (event.id, accounts[0], 1) in _stored_events(store)
@@ -155,7 +155,7 @@ async def test_a_failure_met_by_a_later_statement_reruns_the_batch(store: Store)
     accounts = _accounts(store, 2)
     store.write_sync(lambda tx: _record(tx, accounts[1], 1))
     results = await _one_turn(
-        store, [lambda tx: _record(tx, accounts[0], 1), _duplicate_event(accounts[1]), _history_count]
+        store, [lambda tx: _record(tx, accounts[0], 1), _orphan_event(accounts[1]), _history_count]
     )
     assert isinstance(results[1], Exception)
     assert results[2] == 2  # its own account's and the first request's

@@ -193,6 +193,26 @@ async def test_pruning_keeps_the_newest_event_so_ids_never_go_back(bare: Bare) -
     assert [e.seq for e in bare.store.read_sync(lambda tx: outbox.after_id(tx, seen_up_to))] == [3]
 
 
+async def test_an_accounts_events_are_read_from_an_id_on_sqlite_by_number_on_postgresql(bare: Bare) -> None:
+    """SQLite has no index by account: a reader names an id every event it wants is above, and the
+    read is a range of the table's ids, not a scan. PostgreSQL reads by number and ignores it."""
+    for leverage in (2, 3, 4):
+        bare.store.write_sync(
+            lambda tx, n=leverage: outbox.append(tx, bare.account_id, [AccountConfigUpdate("BTCUSDT", n)], 1)
+        )
+    first, second, third = bare.events()
+    read = bare.store.read_sync(lambda tx: outbox.for_account(tx, bare.account_id, first.seq, after_id=first.id))
+    assert [e.seq for e in read] == [second.seq, third.seq]
+    beyond = bare.store.read_sync(lambda tx: outbox.for_account(tx, bare.account_id, 0, after_id=second.id))
+    if bare.store.dialect == "sqlite":
+        assert [e.seq for e in beyond] == [third.seq]
+        query = "SELECT * FROM events WHERE id > ? AND account_id = ? AND seq > ? ORDER BY id LIMIT ?"  # for_account's
+        plan = bare.store.read_sync(lambda tx: tx.all(f"EXPLAIN QUERY PLAN {query}", (0, 1, 0, 10)))
+        assert [str(row[-1]) for row in plan] == ["SEARCH events USING INTEGER PRIMARY KEY (rowid>?)"]
+    else:
+        assert [e.seq for e in beyond] == [first.seq, second.seq, third.seq]
+
+
 async def test_housekeeping_prunes_everything_past_the_retention_chunk_by_chunk(bare: Bare) -> None:
     old = [AccountConfigUpdate("BTCUSDT", 2)] * (outbox.PRUNE_CHUNK + 500)
     bare.store.write_sync(lambda tx: outbox.append(tx, bare.account_id, old, 1_000))

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from isomargin.api.stream.connection import SLOW_CLOSE_CODE, SLOW_CLOSE_REASON, Connection, Subscription
 from isomargin.api.stream.hub import Hub
 from isomargin.domain.events import AccountConfigUpdate
-from isomargin.store import Store, open_store, outbox, repo
+from isomargin.store import Store, Tx, open_store, outbox, repo
 from isomargin.store.base import OutboxEvent
 
 
@@ -83,6 +84,47 @@ async def test_a_gap_is_filled_from_the_outbox_before_later_events(stores: tuple
         await asyncio.sleep(0.02)
     assert leverages(connection) == [1, 2, 3, 4]
     await hub.stop()
+
+
+async def test_a_gap_is_read_from_the_last_delivered_id_or_what_the_feed_offered(
+    stores: tuple[Store, Store], account: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a fill reads the outbox from an id on (no index by account): the last delivered
+    event's, or the feed's when it has offered more. Neither skips an event not yet delivered."""
+    writer, reader = stores
+    reads: list[int] = []
+    real = outbox.for_account
+
+    def for_account(tx: Tx, account_id: int, after_seq: int = 0, limit: int = 1000, *, after_id: int = 0) -> Any:
+        reads.append(after_id)
+        return real(tx, account_id, after_seq, limit, after_id=after_id)
+
+    monkeypatch.setattr(outbox, "for_account", for_account)
+    hub = Hub(reader, now)
+    connection = await attached(hub, account)
+    delivered = commit(writer, account, [1, 2])
+    hub.offer_all(delivered)
+    gap = commit(writer, account, [3, 4])
+    hub.offer_all(gap[1:])
+    await _until(lambda: len(connection.queue) == 4)
+    assert reads == [delivered[-1].id]
+    other = writer.write_sync(
+        lambda tx: repo.insert_account(tx, cross_wallet=Decimal(1), dual_side_position=False, now_ms=1)
+    )
+    hub.read_through = commit(writer, other, [7])[0].id  # the feed offered everything up to it
+    gap = commit(writer, account, [5, 6])
+    hub.offer_all(gap[1:])
+    await _until(lambda: len(connection.queue) == 6)
+    assert leverages(connection) == [1, 2, 3, 4, 5, 6]
+    assert reads[1:] == [hub.read_through]
+    await hub.stop()
+
+
+async def _until(done: Callable[[], bool]) -> None:
+    for _ in range(50):
+        if done():
+            return
+        await asyncio.sleep(0.02)
 
 
 async def test_events_before_the_connection_are_not_replayed(stores: tuple[Store, Store], account: int) -> None:

@@ -4,8 +4,8 @@ The rows in the outbox are the truth; the wake-ups only say when to read them. T
 each account's gapless sequence number, so a duplicate is dropped and a gap is read from the outbox
 before anything after it (``api/stream/hub.py``) — which is what makes the classic outbox gap
 harmless: on PostgreSQL ids are taken at INSERT, so a transaction holding id 10 may commit after
-one holding id 11; a reader that kept only "the last id seen" would miss 10 for good. Here the
-reads are by account and sequence number, never by id:
+one holding id 11; a reader that kept only "the last id seen" would miss 10 for good. Here what
+is delivered goes by account and sequence number, never by the last id alone:
 
 - **PostgreSQL**: one ``LISTEN`` connection per worker; each event's INSERT also calls
   ``pg_notify`` with ``<account>:<seq>`` (``store.outbox``), which PostgreSQL delivers at COMMIT, and
@@ -18,6 +18,8 @@ reads are by account and sequence number, never by id:
 - **SQLite**: the workers share one file, and SQLite commits one writer at a time, so ids are in
   commit order: every few milliseconds the worker asks ``PRAGMA data_version`` (no table read)
   whether another process committed, and only then reads the events after the last id it saw.
+  Having offered them, it tells the hub (``Hub.read_through``): an event still missing has a larger
+  id, so the hub's catch-up reads from there (SQLite has no index by account: ``schema.events``).
 """
 
 from __future__ import annotations
@@ -93,13 +95,14 @@ class Feed:
             token = seen
             try:
                 if not hub.accounts:
-                    last = await store.read(outbox.last_id)
+                    last = hub.read_through = await store.read(outbox.last_id)
                     continue
                 while True:
                     rows = await store.read(functools.partial(outbox.after_id, last_id=last))
                     if rows:
                         last = rows[-1].id
                         hub.offer_all(rows)
+                        hub.read_through = last  # offered: a gap's missing event comes later
                     if len(rows) < outbox.READ_LIMIT:
                         break
             except Exception:

@@ -54,6 +54,9 @@ class AccountStream:
     account_id: int
     #: the last sequence number delivered; None until the starting point is read
     delivered: int | None = None
+    #: every event not delivered yet has a larger id (on SQLite, where ids are in commit order:
+    #: the starting point's last id, then each delivered event's); what an outbox read skips
+    after_id: int = 0
     held: dict[int, OutboxEvent] = field(default_factory=dict)
     subscriptions: set[Subscription] = field(default_factory=set)
     filling: bool = False
@@ -68,6 +71,9 @@ class Hub:
         #: the server clock, refreshed from the shared offset (AppState.refresh_clock)
         self.now_ms = now_ms
         self.accounts: dict[int, AccountStream] = {}
+        #: the SQLite feed has offered every event up to this id (api/stream/feed.py): an event
+        #: missing now has a larger one, whatever account it is for
+        self.read_through = 0
         self.connections: set[Connection] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -87,9 +93,10 @@ class Hub:
         if stream is None:
             stream = self.accounts[sub.account_id] = AccountStream(sub.account_id)
             account_id = sub.account_id
-            seqs = await self.store.read(lambda tx: outbox.last_seqs(tx, [account_id]))
+            seqs, last_id = await self.store.read(lambda tx: (outbox.last_seqs(tx, [account_id]), outbox.last_id(tx)))
             if self.accounts.get(account_id) is stream and stream.delivered is None:
                 stream.delivered = seqs.get(account_id, 0)
+                stream.after_id = last_id  # what the account had then is numbered up to delivered
                 # events that arrived during the read and are older than the start are not new
                 stream.held = {s: e for s, e in stream.held.items() if s > stream.delivered}
                 self._drain(stream)
@@ -133,6 +140,7 @@ class Hub:
         assert stream.delivered is not None
         while (event := stream.held.pop(stream.delivered + 1, None)) is not None:
             stream.delivered = event.seq
+            stream.after_id = max(stream.after_id, event.id)
             self._deliver(stream, event)
         if stream.held and not stream.filling:
             stream.filling = True
@@ -144,7 +152,7 @@ class Hub:
             while stream.held and self.accounts.get(stream.account_id) is stream:
                 after = stream.delivered
                 assert after is not None
-                rows = await self._events_after(stream.account_id, after)
+                rows = await self._events_after(stream)
                 if rows and rows[0].seq > after + 1 and stream.delivered == after:
                     # pruned (older than the 24-hour retention): nothing can fill it; go on from there
                     log.warning("account %d: events %d..%d were pruned", stream.account_id, after + 1, rows[0].seq - 1)
@@ -176,7 +184,7 @@ class Hub:
             while self.accounts.get(stream.account_id) is stream:
                 stream.again = False
                 assert stream.delivered is not None
-                rows = await self._events_after(stream.account_id, stream.delivered)
+                rows = await self._events_after(stream)
                 for event in rows:
                     self._offer(stream, event)
                 if not stream.again and len(rows) < outbox.READ_LIMIT:
@@ -184,8 +192,12 @@ class Hub:
         finally:
             stream.catching = False
 
-    async def _events_after(self, account_id: int, after: int) -> list[OutboxEvent]:
-        return await self.store.read(lambda tx: outbox.for_account(tx, account_id, after))
+    async def _events_after(self, stream: AccountStream) -> list[OutboxEvent]:
+        """The account's events after the last delivered one, from the outbox."""
+        account_id, after = stream.account_id, stream.delivered
+        assert after is not None
+        after_id = max(stream.after_id, self.read_through)
+        return await self.store.read(lambda tx: outbox.for_account(tx, account_id, after, after_id=after_id))
 
     def _deliver(self, stream: AccountStream, event: OutboxEvent) -> None:
         typed = event.event  # this process's own events carry it; a row read back is parsed here

@@ -13,7 +13,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine, pool
 
-from isomargin.store.schema import Money, metadata
+from isomargin.store.schema import Money, include_object, metadata
 
 config = context.config
 
@@ -38,6 +38,8 @@ def run_migrations_online() -> None:
             # SQLite alters a table by recreating it: drafts come out as batch operations
             render_as_batch=True,
             render_item=render_item,
+            # constraints one dialect alone has (schema.postgresql_only) are not drafted for the other
+            include_object=include_object(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()
