@@ -60,7 +60,8 @@ bench: $(STAMP)
 
 ## Instructions per request under valgrind's callgrind (a count other work on the host cannot move), this
 ## checkout against BASE (default 6454ca9, the code before issue 9): BASE is extracted and installed once
-## under /tmp, then benchmarks/compare.py prints the table (~15 min; PostgreSQL rows when it answers).
+## under /tmp, then benchmarks/compare.py prints the table (~15 min; PostgreSQL rows when it answers),
+## and SQLite's WAL pages per request (benchmarks/wal_pages.py) for the write modes.
 COMPARE_BASE := $(or $(BASE),6454ca9)
 bench-compare: $(STAMP)
 	@command -v valgrind >/dev/null || { echo "make bench-compare needs valgrind: sudo apt-get install -y valgrind"; exit 1; }

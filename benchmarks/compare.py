@@ -7,7 +7,9 @@ Each checkout runs ``benchmarks/instructions.py`` of THIS checkout with ITS OWN 
 (``<checkout>/.venv/bin/python``), so its own code is measured by the same driver. Modes a
 checkout does not have (``order`` before issue 11) print "—". The table is markdown: instructions
 per operation (k = thousands) and, from a run without valgrind, SQL statements per operation (on
-PostgreSQL each one is a round trip; BEGIN and COMMIT come on top, once per transaction).
+PostgreSQL each one is a round trip; BEGIN and COMMIT come on top, once per transaction). A second
+table gives SQLite's WAL pages per request (``wal_pages.py``): what a COMMIT writes and the
+checkpoint copies back, a cost of the kernel's that the instruction count does not see.
 ``make bench-instructions`` runs it against ``BASE`` (default: the pre-foundation ``6454ca9``,
 extracted and installed under /tmp on first use).
 """
@@ -23,6 +25,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "instructions.py"
+WAL_DRIVER = HERE / "wal_pages.py"
+#: the write modes whose WAL pages are counted, and how many requests are in flight (the server's
+#: batches under wrk held 11 on average)
+WAL_MODES = ("margin", "order")
+WAL_BATCH = 11
 #: ``margin`` first: add and reduce alternating is the request mix ``make bench`` sends (bench/dataset.py)
 DEFAULT_MODES = ("margin", "add", "reduce", "risk", "account", "order", "service")
 LABELS = {
@@ -60,6 +67,16 @@ def run(python: Path, mode: str, count: int, postgres: str | None, *, valgrind: 
         return (int(found.group(1)) / n if found else None), lines[-1]
     found = re.search(r"([\d.]+) statements each", lines[-1])
     return (float(found.group(1)) if found else None), lines[-1]
+
+
+def wal_pages(python: Path, mode: str) -> float | None:
+    """SQLite's WAL pages per request of ``mode`` (None if the checkout cannot run it)."""
+    args = [str(python), str(WAL_DRIVER), mode, "1100", "--batch", str(WAL_BATCH)]
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    found = re.search(r"WAL pages per request: ([\d.]+)", done.stdout)
+    if done.returncode or found is None or "answers {200: 1100}" not in done.stdout:
+        return None
+    return float(found.group(1))
 
 
 def main() -> None:
@@ -109,6 +126,17 @@ def main() -> None:
                 first = cells[name]["instructions"]
                 row.append("—" if not first or not last else f"{100 * (last - first) / first:+.0f}%")
             print(f"| {backend}: {LABELS[mode]} | " + " | ".join(row) + " |")
+    pages = results.setdefault("WAL pages", {})
+    for mode in WAL_MODES:
+        for name, python in checkouts:
+            if pages.get(mode, {}).get(name, {}).get("pages") is None:
+                pages.setdefault(mode, {})[name] = {"pages": wal_pages(python, mode)}
+    print()
+    print(f"| SQLite: WAL pages per request, {WAL_BATCH} in flight | " + " | ".join(f"`{n}`" for n in names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for mode in WAL_MODES:
+        row = ["—" if (v := pages[mode][n]["pages"]) is None else f"{v:.3f}" for n in names]
+        print(f"| {LABELS[mode]} | " + " | ".join(row) + " |")
     if opts.json:
         opts.json.write_text(json.dumps(results, indent=2) + "\n")
 
