@@ -151,7 +151,7 @@ margin_history = sa.Table(
     sa.Index("ix_margin_history_account_symbol_time", "account_id", "symbol", "time"),
 )
 
-#: Constraints and indexes only PostgreSQL has (:func:`postgresql_only`): the migrations create
+#: Names of the constraints only PostgreSQL has (:func:`postgresql_only`): the migrations create
 #: them there alone, and the schema comparison (migrations/env.py, tests) skips them on SQLite.
 POSTGRESQL_ONLY: set[str] = set()
 
@@ -165,7 +165,7 @@ def postgresql_only(item: sa.Constraint) -> sa.Constraint:
 
 
 #: Alembic's ``include_object`` hook: (object, name, type, reflected, compare_to) -> compare it?
-IncludeObject = Callable[[Any, "str | None", str, bool, Any], bool]
+IncludeObject = Callable[[Any, str | None, str, bool, Any], bool]
 
 
 def include_object(dialect: str) -> IncludeObject:
@@ -183,8 +183,8 @@ def include_object(dialect: str) -> IncludeObject:
 #: ``(account_id, seq)`` is unique and indexed on PostgreSQL only. There a worker woken for an
 #: account reads its events by number (ids are taken at INSERT, not in commit order). On SQLite ids
 #: are in commit order, so a reader goes by id (``outbox.for_account``), and the index would be a
-#: B-tree leaf written at every commit for each account in the batch: 0.23 of the 1.15 WAL pages a
-#: margin transfer wrote (docs/BENCHMARKS.md, "Issue 9 on 2026-12-03").
+#: B-tree leaf written at every commit for each account in the batch: 0.141 of the 0.948 WAL pages
+#: a margin transfer wrote (benchmarks/wal_pages.py; docs/BENCHMARKS.md, "Issue 9 on 2026-12-03").
 events = sa.Table(
     "events",
     metadata,
