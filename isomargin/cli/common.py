@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, NoReturn
 
+import httpx
 import orjson
 import typer
 from rich.console import Console
@@ -154,6 +155,23 @@ def connect(options: Connection) -> Client:
 def fail(line: str, code: int = 1) -> NoReturn:
     Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
     raise typer.Exit(code)
+
+
+def http_json(send: Callable[[], httpx.Response], where: str) -> tuple[int, Any]:
+    """One plain HTTP request of a command that talks HTTP itself (the control plane, the public
+    book, listenKeys): its status and JSON body ({} when empty). A server that cannot be reached,
+    or a body that is not JSON (a proxy's error page, a URL that is not isomargin's), ends the
+    command with one line instead of a traceback."""
+    try:
+        response = send()
+    except httpx.HTTPError as exc:
+        fail(f"error: cannot reach {where}: {exc}")
+    if not response.content:
+        return response.status_code, {}
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        fail(f"error: HTTP {response.status_code} from {where} is not JSON: {response.text[:120]!r}")
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from isomargin.cli.common import fail, http_json
 from isomargin.cli.liquidation import print_move
 from isomargin.cli.profile import DEFAULT_BASE_URL
 
@@ -29,16 +30,10 @@ position_app = typer.Typer(help="Open isolated positions (control plane).", no_a
 
 def _call(method: str, url: str, path: str, token: str | None, body: dict[str, Any] | None = None) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    try:
-        response = httpx.request(method, url.rstrip("/") + PREFIX + path, json=body, headers=headers, timeout=10)
-    except httpx.HTTPError as exc:
-        Console(stderr=True).print(f"[red]error:[/red] cannot reach {url}: {exc}")
-        raise typer.Exit(1) from None
-    data = response.json() if response.content else {}
-    if response.status_code >= 400:
-        message = data.get("error", response.text) if isinstance(data, dict) else response.text
-        Console(stderr=True).print(f"[red]error {response.status_code}:[/red] {message}")
-        raise typer.Exit(1)
+    target = url.rstrip("/") + PREFIX + path
+    status, data = http_json(lambda: httpx.request(method, target, json=body, headers=headers, timeout=10), url)
+    if status >= 400:
+        fail(f"error {status}: {data.get('error', data) if isinstance(data, dict) else data}")
     return data
 
 

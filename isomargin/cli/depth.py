@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from isomargin.cli.common import fail, http_json
 from isomargin.cli.control import JsonOption, TokenOption, UrlOption, _call
 from isomargin.cli.profile import DEFAULT_BASE_URL
 
@@ -50,18 +51,11 @@ def depth(
 
 def _book(url: str, symbol: str) -> dict[str, Any]:
     """The public ``GET /fapi/v1/depth``: what a bot sees."""
-    try:
-        response = httpx.get(
-            url.rstrip("/") + "/fapi/v1/depth", params={"symbol": symbol, "limit": SHOWN_LEVELS}, timeout=10
-        )
-    except httpx.HTTPError as exc:
-        Console(stderr=True).print(f"[red]error:[/red] cannot reach {url}: {exc}")
-        raise typer.Exit(1) from None
-    data = response.json()
-    if response.status_code >= 400:
-        Console(stderr=True).print(f"[red]error {response.status_code}:[/red] {data.get('msg', response.text)}")
-        raise typer.Exit(1)
-    return dict(data)
+    params: dict[str, str | int] = {"symbol": symbol, "limit": SHOWN_LEVELS}
+    status, data = http_json(lambda: httpx.get(url.rstrip("/") + "/fapi/v1/depth", params=params, timeout=10), url)
+    if status >= 400 or not isinstance(data, dict):
+        fail(f"error {status}: {data.get('msg', data) if isinstance(data, dict) else data}")
+    return data
 
 
 def _table(symbol: str, book: dict[str, Any]) -> Table:

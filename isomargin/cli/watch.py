@@ -21,7 +21,7 @@ from rich.console import Console
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
-from isomargin.cli.common import ApiKey, BaseUrl, Profile, fail
+from isomargin.cli.common import ApiKey, BaseUrl, Profile, fail, http_json
 from isomargin.cli.profile import ProfileError, resolve
 
 #: Binance asks for a keepalive every 60 minutes at most; its connectors send one every 30
@@ -138,11 +138,8 @@ def watch(
 
 
 def _key_call(http: httpx.Client, method: str) -> str:
-    try:
-        r = http.request(method, "/fapi/v1/listenKey")
-    except httpx.HTTPError as exc:
-        fail(f"error: cannot reach {http.base_url}: {exc}")
-    body = r.json() if r.content else {}
-    if r.status_code != 200:
-        fail(f"error {body.get('code')}: {body.get('msg')} (HTTP {r.status_code}, {method} /fapi/v1/listenKey)")
+    status, body = http_json(lambda: http.request(method, "/fapi/v1/listenKey"), str(http.base_url))
+    if status != 200 or not isinstance(body, dict) or "listenKey" not in body:
+        answer = body if not isinstance(body, dict) else f"{body.get('code')}: {body.get('msg')}"
+        fail(f"error {answer} (HTTP {status}, {method} /fapi/v1/listenKey)")
     return str(body["listenKey"])
