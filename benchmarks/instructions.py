@@ -36,7 +36,7 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
@@ -95,6 +95,31 @@ def requests(mode: str, work: Path, now_ms: int) -> list[tuple[dict[str, Any], b
         scope = {"type": "http", "method": method, "path": route, "query_string": query.encode()}
         out.append(({**scope, "headers": headers, "client": ("127.0.0.1", 5555)}, body.encode()))
     return out
+
+
+Request = tuple[dict[str, Any], bytes]
+
+
+def caller(app: Any, reqs: list[Request], statuses: dict[int, int]) -> Callable[[int], Awaitable[None]]:
+    """``call(i)``: send request ``i`` (round the list) through the ASGI app, counting its status.
+
+    The one coroutine per request the drivers await (this file and ``wal_pages.py``); ``reqs`` is
+    read at each call, so replacing its contents (re-signing) takes effect at once.
+    """
+
+    async def call(i: int) -> None:
+        scope, body = reqs[i % len(reqs)]
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses[message["status"]] = statuses.get(message["status"], 0) + 1
+
+        await app(dict(scope), receive, send)
+
+    return call
 
 
 @contextmanager
@@ -212,17 +237,7 @@ def measure(app: Any, mode: str, count: int, statements: bool) -> None:
             if measuring[0]:
                 callgrind("on")
 
-        async def call(i: int) -> None:
-            scope, body = reqs[i % len(reqs)]
-
-            async def receive() -> dict[str, Any]:
-                return {"type": "http.request", "body": body, "more_body": False}
-
-            async def send(message: dict[str, Any]) -> None:
-                if message["type"] == "http.response.start":
-                    statuses[message["status"]] = statuses.get(message["status"], 0) + 1
-
-            await app(dict(scope), receive, send)
+        call = caller(app, reqs, statuses)
 
         def run(n: int) -> None:
             async def go() -> None:

@@ -67,21 +67,10 @@ def page_owners(db: Path) -> dict[int, str]:
         conn.close()
 
 
-async def drive(app: Any, reqs: list[tuple[dict[str, Any], bytes]], count: int, batch: int) -> Counter[int]:
-    statuses: Counter[int] = Counter()
-
-    async def call(i: int) -> None:
-        scope, body = reqs[i % len(reqs)]
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                statuses[message["status"]] += 1
-
-        await app(dict(scope), receive, send)
-
+async def drive(app: Any, reqs: list[harness.Request], count: int, batch: int) -> dict[int, int]:
+    """``count`` requests through the app, ``batch`` at a time; how many answered each status."""
+    statuses: dict[int, int] = {}
+    call = harness.caller(app, reqs, statuses)
     for start in range(0, count, batch):
         await asyncio.gather(*(call(start + j) for j in range(min(batch, count - start))))
     return statuses
@@ -112,7 +101,7 @@ def main(mode: str, count: int, batch: int) -> None:
 
 
 def report(
-    mode: str, count: int, batch: int, statuses: Counter[int], log: list[tuple[int, bool]], owners: dict[int, str]
+    mode: str, count: int, batch: int, statuses: dict[int, int], log: list[tuple[int, bool]], owners: dict[int, str]
 ) -> None:
     commits = sum(1 for _, ends in log if ends)
     print(f"{mode}: {count} requests, {batch} in flight, answers {dict(statuses)}")
